@@ -1,0 +1,138 @@
+// Benchmarks for the core (issue: capture throughput and render time). Prints figures; asserts nothing.
+//   capture: 100 000 neutral "message posted" events + 10 000 pushpin marks through inbox → handler →
+//   storage,
+//            with synchronous=FULL, in bursts of 1 000 as an adapter would hand them over.
+//   render:  an incident with 10 000 timeline entries, 50 factors × 5 whys and 500 actions, to Markdown and
+//   JSON.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "commands/engine.hpp"
+#include "domain/postmortem.hpp"
+
+using namespace hindsight;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(clock_type::time_point start) {
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+void bench_capture(const std::string& path) {
+    std::filesystem::remove(path);
+    auto cfg = config::default_settings([](const std::string&) { return std::nullopt; });
+    storage::database db(path);
+    commands::engine engine(db, cfg, "bench");
+    auto now = *domain::parse_iso("2026-03-02T10:00:00Z");
+    chat::channel_ref ops{"C-ops", false, false};
+    engine.accept(
+        {{"bench", "start", chat::command_invoked{ops, {}, "U1", "start Bench incident sev2", now}}}, now);
+    engine.process_pending(now);
+
+    constexpr int messages = 100000, marks = 10000, burst = 1000;
+    std::vector<chat::inbound> batch;
+    batch.reserve(burst + burst / 10);
+    auto start = clock_type::now();
+    std::size_t handled = 0, batches = 0;
+    for (int i = 0; i < messages; ++i) {
+        auto id = std::to_string(1772445600 + i / 1000) + "." + std::to_string(100000 + i);
+        auto at = now + std::chrono::milliseconds{i};
+        batch.push_back({"bench", "ev-m" + std::to_string(i),
+                         chat::message_posted{ops,
+                                              id,
+                                              {},
+                                              "U" + std::to_string(i % 50),
+                                              "message number " + std::to_string(i),
+                                              at,
+                                              false,
+                                              {}}});
+        if (i % (messages / marks) == 0)
+            batch.push_back({"bench", "ev-r" + std::to_string(i),
+                             chat::reaction_changed{ops, id, "U7", "pushpin", true, at}});
+        if (batch.size() >= burst) {
+            engine.accept(batch, now);
+            ++batches;
+            batch.clear();
+            for (;;) {
+                auto report = engine.process_pending(now, 4096);
+                handled += report.handled;
+                if (report.handled == 0) break;
+            }
+        }
+    }
+    if (!batch.empty()) engine.accept(batch, now);
+    for (;;) {
+        auto report = engine.process_pending(now, 4096);
+        handled += report.handled;
+        if (report.handled == 0) break;
+    }
+    double elapsed = seconds_since(start);
+    std::printf(
+        "capture: %zu events (%d messages + %d marks) in %.3f s = %.0f events/s; %zu bursts; "
+        "outbox %lld confirmations; synchronous=FULL, WAL\n",
+        handled, messages, marks, elapsed, static_cast<double>(handled) / elapsed, batches,
+        static_cast<long long>(engine.queue().outbox_depth()));
+}
+
+void bench_render() {
+    domain::incident_record r;
+    r.inc.number = 1;
+    r.inc.title = "Render benchmark";
+    r.inc.started_at = *domain::parse_iso("2026-03-01T00:00:00Z");
+    r.inc.resolved_at = r.inc.started_at + std::chrono::hours{50};
+    for (int i = 0; i < 10000; ++i) {
+        domain::timeline_entry e;
+        e.id = i;
+        e.occurred_at = r.inc.started_at + std::chrono::seconds{i * 17};
+        e.author = "user" + std::to_string(i % 40);
+        e.text = "Timeline entry " + std::to_string(i) +
+                 ": p99 latency is 850ms | error rate 2.5% <see dashboard>";
+        e.source.permalink = "https://example.slack.com/archives/C1/p" + std::to_string(1700000000000000 + i);
+        r.timeline.push_back(std::move(e));
+    }
+    for (int f = 1; f <= 50; ++f) {
+        domain::factor factor;
+        factor.position = f;
+        factor.text = "Contributing factor " + std::to_string(f) + " with a \"quoted\" part";
+        for (int w = 1; w <= 5; ++w)
+            factor.whys.push_back(
+                {w, "Because condition " + std::to_string(f) + "." + std::to_string(w) + " held", "u"});
+        r.factors.push_back(std::move(factor));
+    }
+    for (int a = 1; a <= 500; ++a) {
+        domain::action_item item;
+        item.number = a;
+        item.text = "Add an alert for condition " + std::to_string(a);
+        item.owner = "user" + std::to_string(a % 40);
+        item.due = *domain::parse_date("2026-04-01");
+        r.actions.push_back(std::move(item));
+    }
+    auto names = [](const std::string& id) { return id; };
+    constexpr int rounds = 20;
+    std::size_t bytes = 0;
+    auto start = clock_type::now();
+    for (int i = 0; i < rounds; ++i) bytes += domain::render_postmortem_markdown(r, names).size();
+    double markdown_ms = seconds_since(start) * 1000 / rounds;
+    start = clock_type::now();
+    for (int i = 0; i < rounds; ++i) bytes += domain::render_postmortem_json(r, names).size();
+    double json_ms = seconds_since(start) * 1000 / rounds;
+    std::printf(
+        "render: 10000 entries, 50 factors x 5 whys, 500 actions: Markdown %.2f ms, JSON %.2f ms "
+        "(mean of %d; %zu bytes per pair)\n",
+        markdown_ms, json_ms, rounds, bytes / rounds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string dir = argc > 1 ? argv[1] : std::filesystem::temp_directory_path().string();
+    auto path = dir + "/hindsight-bench-" + std::to_string(::getpid()) + ".db";
+    bench_capture(path);
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    bench_render();
+    return 0;
+}

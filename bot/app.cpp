@@ -1,0 +1,245 @@
+#include "bot/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "storage/codec.hpp"
+
+namespace hindsight::bot {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int max_delivery_attempts = 10;
+
+// 1 s, 2 s, 4 s … capped at 5 minutes: a platform outage is ridden out for about half an hour.
+std::chrono::milliseconds backoff_for(int attempts) {
+    auto delay = std::chrono::milliseconds{1000} * (1LL << std::min(attempts, 9));
+    return std::min<std::chrono::milliseconds>(delay, std::chrono::minutes{5});
+}
+
+}  // namespace
+
+void spawn_logged(asio::io_context& io, asio::awaitable<void> task, std::string name) {
+    asio::co_spawn(io, std::move(task), [name = std::move(name)](std::exception_ptr failure) {
+        if (!failure) return;
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            spdlog::error("task {} failed: {}", name, e.what());
+        }
+    });
+}
+
+}  // namespace hindsight::bot
+
+namespace hindsight::chat {
+
+boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
+                                            const outgoing& message) {
+    switch (message.how) {
+        case delivery::channel:
+            co_return co_await p.post(workspace, message);
+        case delivery::thread:
+            co_return co_await p.reply_in_thread(workspace, message);
+        case delivery::ephemeral:
+            co_return co_await p.post_ephemeral(workspace, message);
+        case delivery::direct:
+            co_return co_await p.direct_message(workspace, message);
+        case delivery::reaction:
+            co_return co_await p.react(workspace, message);
+        case delivery::file:
+            co_return co_await p.upload_file(workspace, message);
+    }
+    co_return call_result::unsupported("unknown delivery");
+}
+
+}  // namespace hindsight::chat
+
+namespace hindsight::bot {
+
+app::app(asio::io_context& io, storage::database& db, const config::settings& cfg, clock& time,
+         std::string platform_name)
+    : io_(io), db_(db), cfg_(cfg), clock_(time), engine_(db, cfg, std::move(platform_name)), wake_timer_(io) {
+    metrics_.describe("hindsight_events_received_total", "Inbound events received from platforms");
+    metrics_.describe("hindsight_events_deduplicated_total", "Inbound events dropped as replays");
+    metrics_.describe("hindsight_events_handled_total", "Inbound events handled");
+    metrics_.describe("hindsight_events_failed_total", "Inbound events that could not be handled");
+    metrics_.describe("hindsight_outbox_sent_total", "Outgoing messages delivered");
+    metrics_.describe("hindsight_outbox_retries_total", "Outgoing deliveries retried");
+    metrics_.describe("hindsight_outbox_given_up_total",
+                      "Outgoing messages given up after repeated failures");
+    metrics_.describe("hindsight_message_fetches_total", "Messages fetched from a platform for a mark");
+    metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
+                   [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
+    metrics_.gauge("hindsight_inbox_depth", "Inbound events waiting to be handled",
+                   [this] { return static_cast<double>(engine_.queue().inbox_depth()); });
+}
+
+void app::add_platform(chat::platform& p) {
+    platforms_.push_back(&p);
+    for (const auto& [workspace, bot_user] : p.workspaces()) engine_.set_bot_user(workspace, bot_user);
+}
+
+chat::platform* app::platform_for(const std::string& workspace) {
+    for (auto* p : platforms_)
+        for (const auto& [ws, bot_user] : p->workspaces())
+            if (ws == workspace) return p;
+    return nullptr;
+}
+
+bool app::ready() {
+    for (auto* p : platforms_)
+        if (!p->connected()) return false;
+    try {
+        db_.transact([&] {
+            db_.execute("CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x); DELETE FROM readiness_probe");
+        });
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void app::wake() {
+    work_waiting_ = true;
+    wake_timer_.cancel();
+}
+
+void app::stop() {
+    stopping_ = true;
+    wake();
+}
+
+chat::event_sink app::sink() {
+    chat::event_sink sink;
+    sink.accept = [this](std::vector<chat::inbound> batch) -> asio::awaitable<void> {
+        metrics_.add("hindsight_events_received_total", {}, batch.size());
+        std::vector<bool> fresh;
+        std::exception_ptr failure;
+        std::string reason;
+        try {
+            fresh = engine_.accept(batch, clock_.now());
+        } catch (const storage::storage_error& e) {
+            failure = std::current_exception();
+            reason = e.what();
+        }
+        if (failure) {
+            spdlog::error("could not record {} incoming event(s): {}", batch.size(), reason);
+            for (const auto& notice : commands::unrecorded_notices(batch, reason))
+                if (auto* p = platform_for(notice.workspace))
+                    co_await chat::deliver(*p, notice.workspace, notice.notice);
+            std::rethrow_exception(failure);
+        }
+        for (bool is_new : fresh)
+            if (!is_new) metrics_.add("hindsight_events_deduplicated_total");
+        wake();
+    };
+    sink.settle = [this]() -> asio::awaitable<void> { co_await pump(); };
+    return sink;
+}
+
+asio::awaitable<void> app::pump() {
+    if (pumping_) co_return;  // the running pump picks up whatever arrived meanwhile
+    pumping_ = true;
+    struct reset_flag {
+        bool& flag;
+        ~reset_flag() { flag = false; }
+    } guard{pumping_};
+    for (int round = 0; round < 10000; ++round) {
+        auto report = engine_.process_pending(clock_.now());
+        metrics_.add("hindsight_events_handled_total", {}, report.handled);
+        for (const auto& failure : report.failures) {
+            metrics_.add("hindsight_events_failed_total");
+            spdlog::error("event failed: {}", failure.reason);
+            auto* p = platform_for(failure.workspace);
+            if (p && !failure.notice.text.empty())
+                co_await chat::deliver(*p, failure.workspace, failure.notice);
+        }
+        if (report.needs_message) {
+            const auto& [workspace, missing] = *report.needs_message;
+            auto* p = platform_for(workspace);
+            std::optional<chat::message_posted> fetched;
+            if (p) fetched = co_await p->fetch_message(workspace, missing.channel, missing.message_id);
+            metrics_.add("hindsight_message_fetches_total");
+            if (fetched)
+                engine_.remember(workspace,
+                                 {workspace, fetched->channel.id, fetched->message_id, fetched->thread_root,
+                                  fetched->user, fetched->text, fetched->at, fetched->permalink, false});
+            else
+                engine_.give_up_waiting(report.waiting_inbox_id, "the marked message could not be fetched");
+            continue;
+        }
+        co_await deliver_due();
+        if (report.handled == 0 && report.failures.empty()) break;
+    }
+}
+
+asio::awaitable<void> app::deliver_due() {
+    for (int round = 0; round < 1000; ++round) {
+        auto rows = engine_.queue().outbox_due(clock_.now(), 64);
+        if (rows.empty()) co_return;
+        for (const auto& row : rows) co_await deliver_row(row);
+    }
+}
+
+asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
+    auto message = storage::decode_outgoing(row.payload);
+    auto* p = platform_for(row.workspace);
+    if (!message || !p) {
+        engine_.queue().outbox_give_up(row.id,
+                                       !message ? "unreadable outbox row" : "no platform for workspace");
+        metrics_.add("hindsight_outbox_given_up_total");
+        co_return;
+    }
+    if (!message->thread_key.empty() && message->thread_root.empty()) {
+        auto root = engine_.queue().thread_root(row.workspace, message->thread_key);
+        if (root)
+            message->thread_root = *root;
+        else
+            message->how =
+                chat::delivery::channel;  // the root was never delivered: say it in the channel instead
+    }
+    auto result = co_await chat::deliver(*p, row.workspace, *message);
+    auto now = clock_.now();
+    db_.transact([&] {
+        if (result.ok()) {
+            engine_.queue().outbox_sent(row.id);
+            if (!message->defines_thread.empty() && !result.message_id.empty())
+                engine_.queue().set_thread_root(row.workspace, message->defines_thread, message->channel,
+                                                result.message_id);
+            metrics_.add("hindsight_outbox_sent_total");
+        } else if (result.status == chat::call_result::outcome::retry &&
+                   row.attempts + 1 < max_delivery_attempts) {
+            auto delay = std::max(result.retry_after, backoff_for(row.attempts));
+            engine_.queue().outbox_retry(row.id, now + delay, result.error);
+            metrics_.add("hindsight_outbox_retries_total");
+        } else {
+            engine_.queue().outbox_give_up(row.id, result.error);
+            metrics_.add("hindsight_outbox_given_up_total");
+            spdlog::warn("gave up delivering outbox message {}: {}", row.id, result.error);
+        }
+    });
+}
+
+asio::awaitable<void> app::run_worker() {
+    while (!stopping_) {
+        work_waiting_ = false;
+        co_await pump();
+        if (work_waiting_) continue;  // events arrived while the pump was delivering
+        auto next = engine_.queue().outbox_next_due();
+        auto wait = std::chrono::milliseconds{60000};
+        if (next)
+            wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()),
+                              std::chrono::milliseconds{10}, wait);
+        wake_timer_.expires_after(wait);
+        boost::system::error_code ignored;
+        co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+}
+
+}  // namespace hindsight::bot

@@ -1,0 +1,58 @@
+#pragma once
+// The composition root at run time: platforms in, the engine in the middle, the outbox worker out.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/clock.hpp"
+#include "bot/metrics.hpp"
+#include "chat/platform.hpp"
+#include "commands/engine.hpp"
+
+namespace hindsight::bot {
+
+// Spawns a coroutine whose failure is logged instead of vanishing (never asio::detached).
+void spawn_logged(boost::asio::io_context& io, boost::asio::awaitable<void> task, std::string name);
+
+class app {
+public:
+    app(boost::asio::io_context& io, storage::database& db, const config::settings& cfg, clock& time,
+        std::string platform_name);
+
+    void add_platform(chat::platform& p);
+    chat::event_sink sink();
+
+    // Handles everything pending and delivers every due outbox message; returns when there is nothing to do
+    // now.
+    boost::asio::awaitable<void> pump();
+    // Keeps pumping in the background: woken by new events and by the next retry time.
+    boost::asio::awaitable<void> run_worker();
+    void stop();
+
+    commands::engine& engine() { return engine_; }
+    metrics& stats() { return metrics_; }
+    bool ready();
+
+private:
+    chat::platform* platform_for(const std::string& workspace);
+    boost::asio::awaitable<void> deliver_due();
+    boost::asio::awaitable<void> deliver_row(const storage::outbox_row& row);
+    void wake();
+
+    boost::asio::io_context& io_;
+    storage::database& db_;
+    const config::settings& cfg_;
+    clock& clock_;
+    commands::engine engine_;
+    metrics metrics_;
+    std::vector<chat::platform*> platforms_;
+    boost::asio::steady_timer wake_timer_;
+    bool pumping_ = false;
+    bool stopping_ = false;
+    bool work_waiting_ = false;
+};
+
+}  // namespace hindsight::bot

@@ -1,0 +1,336 @@
+#include "bot/cli.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bot/app.hpp"
+#include "bot/console_platform.hpp"
+#include "bot/http_server.hpp"
+#include "commands/arguments.hpp"
+#include "config/config.hpp"
+#include "domain/blame_checker.hpp"
+#include "domain/postmortem.hpp"
+#include "storage/action_store.hpp"
+#include "storage/incident_store.hpp"
+#include "storage/review_store.hpp"
+#include "storage/timeline_store.hpp"
+
+#ifndef HINDSIGHT_VERSION
+#define HINDSIGHT_VERSION "dev"
+#endif
+
+namespace hindsight::bot {
+namespace asio = boost::asio;
+
+namespace {
+
+struct common_options {
+    std::string config_path;
+    std::string db_path;
+};
+
+// Loads the configuration (or the defaults) and applies --db. Prints the reason and returns nullopt on
+// failure.
+std::optional<config::settings> load_settings(const common_options& common) {
+    auto env = config::process_environment();
+    config::settings cfg;
+    if (common.config_path.empty()) {
+        cfg = config::default_settings(env);
+    } else {
+        auto loaded = config::load_config_file(common.config_path, env);
+        if (!loaded) {
+            std::cerr << "hindsight: " << loaded.failure().message << "\n";
+            return std::nullopt;
+        }
+        cfg = *loaded;
+    }
+    if (!common.db_path.empty()) cfg.storage.path = common.db_path;
+    return cfg;
+}
+
+std::unique_ptr<storage::database> open_database(const config::settings& cfg) {
+    try {
+        return std::make_unique<storage::database>(cfg.storage.path);
+    } catch (const storage::storage_error& failure) {
+        std::cerr << "hindsight: " << failure.what() << "\n";
+        return nullptr;
+    }
+}
+
+int run_console(const common_options& common, const std::string& user, const std::string& start_time) {
+    auto cfg = load_settings(common);
+    if (!cfg) return 2;
+    std::optional<domain::timestamp> start;
+    if (!start_time.empty()) {
+        start = domain::parse_iso(start_time);
+        if (!start) {
+            std::cerr << "hindsight: --now '" << start_time << "' is not a time like 2026-03-01T10:00:00Z\n";
+            return 2;
+        }
+    }
+    auto db = open_database(*cfg);
+    if (!db) return 2;
+    asio::io_context io;
+    clock time(start);
+    app application(io, *db, *cfg, time, "console");
+    console_platform console(std::cin, std::cout, time, user, cfg->incidents.command);
+    application.add_platform(console);
+    int exit_code = 0;
+    asio::co_spawn(io, console.run(application.sink()), [&](std::exception_ptr failure) {
+        if (!failure) return;
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            std::cerr << "hindsight: " << e.what() << "\n";
+            exit_code = 1;
+        }
+    });
+    io.run();
+    return exit_code;
+}
+
+int run_service(const common_options& common, bool http_only) {
+    auto cfg = load_settings(common);
+    if (!cfg) return 2;
+    spdlog::info("starting hindsight {} ({})", HINDSIGHT_VERSION, config::describe_for_log(*cfg));
+    bool slack = config::has_slack(*cfg), mattermost = config::has_mattermost(*cfg);
+    if (!slack && !mattermost && !http_only) {
+        std::cerr << "hindsight: no Slack or Mattermost workspace is configured (set SLACK_BOT_TOKEN and "
+                     "SLACK_APP_TOKEN, or MATTERMOST_URL and MATTERMOST_TOKEN).\n"
+                     "Try the bot locally with `hindsight console`, or serve only the HTTP endpoints with "
+                     "`hindsight run --http-only`.\n";
+        return 2;
+    }
+    if (slack || mattermost) {
+        std::cerr << "hindsight: this build has no " << (slack ? "Slack" : "Mattermost")
+                  << " adapter yet; only the console and the HTTP endpoints are available.\n";
+        return 2;
+    }
+    auto db = open_database(*cfg);
+    if (!db) return 2;
+    asio::io_context io(1);
+    clock time;
+    app application(io, *db, *cfg, time, "none");
+    std::unique_ptr<http_server> server;
+    try {
+        server = std::make_unique<http_server>(io, cfg->http.listen, http_limits{cfg->http.max_body_bytes});
+    } catch (const std::exception& failure) {
+        std::cerr << "hindsight: cannot listen on " << cfg->http.listen << ": " << failure.what() << "\n";
+        return 2;
+    }
+    server->route("GET", "/healthz", [](const http_request&) -> asio::awaitable<http_response> {
+        co_return http_response{200, "text/plain; charset=utf-8", "ok\n"};
+    });
+    server->route("GET", "/readyz", [&application](const http_request&) -> asio::awaitable<http_response> {
+        bool ready = application.ready();
+        co_return http_response{ready ? 200 : 503, "text/plain; charset=utf-8",
+                                ready ? "ready\n" : "not ready\n"};
+    });
+    server->route(
+        "GET", "/metrics", [&application, &server](const http_request&) -> asio::awaitable<http_response> {
+            auto body = application.stats().render();
+            body +=
+                "# HELP hindsight_http_rejected_total HTTP requests refused as malformed or too large\n"
+                "# TYPE hindsight_http_rejected_total counter\nhindsight_http_rejected_total " +
+                std::to_string(server->rejected()) + "\n";
+            co_return http_response{200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)};
+        });
+    spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
+                 server->port());
+
+    spawn_logged(io, server->run(), "http");
+    spawn_logged(io, application.run_worker(), "outbox worker");
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    asio::steady_timer deadline(io);
+    signals.async_wait([&](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        spdlog::info("signal {}: stopping", signal);
+        server->stop();
+        application.stop();
+        // Whatever is still in flight gets ten seconds; then the process exits regardless.
+        deadline.expires_after(std::chrono::seconds{9});
+        deadline.async_wait([&](const boost::system::error_code& e) {
+            if (!e) io.stop();
+        });
+        asio::post(io, [&] {
+            if (io.stopped()) return;
+            deadline.cancel();
+            io.stop();
+        });
+    });
+    io.run();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int export_incident(const common_options& common, const std::string& id, const std::string& format,
+                    const std::string& workspace_option) {
+    auto number = commands::parse_incident_ref(id);
+    if (!number) {
+        std::cerr << "hindsight: '" << id << "' is not an incident id like INC-7\n";
+        return 2;
+    }
+    if (format != "md" && format != "json") {
+        std::cerr << "hindsight: --format must be md or json\n";
+        return 2;
+    }
+    auto cfg = load_settings(common);
+    if (!cfg) return 2;
+    auto db = open_database(*cfg);
+    if (!db) return 2;
+    storage::incident_store incidents(*db);
+    std::string workspace = workspace_option.empty() ? "console" : workspace_option;
+    auto inc = incidents.find(workspace, *number);
+    if (!inc) {
+        std::cerr << "hindsight: there is no " << id << " in workspace " << workspace << " ("
+                  << cfg->storage.path << ")\n";
+        return 1;
+    }
+    storage::timeline_store timeline(*db);
+    storage::review_store review(*db);
+    storage::action_store actions(*db);
+    domain::incident_record record;
+    record.inc = *inc;
+    record.timeline = timeline.list(inc->id);
+    record.factors = review.factors(inc->id);
+    record.notes = review.notes(inc->id);
+    record.actions = actions.list({workspace, std::nullopt, inc->id, false});
+    auto names = domain::remember_names(
+        [&](const std::string& user_id) { return incidents.display_name(workspace, user_id); });
+    std::cout << (format == "json" ? domain::render_postmortem_json(record, names)
+                                   : domain::render_postmortem_markdown(record, names));
+    return 0;
+}
+
+int blame_check(const std::string& file) {
+    std::ifstream input_file;
+    std::istream* input = &std::cin;
+    std::string label = file.empty() || file == "-" ? "-" : file;
+    if (label != "-") {
+        input_file.open(file);
+        if (!input_file) {
+            std::cerr << "hindsight: cannot read " << file << "\n";
+            return 2;
+        }
+        input = &input_file;
+    }
+    std::string line;
+    int number = 0, found = 0;
+    while (std::getline(*input, line)) {
+        ++number;
+        for (const auto& finding : domain::check_blame(line)) {
+            ++found;
+            std::cout << label << ":" << number << ": " << finding.phrase << ": " << finding.suggestion
+                      << "\n";
+        }
+    }
+    return found > 0 ? 1 : 0;
+}
+
+std::string default_console_user() {
+    const char* user = std::getenv("USER");
+    std::string name = user && *user && std::string(user) != "root" ? user : "responder";
+    return commands::parse_user_mention("@" + name) ? name : "responder";
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("hindsight"));
+    CLI::App cli{
+        "hindsight — incident timelines, blameless reviews and action items for Slack and Mattermost"};
+    cli.require_subcommand(1);
+    common_options common;
+    auto add_common = [&](CLI::App* sub) {
+        sub->add_option("--config", common.config_path, "TOML configuration file");
+        sub->add_option("--db", common.db_path, "SQLite database file (overrides storage.path)");
+    };
+
+    auto* run = cli.add_subcommand("run", "connect to the configured workspaces and serve HTTP");
+    add_common(run);
+    bool http_only = false;
+    run->add_flag("--http-only", http_only, "serve only /healthz, /readyz and /metrics");
+
+    auto* console = cli.add_subcommand("console", "a local REPL simulating one workspace");
+    add_common(console);
+    std::string console_user = default_console_user();
+    std::string start_time;
+    console->add_option("--as", console_user, "the user you speak as");
+    console->add_option("--now", start_time,
+                        "freeze the clock at this UTC time (for scripts), e.g. 2026-03-01T10:00:00Z");
+
+    auto* exporter = cli.add_subcommand("export", "render a postmortem as Markdown or JSON");
+    add_common(exporter);
+    std::string incident_id, format = "md", workspace;
+    exporter->add_option("incident", incident_id, "INC-n")->required();
+    exporter->add_option("--format", format, "md or json");
+    exporter->add_option("--workspace", workspace, "workspace id (default: console)");
+
+    auto* check = cli.add_subcommand("check-config", "validate a configuration file");
+    std::string check_path;
+    check->add_option("file", check_path, "TOML configuration file")->required();
+    check->add_option("--config", check_path, "TOML configuration file");
+    check->add_option("--db", common.db_path, "ignored");
+
+    auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
+    add_common(migrate);
+
+    auto* version = cli.add_subcommand("version", "print the version");
+    add_common(version);
+
+    auto* blame = cli.add_subcommand("blame-check", "lint text for blaming language (exit 1 if any)");
+    add_common(blame);
+    std::string blame_file = "-";
+    blame->add_option("file", blame_file, "file to check, or - for stdin");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& failure) {
+        return cli.exit(failure);
+    }
+
+    if (*version) {
+        std::cout << "hindsight " << HINDSIGHT_VERSION << " (schema " << storage::database::latest_version()
+                  << ")\n";
+        return 0;
+    }
+    if (*console) return run_console(common, console_user, start_time);
+    if (*run) return run_service(common, http_only);
+    if (*exporter) return export_incident(common, incident_id, format, workspace);
+    if (*blame) return blame_check(blame_file);
+    if (*check) {
+        auto loaded = config::load_config_file(check_path, config::process_environment());
+        if (!loaded) {
+            std::cerr << "hindsight: " << loaded.failure().message << "\n";
+            return 1;
+        }
+        std::cout << check_path << ": ok (" << config::describe_for_log(*loaded) << ")\n";
+        return 0;
+    }
+    if (*migrate) {
+        auto cfg = load_settings(common);
+        if (!cfg) return 2;
+        try {
+            storage::database db(cfg->storage.path, {.migrate = false});
+            int before = db.schema_version();
+            db.migrate();
+            std::cout << cfg->storage.path << ": schema " << before << " -> " << db.schema_version() << "\n";
+        } catch (const storage::storage_error& failure) {
+            std::cerr << "hindsight: " << failure.what() << "\n";
+            return 2;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+}  // namespace hindsight::bot

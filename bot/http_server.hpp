@@ -1,0 +1,56 @@
+#pragma once
+// One HTTP listener for health, readiness, metrics and (later) the platforms' webhooks. Beast stays inside
+// the .cpp: routes see plain request and response values.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hindsight::bot {
+
+struct http_request {
+    std::string method;
+    std::string target;  // path and query
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+    std::string header(std::string_view name) const;
+    std::string path() const { return target.substr(0, target.find('?')); }
+};
+
+struct http_response {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+};
+
+using http_handler = std::function<boost::asio::awaitable<http_response>(const http_request&)>;
+
+struct http_limits {
+    std::size_t max_body_bytes = 1 << 20;
+    std::chrono::seconds read_timeout{10};
+};
+
+class http_server {
+public:
+    // listen: "127.0.0.1:8080", "[::1]:0" (port 0 picks a free one; see port()).
+    http_server(boost::asio::io_context& io, const std::string& listen, http_limits limits);
+    ~http_server();
+
+    void route(std::string method, std::string path, http_handler handler);
+    unsigned short port() const;
+    boost::asio::awaitable<void> run();
+    void stop();  // stops accepting; sessions in flight finish their current request
+
+    std::uint64_t rejected() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// "127.0.0.1:8080" → ("127.0.0.1", 8080); "[::1]:80" → ("::1", 80). nullopt when malformed.
+std::optional<std::pair<std::string, unsigned short>> split_host_port(const std::string& listen);
+
+}  // namespace hindsight::bot

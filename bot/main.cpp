@@ -1,0 +1,5 @@
+#include "bot/cli.hpp"
+
+int main(int argc, char** argv) {
+    return hindsight::bot::run_cli(argc, argv);
+}

@@ -1,0 +1,67 @@
+#pragma once
+// Platform-neutral inbound events. Adapters (Slack, Mattermost, console) decode their wire formats into
+// these; the core never sees a platform payload.
+#include <string>
+#include <variant>
+
+#include "domain/time.hpp"
+
+namespace hindsight::chat {
+
+struct channel_ref {
+    std::string id;
+    bool is_private = false;
+    bool is_direct = false;  // a direct-message conversation with the bot
+};
+
+struct message_posted {
+    channel_ref channel;
+    std::string message_id;
+    std::string thread_root;  // empty for a top-level message
+    std::string user;
+    std::string text;
+    domain::timestamp at{};
+    bool from_bot = false;  // any bot, including ourselves: never captured by a prefix
+    std::string permalink;
+};
+
+struct message_edited {
+    channel_ref channel;
+    std::string message_id;
+    std::string text;
+    domain::timestamp at{};  // when the edit happened
+};
+
+struct message_deleted {
+    channel_ref channel;
+    std::string message_id;
+    domain::timestamp at{};
+};
+
+struct reaction_changed {
+    channel_ref channel;
+    std::string message_id;
+    std::string user;
+    std::string emoji;  // without colons: "pushpin"
+    bool added = true;
+    domain::timestamp at{};
+};
+
+struct command_invoked {
+    channel_ref channel;
+    std::string thread_root;
+    std::string user;
+    std::string text;  // everything after the trigger word
+    domain::timestamp at{};
+};
+
+using event =
+    std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked>;
+
+struct inbound {
+    std::string workspace;
+    std::string dedup_key;  // the platform's event id, or a key built from the message identity
+    event payload;
+};
+
+}  // namespace hindsight::chat

@@ -1,0 +1,33 @@
+#pragma once
+// Platform-neutral outbound messages. Handlers return these; the app writes them to the durable outbox in the
+// same transaction as the state change, and the outbox worker hands them to the platform.
+#include <string>
+
+namespace hindsight::chat {
+
+enum class delivery {
+    channel,    // a post in channel
+    thread,     // a reply under thread_root (or under the thread named by thread_key)
+    ephemeral,  // visible only to user, in channel
+    direct,     // a direct message to user
+    reaction,   // add emoji to message_id
+    file,       // upload file_name with text as its content
+};
+
+struct outgoing {
+    delivery how = delivery::channel;
+    std::string channel;
+    std::string user;
+    std::string text;  // neutral Markdown: *bold*, `code`, ~strike~, links; user text already defused
+    std::string thread_root;
+    // A durable name for a thread whose root is itself still in the outbox: the root carries
+    // defines_thread = "review:7", replies carry thread_key = "review:7", and the worker fills in thread_root
+    // once the root has been delivered.
+    std::string thread_key;
+    std::string defines_thread;
+    std::string message_id;  // reaction target
+    std::string emoji;
+    std::string file_name;
+};
+
+}  // namespace hindsight::chat

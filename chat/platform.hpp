@@ -1,0 +1,78 @@
+#pragma once
+// The one polymorphic seam between the core and a chat platform. Slack, Mattermost and the console implement
+// it: run() keeps the inbound side healthy and pushes neutral events into the sink; the outbound calls are
+// awaitable and report failures as values. A capability a platform lacks answers not_supported.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/event.hpp"
+#include "chat/outgoing.hpp"
+
+namespace hindsight::chat {
+
+struct call_result {
+    enum class outcome { ok, not_supported, retry, rejected };
+    outcome status = outcome::ok;
+    std::string message_id;  // of the post that was made, when there is one
+    std::string error;       // for logs and the outbox row; never carries a token
+    std::chrono::milliseconds retry_after{0};
+
+    static call_result success(std::string id = {}) { return {outcome::ok, std::move(id), {}, {}}; }
+    static call_result unsupported(std::string what) {
+        return {outcome::not_supported, {}, std::move(what), {}};
+    }
+    bool ok() const { return status == outcome::ok; }
+};
+
+struct user_info {
+    std::string id;
+    std::string display_name;
+    std::string time_zone;
+};
+
+// What run() pushes into. accept returns once the batch is durable: only then may the platform be acked.
+// settle returns once everything accepted so far is handled and its replies delivered (the console uses it to
+// keep its output in order; network adapters do not wait for it).
+struct event_sink {
+    std::function<boost::asio::awaitable<void>(std::vector<inbound>)> accept;
+    std::function<boost::asio::awaitable<void>()> settle;
+};
+
+class platform {
+public:
+    virtual ~platform() = default;
+    virtual std::string name() const = 0;
+    // The workspaces this connection serves and the bot's own user id in each.
+    virtual std::vector<std::pair<std::string, std::string>> workspaces() const = 0;
+    virtual bool connected() const = 0;
+
+    virtual boost::asio::awaitable<void> run(event_sink sink) = 0;
+    virtual void stop() = 0;
+
+    virtual boost::asio::awaitable<call_result> post(const std::string& workspace,
+                                                     const outgoing& message) = 0;
+    virtual boost::asio::awaitable<call_result> reply_in_thread(const std::string& workspace,
+                                                                const outgoing& message) = 0;
+    virtual boost::asio::awaitable<call_result> post_ephemeral(const std::string& workspace,
+                                                               const outgoing& message) = 0;
+    virtual boost::asio::awaitable<call_result> direct_message(const std::string& workspace,
+                                                               const outgoing& message) = 0;
+    virtual boost::asio::awaitable<call_result> react(const std::string& workspace,
+                                                      const outgoing& message) = 0;
+    virtual boost::asio::awaitable<call_result> upload_file(const std::string& workspace,
+                                                            const outgoing& message) = 0;
+    virtual boost::asio::awaitable<std::optional<message_posted>> fetch_message(
+        const std::string& workspace, const std::string& channel, const std::string& message_id) = 0;
+    virtual boost::asio::awaitable<std::optional<user_info>> lookup_user(const std::string& workspace,
+                                                                         const std::string& user_id) = 0;
+};
+
+// Routes an outbox message to the matching call.
+boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
+                                            const outgoing& message);
+
+}  // namespace hindsight::chat

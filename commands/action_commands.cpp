@@ -1,0 +1,302 @@
+#include <algorithm>
+
+#include "commands/handlers.hpp"
+#include "domain/due_date.hpp"
+#include "domain/rules.hpp"
+#include "domain/text.hpp"
+
+namespace hindsight::commands {
+
+using domain::action_item;
+using domain::action_status;
+
+namespace {
+
+// Finds A-n and applies the visibility rule: an action of a private incident is handled in that incident's
+// channel, or by its owner in a direct message.
+result<action_item> find_action(context& ctx, std::string_view word) {
+    auto number = parse_action_ref(word);
+    if (!number) return make_error(errc::bad_input, "'" + quote(word) + "' is not an action id (like A-3).");
+    auto action = ctx.store.actions.find(ctx.workspace, *number);
+    if (!action) return make_error(errc::not_found, "There is no A-" + std::to_string(*number) + " here.");
+    auto inc = ctx.store.incidents.find_by_id(action->incident_id);
+    if (inc && inc->private_channel && inc->channel != ctx.channel.id &&
+        !(ctx.channel.is_direct && action->owner == ctx.user))
+        return make_error(errc::forbidden,
+                          action->label() +
+                              " belongs to an incident in a private channel. Use it there, or "
+                              "its owner can in a direct message with me.");
+    return *action;
+}
+
+result<action_item> next_action(context& ctx, arguments& args) {
+    auto word = args.next();
+    if (!word) return make_error(errc::bad_input, "Missing the action id (like A-3).");
+    return find_action(ctx, *word);
+}
+
+void save_change(context& ctx, action_item& a, const std::string& change) {
+    ctx.store.actions.update(a);
+    ctx.store.actions.record_change(a.id, {ctx.now, ctx.user, change});
+}
+
+// Tells the owner when someone else changed their action, and the channel of the incident.
+void announce_action(context& ctx, const action_item& a, const std::string& text) {
+    auto inc = ctx.store.incidents.find_by_id(a.incident_id);
+    if (inc && inc->channel == ctx.channel.id)
+        ctx.announce(text);
+    else
+        ctx.tell(text);
+    if (a.owner != ctx.user) ctx.direct_message(a.owner, text);
+}
+
+std::string action_line(context& ctx, const action_item& a, domain::civil_date today) {
+    std::string line = a.label() + " " + quote(domain::truncate_utf8(a.text, 300)) + " — " +
+                       ctx.who(a.owner) + ", due " + domain::format_date(a.due);
+    if (a.status == action_status::open && std::chrono::sys_days{a.due} < std::chrono::sys_days{today})
+        line += " (*overdue*)";
+    line += " · " + std::string(domain::to_string(a.type));
+    if (a.status != action_status::open) line += " · " + std::string(domain::to_string(a.status));
+    return line;
+}
+
+result<void> close_action(context& ctx, arguments& args, action_status to) {
+    auto found = next_action(ctx, args);
+    if (!found) return found.failure();
+    auto a = *found;
+    auto note = domain::trim(args.rest());
+    if (to == action_status::wontdo && note.empty())
+        return make_error(errc::bad_input, "Say why " + a.label() + " will not be done.");
+    if (a.status != action_status::open)
+        return make_error(errc::conflict, a.label() + " is already " +
+                                              std::string(domain::to_string(a.status)) + "; `reopen " +
+                                              a.label() + "` first.");
+    auto checked = note.empty() ? result<std::string>(std::string())
+                                : checked_text(note, "note", domain::max_text_length);
+    if (!checked) return checked.failure();
+    a.status = to;
+    a.resolution = *checked;
+    a.closed_at = ctx.now;
+    save_change(ctx, a,
+                std::string(domain::to_string(to)) + (a.resolution.empty() ? "" : ": " + a.resolution));
+    if (auto inc = ctx.store.incidents.find_by_id(a.incident_id))
+        record_event(ctx, *inc,
+                     "Action " + a.label() + " closed (" + std::string(domain::to_string(to)) + ") by " +
+                         ctx.who(ctx.user));
+    announce_action(ctx, a,
+                    (to == action_status::done ? "✅ " : "🚫 ") + a.label() + " " +
+                        (to == action_status::done ? "done" : "won't be done") + " (" + ctx.who(ctx.user) +
+                        "): " + quote(a.text) + (a.resolution.empty() ? "" : " — " + quote(a.resolution)));
+    return {};
+}
+
+}  // namespace
+
+result<void> create_action(context& ctx, arguments& args) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto inc = *target;
+    if (domain::ascii_lower(args.rest()) == "none") {
+        inc.no_action_decided = true;
+        ctx.store.incidents.update(inc);
+        record_event(ctx, inc, "Review decided no action is needed (" + ctx.who(ctx.user) + ")");
+        ctx.announce("Recorded: the review of " + inc.label() + " needs no action items.");
+        complete_review_if_ready(ctx, inc);
+        return {};
+    }
+
+    // Options are read from the end so the action text itself may contain any words.
+    auto words = split_words(args.rest());
+    std::optional<std::string> owner;
+    std::optional<domain::civil_date> due;
+    std::optional<domain::action_type> type;
+    bool changed = true;
+    while (changed && words.size() > 1) {
+        changed = false;
+        auto last = words.back();
+        if (!type) {
+            auto parsed = domain::parse_action_type(last);
+            if (parsed && *parsed != domain::action_type::other) {
+                type = parsed;
+                words.pop_back();
+                changed = true;
+                continue;
+            }
+        }
+        if (!owner && parse_user_mention(last)) {
+            auto user = resolve_user(ctx, last);
+            if (!user) return user.failure();
+            owner = *user;
+            words.pop_back();
+            changed = true;
+            continue;
+        }
+        if (!due && words.size() > 2 && domain::ascii_lower(words[words.size() - 2]) == "due") {
+            auto parsed = domain::parse_due_date(last, ctx.today());
+            if (!parsed) return parsed.failure();
+            due = *parsed;
+            words.resize(words.size() - 2);
+            changed = true;
+        }
+    }
+    if (words.empty()) return make_error(errc::bad_input, "Missing the action text.");
+    std::string_view all = args.rest();
+    auto end = static_cast<std::size_t>(words.back().data() + words.back().size() - all.data());
+    auto text = checked_text(all.substr(0, end), "action text", domain::max_text_length);
+    if (!text) return text.failure();
+
+    action_item a;
+    a.workspace = ctx.workspace;
+    a.number = ctx.store.incidents.take_action_number(ctx.workspace);
+    a.incident_id = inc.id;
+    a.text = *text;
+    a.owner = owner.value_or(ctx.user);
+    a.due = due.value_or(domain::default_due_date(inc.sev, ctx.cfg.actions.default_due_days, ctx.today()));
+    a.type = type.value_or(domain::action_type::other);
+    a.created_by = ctx.user;
+    a.created_at = ctx.now;
+    ctx.store.actions.insert(a);
+    ctx.store.actions.record_change(a.id, {ctx.now, ctx.user, "created"});
+    record_event(ctx, inc, "Action " + a.label() + " created by " + ctx.who(ctx.user) + ": " + a.text);
+
+    std::string text_out = "📌 " + a.label() + " for " + inc.label() + ": " + quote(a.text) + " — owner " +
+                           ctx.who(a.owner) + ", due " + domain::format_date(a.due) + " · " +
+                           std::string(domain::to_string(a.type));
+    if (inc.channel == ctx.channel.id)
+        ctx.announce(text_out);
+    else
+        ctx.tell(text_out);
+    std::vector<std::string> hints;
+    if (!owner) hints.push_back("no owner was named, so you own it (`assign " + a.label() + " @someone`)");
+    if (!due)
+        hints.push_back("no due date was given, so it is due " + domain::format_date(a.due) + " by severity");
+    for (auto& concern : domain::action_text_concerns(a.text)) hints.push_back(std::move(concern));
+    if (!hints.empty()) {
+        std::string note = "About " + a.label() + ":";
+        for (const auto& h : hints) note += "\n• " + h;
+        ctx.tell(note);
+    }
+    if (a.owner != ctx.user) ctx.direct_message(a.owner, "You own " + text_out);
+    nudge_if_blaming(ctx, a.text);
+    complete_review_if_ready(ctx, inc);
+    return {};
+}
+
+result<void> list_actions(context& ctx, arguments& args) {
+    storage::action_query q{ctx.workspace, std::nullopt, std::nullopt, true};
+    std::string heading;
+    auto word = args.next();
+    if (!args.empty()) return make_error(errc::bad_input, "actions takes one filter.");
+    auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id);
+    std::string which = word ? domain::ascii_lower(*word) : (current ? "open" : "mine");
+    if (which == "mine") {
+        q.owner = ctx.user;
+        heading = "Your open action items";
+    } else if (which == "all" || which == "open") {
+        if (!current)
+            return make_error(errc::not_found,
+                              "`actions " + which +
+                                  "` lists the actions of this channel's incident, and there is "
+                                  "none here. Try `actions mine` or `actions INC-n`.");
+        q.incident_id = current->id;
+        q.open_only = which == "open";
+        heading = (which == "open" ? "Open action items of " : "All action items of ") + current->label();
+    } else if (auto number = parse_incident_ref(*word)) {
+        auto inc = ctx.store.incidents.find(ctx.workspace, *number);
+        if (!inc) return make_error(errc::not_found, "There is no INC-" + std::to_string(*number) + " here.");
+        if (auto visible = check_visible(ctx, *inc); !visible) return visible.failure();
+        q.incident_id = inc->id;
+        q.open_only = false;
+        heading = "Action items of " + inc->label();
+    } else if (parse_user_mention(*word)) {
+        auto user = resolve_user(ctx, *word);
+        if (!user) return user.failure();
+        q.owner = *user;
+        heading = "Open action items of " + ctx.who(*user);
+    } else {
+        return make_error(errc::bad_input, "'" + quote(*word) + "' is not a filter.");
+    }
+    auto actions = ctx.store.actions.list(q);
+    auto today = ctx.today();
+    // Overdue first, then by due date: what a person should do next comes first.
+    std::stable_sort(actions.begin(), actions.end(),
+                     [](const action_item& a, const action_item& b) { return a.due < b.due; });
+    std::string out = "*" + heading + "*\n";
+    std::size_t hidden = 0, shown = 0;
+    for (const auto& a : actions) {
+        auto inc = ctx.store.incidents.find_by_id(a.incident_id);
+        bool visible = !inc || !inc->private_channel || inc->channel == ctx.channel.id ||
+                       (ctx.channel.is_direct && a.owner == ctx.user);
+        if (!visible) {
+            ++hidden;
+            continue;
+        }
+        ++shown;
+        out += "• " + action_line(ctx, a, today) + (inc ? " (" + inc->label() + ")" : "") + "\n";
+    }
+    if (shown == 0) out += "None.\n";
+    if (hidden > 0)
+        out += std::to_string(hidden) +
+               " more from private incidents (ask me in a direct message to see your own).\n";
+    ctx.tell(out);
+    return {};
+}
+
+result<void> close_action_done(context& ctx, arguments& args) {
+    return close_action(ctx, args, action_status::done);
+}
+result<void> close_action_wontdo(context& ctx, arguments& args) {
+    return close_action(ctx, args, action_status::wontdo);
+}
+
+result<void> assign_action(context& ctx, arguments& args) {
+    auto found = next_action(ctx, args);
+    if (!found) return found.failure();
+    auto word = args.next();
+    if (!word || !args.empty()) return make_error(errc::bad_input, "Name one new owner.");
+    auto user = resolve_user(ctx, *word);
+    if (!user) return user.failure();
+    auto a = *found;
+    if (a.owner == *user)
+        return make_error(errc::conflict, a.label() + " is already owned by " + ctx.who(*user) + ".");
+    auto before = a.owner;
+    a.owner = *user;
+    save_change(ctx, a, "owner " + before + " -> " + *user);
+    std::string text = a.label() + " now belongs to " + ctx.who(*user) + " (was " + ctx.who(before) +
+                       ", changed by " + ctx.who(ctx.user) + "): " + quote(a.text);
+    announce_action(ctx, a, text);
+    if (before != ctx.user && before != *user) ctx.direct_message(before, text);
+    return {};
+}
+
+result<void> change_due(context& ctx, arguments& args) {
+    auto found = next_action(ctx, args);
+    if (!found) return found.failure();
+    if (args.empty()) return make_error(errc::bad_input, "Missing the new due date.");
+    auto due = domain::parse_due_date(args.rest(), ctx.today());
+    if (!due) return due.failure();
+    auto a = *found;
+    auto before = a.due;
+    a.due = *due;
+    save_change(ctx, a, "due " + domain::format_date(before) + " -> " + domain::format_date(*due));
+    announce_action(ctx, a,
+                    a.label() + " is now due " + domain::format_date(*due) + " (was " +
+                        domain::format_date(before) + ", changed by " + ctx.who(ctx.user) + ").");
+    return {};
+}
+
+result<void> reopen_action(context& ctx, arguments& args, int number) {
+    if (!args.empty()) return make_error(errc::bad_input, "reopen takes only the action id.");
+    auto found = find_action(ctx, "A-" + std::to_string(number));
+    if (!found) return found.failure();
+    auto a = *found;
+    if (a.status == action_status::open) return make_error(errc::conflict, a.label() + " is already open.");
+    a.status = action_status::open;
+    a.resolution.clear();
+    a.closed_at.reset();
+    save_change(ctx, a, "reopened");
+    announce_action(ctx, a, a.label() + " reopened by " + ctx.who(ctx.user) + ": " + quote(a.text));
+    return {};
+}
+
+}  // namespace hindsight::commands

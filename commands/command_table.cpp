@@ -1,0 +1,159 @@
+#include "commands/command_table.hpp"
+
+#include <array>
+
+#include "commands/handlers.hpp"
+#include "domain/text.hpp"
+
+namespace hindsight::commands {
+namespace {
+
+struct entry {
+    command_spec spec;
+    handler run;
+};
+
+const std::vector<entry>& entries() {
+    static const std::vector<entry> table{
+        {{"start", "start <title> [sev1..sev4]", "declare an incident in this channel; you become commander",
+          "incident"},
+         start_incident},
+        {{"status", "status [INC-n]",
+          "title, severity, status, commander, elapsed time, timeline size, open actions", "incident"},
+         show_status},
+        {{"sev", "sev <1-4>", "change the severity", "incident"}, change_severity},
+        {{"commander", "commander <@user>", "hand over the commander role", "incident"}, change_commander},
+        {{"title", "title <text>", "rename the incident", "incident"}, change_title},
+        {{"summary", "summary <text>", "set the summary", "incident"}, change_summary},
+        {{"impact", "impact <text>", "set the customer impact", "incident"}, change_impact},
+        {{"note", "note <text>", "add a note to the timeline", "incident"}, add_note},
+        {{"timeline", "timeline [n]", "show the last n timeline entries (default all)", "incident"},
+         show_timeline},
+        {{"mitigated", "mitigated [note]", "mark the incident mitigated", "incident"}, mark_mitigated},
+        {{"resolve", "resolve [summary]", "resolve the incident and open its review", "incident"},
+         resolve_incident},
+        {{"reopen", "reopen [A-n]", "reopen a resolved incident, or a closed action item", "incident"},
+         reopen},
+        {{"list", "list [open | recent]", "incidents of this workspace you may see", "incident"},
+         list_incidents},
+        {{"review", "review [INC-n]", "open (or link to) the review thread", "review"}, open_review},
+        {{"factor", "factor [INC-n] <text>", "add a contributing factor and start its why-chain", "review"},
+         add_factor},
+        {{"why", "why [INC-n] <text> | why done", "answer the current why, or end the chain early", "review"},
+         answer_why},
+        {{"went-well", "went-well [INC-n] <text>", "something that went well", "review"}, add_went_well},
+        {{"went-wrong", "went-wrong [INC-n] <text>", "something that went wrong", "review"}, add_went_wrong},
+        {{"lucky", "lucky [INC-n] <text>", "where we got lucky", "review"}, add_lucky},
+        {{"postmortem", "postmortem [INC-n]", "render the postmortem and post it as a file", "review"},
+         render_postmortem},
+        {{"action", "action [INC-n] <text> [@owner] [due <date>] [type] | action none",
+          "create an action item (types: detection, playbook, tooling, training, process)", "actions"},
+         create_action},
+        {{"actions", "actions [mine | @user | open | all | INC-n]", "list action items", "actions"},
+         list_actions},
+        {{"done", "done <A-n> [note]", "close an action item as done", "actions"}, close_action_done},
+        {{"wontdo", "wontdo <A-n> <reason>", "close an action item that will not be done", "actions"},
+         close_action_wontdo},
+        {{"assign", "assign <A-n> <@user>", "give an action item to someone else", "actions"}, assign_action},
+        {{"due", "due <A-n> <date>", "change a due date (YYYY-MM-DD, fri, today, tomorrow, +3d, +2w)",
+          "actions"},
+         change_due},
+    };
+    return table;
+}
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> topics{{
+    {"incident", "During an incident (in its channel)"},
+    {"marking", "Marking messages"},
+    {"review", "Review (in the incident channel, or name INC-n)"},
+    {"actions", "Action items"},
+}};
+
+}  // namespace
+
+const std::vector<command_spec>& command_table() {
+    static const std::vector<command_spec> specs = [] {
+        std::vector<command_spec> out;
+        for (const auto& e : entries()) out.push_back(e.spec);
+        return out;
+    }();
+    return specs;
+}
+
+const command_spec* find_command(std::string_view name) {
+    for (const auto& spec : command_table())
+        if (spec.name == name) return &spec;
+    return nullptr;
+}
+
+std::string help_text(std::string_view trigger, std::string_view topic) {
+    std::string out;
+    auto line = [&](const command_spec& spec) {
+        out += "`" + std::string(trigger) + " " + std::string(spec.usage) + "` — " +
+               std::string(spec.summary) + "\n";
+    };
+    if (!topic.empty()) {
+        if (auto* spec = find_command(topic)) {
+            line(*spec);
+            return out;
+        }
+        for (const auto& [name, heading] : topics) {
+            if (name != topic) continue;
+            out += "*" + std::string(heading) + "*\n";
+            if (name == "marking") {
+                out +=
+                    "React with :pushpin: (or a configured emoji) to capture a message; remove it to take it "
+                    "off.\n"
+                    "Start a message with `!tl` or `tl:` to capture it as you send it.\n"
+                    "Edits and deletions of captured messages follow into the timeline.\n";
+            }
+            for (const auto& spec : command_table())
+                if (spec.topic == name) line(spec);
+            return out;
+        }
+        return {};
+    }
+    for (const auto& [name, heading] : topics) {
+        out += "*" + std::string(heading) + "*\n";
+        if (name == "marking") {
+            out += "React with :pushpin: on a message, or start it with `!tl` — see `" +
+                   std::string(trigger) + " help marking`\n";
+            continue;
+        }
+        for (const auto& spec : command_table())
+            if (spec.topic == name) line(spec);
+    }
+    out += "`" + std::string(trigger) + " help [command | topic]` — more about one command or topic\n";
+    return out;
+}
+
+void dispatch_command(context& ctx, std::string_view text) {
+    arguments args(text);
+    auto word = args.next();
+    if (!word || *word == "help") {
+        auto topic = domain::ascii_lower(args.rest());
+        auto help = help_text(ctx.trigger(), topic);
+        if (help.empty())
+            ctx.tell("There is no help topic '" + quote(topic) +
+                     "'. Topics: incident, marking, review, actions, or any command name.\n" +
+                     help_text(ctx.trigger(), ""));
+        else
+            ctx.tell(help);
+        return;
+    }
+    auto name = domain::ascii_lower(*word);
+    for (const auto& e : entries()) {
+        if (e.spec.name != name) continue;
+        auto outcome = e.run(ctx, args);
+        if (!outcome) {
+            auto message = outcome.failure().message;
+            if (outcome.failure().code == errc::bad_input)
+                message += "\nUsage: `" + ctx.trigger() + " " + std::string(e.spec.usage) + "`";
+            ctx.tell(message);
+        }
+        return;
+    }
+    ctx.tell("Unknown command '" + quote(*word) + "'. Try `" + ctx.trigger() + " help`.");
+}
+
+}  // namespace hindsight::commands

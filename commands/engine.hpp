@@ -1,0 +1,79 @@
+#pragma once
+// The platform-neutral pipeline: inbound events are made durable in the inbox (persist-then-ack), handled
+// from there, and every reply is written to the outbox in the same transaction as the state it reports.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/event.hpp"
+#include "chat/outgoing.hpp"
+#include "commands/context.hpp"
+#include "commands/marking.hpp"
+#include "config/config.hpp"
+#include "storage/queue_store.hpp"
+
+namespace hindsight::commands {
+
+struct failed_event {
+    std::string workspace;
+    chat::outgoing notice;  // to be delivered directly: the outbox itself may be what failed
+    std::string reason;
+};
+
+struct processing_report {
+    std::size_t handled = 0;
+    std::vector<failed_event> failures;
+    // Set when a reaction names a message the bot has not seen: the caller fetches it, calls remember(), and
+    // processes again. Processing stops there so events stay in order.
+    std::optional<std::pair<std::string, missing_message>> needs_message;  // workspace, message
+    std::int64_t waiting_inbox_id = 0;
+};
+
+class engine {
+public:
+    engine(storage::database& db, const config::settings& cfg, std::string platform);
+
+    // The bot's own user id per workspace: its posts and reactions are never captured.
+    void set_bot_user(const std::string& workspace, const std::string& user_id);
+
+    // Records every event of the batch in one transaction (one fsync for the burst). Returns, per event, true
+    // if it is new and false for a replay. Throws storage::storage_error when nothing could be recorded: then
+    // the platform must not be acknowledged.
+    std::vector<bool> accept(const std::vector<chat::inbound>& batch, domain::timestamp now);
+
+    // Handles up to limit pending inbox rows, all in one transaction with a savepoint per event.
+    processing_report process_pending(domain::timestamp now, std::size_t limit = 512);
+
+    // A message fetched from the platform for a reaction on something the bot never saw.
+    void remember(const std::string& workspace, const storage::cached_message& message);
+    // The fetch found nothing (deleted, no access): the waiting event is closed with this reason.
+    void give_up_waiting(std::int64_t inbox_id, const std::string& reason);
+
+    // Handles one event without the inbox or outbox (used by tests and by process_pending).
+    std::vector<chat::outgoing> handle(const std::string& workspace, const chat::event& e,
+                                       domain::timestamp now,
+                                       std::optional<missing_message>* missing = nullptr);
+
+    stores& store() { return stores_; }
+    storage::queue_store& queue() { return queue_; }
+    const config::settings& settings() const { return cfg_; }
+    const std::string& platform() const { return platform_; }
+
+private:
+    storage::database& db_;
+    const config::settings& cfg_;
+    std::string platform_;
+    stores stores_;
+    storage::queue_store queue_;
+    std::vector<std::pair<std::string, std::string>> bot_users_;
+};
+
+// What to tell the people whose commands could not even be recorded (the inbox write failed): the platform is
+// not acknowledged, and nothing they typed vanishes silently.
+std::vector<failed_event> unrecorded_notices(const std::vector<chat::inbound>& batch,
+                                             const std::string& reason);
+
+// A dedup key for events whose platform gives no event id: the message identity plus what happened to it.
+std::string identity_key(const chat::event& e);
+
+}  // namespace hindsight::commands

@@ -1,0 +1,63 @@
+#pragma once
+// The sub-command handlers, grouped by topic in incident_commands.cpp, review_commands.cpp and
+// action_commands.cpp. Each returns an expected failure as a value; the dispatcher adds the usage line.
+#include "commands/arguments.hpp"
+#include "commands/context.hpp"
+#include "domain/result.hpp"
+
+namespace hindsight::commands {
+
+using handler = result<void> (*)(context&, arguments&);
+
+// incident lifecycle
+result<void> start_incident(context&, arguments&);
+result<void> show_status(context&, arguments&);
+result<void> change_severity(context&, arguments&);
+result<void> change_commander(context&, arguments&);
+result<void> change_title(context&, arguments&);
+result<void> change_summary(context&, arguments&);
+result<void> change_impact(context&, arguments&);
+result<void> add_note(context&, arguments&);
+result<void> show_timeline(context&, arguments&);
+result<void> mark_mitigated(context&, arguments&);
+result<void> resolve_incident(context&, arguments&);
+result<void> reopen(context&, arguments&);  // an incident, or an action with A-n
+result<void> list_incidents(context&, arguments&);
+
+// review
+result<void> open_review(context&, arguments&);
+result<void> add_factor(context&, arguments&);
+result<void> answer_why(context&, arguments&);
+result<void> add_went_well(context&, arguments&);
+result<void> add_went_wrong(context&, arguments&);
+result<void> add_lucky(context&, arguments&);
+result<void> render_postmortem(context&, arguments&);
+
+// action items
+result<void> create_action(context&, arguments&);
+result<void> list_actions(context&, arguments&);
+result<void> close_action_done(context&, arguments&);
+result<void> close_action_wontdo(context&, arguments&);
+result<void> assign_action(context&, arguments&);
+result<void> change_due(context&, arguments&);
+result<void> reopen_action(context&, arguments&, int number);
+
+// shared lookups
+// The incident a command acts on: "INC-n" as the next word when present, else the channel's current incident.
+// Applies the private-channel rule of SPEC §3.
+result<domain::incident> target_incident(context& ctx, arguments& args);
+result<void> check_visible(const context& ctx, const domain::incident& inc);
+// Appends a bot event to the incident's timeline ("Severity sev3 → sev1 by @alice").
+void record_event(context& ctx, const domain::incident& inc, const std::string& text);
+// Resolves "@alice" or "<@U1>" to a user id.
+result<std::string> resolve_user(context& ctx, std::string_view word);
+// Refuses text that is empty or longer than the limit, with the limit in the message.
+result<std::string> checked_text(std::string_view raw, std::string_view what, std::size_t limit);
+// Opens (or points to) the review thread; used by `review` and by `resolve`.
+void start_review_thread(context& ctx, domain::incident& inc);
+// Marks the incident reviewed and posts the summary when the review is complete.
+void complete_review_if_ready(context& ctx, domain::incident& inc);
+// Private nudges for blaming language; never blocks.
+void nudge_if_blaming(context& ctx, std::string_view text);
+
+}  // namespace hindsight::commands

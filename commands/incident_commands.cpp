@@ -1,0 +1,397 @@
+#include <algorithm>
+#include <charconv>
+
+#include "commands/handlers.hpp"
+#include "commands/zones.hpp"
+#include "domain/rules.hpp"
+#include "domain/text.hpp"
+
+namespace hindsight::commands {
+
+using domain::incident;
+using domain::incident_status;
+
+result<std::string> checked_text(std::string_view raw, std::string_view what, std::size_t limit) {
+    auto text = domain::trim(raw);
+    if (text.empty()) return make_error(errc::bad_input, "Missing " + std::string(what) + ".");
+    auto clean = domain::sanitize_utf8(text);
+    auto length = domain::utf8_length(clean);
+    if (length > limit)
+        return make_error(errc::bad_input, "The " + std::string(what) + " is " + std::to_string(length) +
+                                               " characters; the limit is " + std::to_string(limit) +
+                                               ". Nothing was saved — shorten it and try again.");
+    return clean;
+}
+
+result<void> check_visible(const context& ctx, const incident& inc) {
+    if (inc.private_channel && inc.channel != ctx.channel.id)
+        return make_error(errc::forbidden,
+                          inc.label() + " belongs to a private channel. Run this command in that channel.");
+    return {};
+}
+
+result<incident> target_incident(context& ctx, arguments& args) {
+    if (auto word = args.peek()) {
+        if (auto number = parse_incident_ref(*word)) {
+            args.next();
+            auto found = ctx.store.incidents.find(ctx.workspace, *number);
+            if (!found)
+                return make_error(errc::not_found, "There is no INC-" + std::to_string(*number) + " here.");
+            if (auto visible = check_visible(ctx, *found); !visible) return visible.failure();
+            return *found;
+        }
+    }
+    auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id);
+    if (!current)
+        return make_error(errc::not_found,
+                          "There is no incident in this channel. Name one (e.g. INC-7) or `" + ctx.trigger() +
+                              " start <title>` here.");
+    return *current;
+}
+
+result<std::string> resolve_user(context& ctx, std::string_view word) {
+    auto mention = parse_user_mention(word);
+    if (!mention) return make_error(errc::bad_input, "'" + quote(word) + "' is not a user; write @name.");
+    if (mention->is_id) return mention->value;
+    if (auto known = ctx.store.incidents.find_user_by_name(ctx.workspace, mention->value)) return known->id;
+    // Unknown names are kept as typed: on the console, names are ids; elsewhere the directory fills in.
+    return mention->value;
+}
+
+void record_event(context& ctx, const incident& inc, const std::string& text) {
+    domain::timeline_entry entry;
+    entry.incident_id = inc.id;
+    entry.kind = domain::entry_kind::event;
+    entry.occurred_at = ctx.now;
+    entry.captured_at = ctx.now;
+    entry.author = ctx.user;
+    entry.text = text;
+    entry.source.platform = ctx.platform;
+    entry.source.channel = inc.channel;
+    ctx.store.timeline.add(entry, false);
+}
+
+namespace {
+
+// Announces in the incident's channel: where the command ran when it ran there, else in the incident channel
+// with a private confirmation to the caller.
+void announce_for(context& ctx, const incident& inc, std::string text) {
+    if (inc.channel == ctx.channel.id) {
+        ctx.announce(std::move(text));
+    } else {
+        ctx.post_in(inc.channel, text);
+        ctx.tell("Done: " + text);
+    }
+}
+
+std::string status_line(context& ctx, const incident& inc) {
+    auto elapsed = (inc.resolved_at ? *inc.resolved_at : ctx.now) - inc.started_at;
+    auto open_actions = ctx.store.actions.list({ctx.workspace, std::nullopt, inc.id, true}).size();
+    std::string out = "*" + inc.label() + ": " + quote(inc.title) + "*\n";
+    out += "Severity: " + std::string(domain::to_string(inc.sev)) +
+           " · Status: " + std::string(domain::to_string(inc.status)) +
+           " · Commander: " + ctx.who(inc.commander) + "\n";
+    out += "Started " + local_minute(inc.started_at, ctx.user_zone(ctx.user)) + " (" +
+           domain::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)) +
+           (inc.resolved_at ? " to resolution" : " ago") + ")\n";
+    out += "Timeline: " + std::to_string(ctx.store.timeline.count_live(inc.id)) +
+           " entries · Open actions: " + std::to_string(open_actions);
+    if (!inc.summary.empty()) out += "\nSummary: " + quote(inc.summary);
+    if (!inc.impact.empty()) out += "\nImpact: " + quote(inc.impact);
+    return out;
+}
+
+result<void> set_text_field(context& ctx, arguments& args, std::string incident::*field,
+                            std::string_view what, std::size_t limit) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto text = checked_text(args.rest(), what, limit);
+    if (!text) return text.failure();
+    auto inc = *target;
+    inc.*field = *text;
+    ctx.store.incidents.update(inc);
+    std::string label(what);
+    label[0] = static_cast<char>(label[0] - 'a' + 'A');
+    record_event(ctx, inc, label + " set by " + ctx.who(ctx.user) + ": " + *text);
+    announce_for(ctx, inc,
+                 label + " of " + inc.label() + " set by " + ctx.who(ctx.user) + ": " + quote(*text));
+    if (field != &incident::title) nudge_if_blaming(ctx, *text);
+    return {};
+}
+
+result<void> change_status(context& ctx, arguments& args, incident_status to) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto inc = *target;
+    if (auto allowed = domain::check_status_change(inc, to); !allowed) return allowed.failure();
+    auto note = domain::trim(args.rest());
+    if (!note.empty()) {
+        auto checked = checked_text(note, "note", domain::max_text_length);
+        if (!checked) return checked.failure();
+    }
+    std::string event;
+    switch (to) {
+        case incident_status::mitigated:
+            inc.mitigated_at = ctx.now;
+            event = "Mitigated";
+            break;
+        case incident_status::resolved:
+            inc.resolved_at = ctx.now;
+            if (!inc.mitigated_at) inc.mitigated_at = ctx.now;
+            if (!note.empty()) inc.summary = domain::sanitize_utf8(note);
+            event = "Resolved";
+            break;
+        case incident_status::active:
+            inc.resolved_at.reset();
+            event = "Reopened";
+            break;
+        case incident_status::reviewed:
+            break;
+    }
+    inc.status = to;
+    ctx.store.incidents.update(inc);
+    std::string by = " by " + ctx.who(ctx.user);
+    record_event(ctx, inc, event + by + (note.empty() ? "" : ": " + domain::sanitize_utf8(note)));
+    std::string text = inc.label() + " " + domain::ascii_lower(event) + by + ".";
+    if (!note.empty()) text += " " + quote(note);
+    if (to == incident_status::resolved)
+        text += " Time to resolve: " + domain::format_duration(*inc.resolved_at - inc.started_at) + ".";
+    announce_for(ctx, inc, text);
+    if (to == incident_status::resolved) start_review_thread(ctx, inc);
+    return {};
+}
+
+}  // namespace
+
+result<void> start_incident(context& ctx, arguments& args) {
+    auto words = split_words(args.rest());
+    bool new_channel = ctx.cfg.incidents.create_channel;
+    auto flag = std::find(words.begin(), words.end(), std::string_view("--new-channel"));
+    if (flag != words.end() || new_channel)
+        return make_error(
+            errc::not_supported,
+            "Creating a new channel for the incident is not available yet. Create the channel, invite "
+            "the responders, and run `" +
+                ctx.trigger() + " start <title>` there.");
+    auto sev = domain::parse_severity(ctx.cfg.incidents.default_severity).value_or(domain::severity::sev3);
+    std::string_view rest = args.rest();
+    if (!words.empty()) {
+        auto last = words.back();
+        if (domain::starts_with_ci(last, "sev")) {
+            auto parsed = domain::parse_severity(last);
+            if (!parsed)
+                return make_error(errc::bad_input,
+                                  "'" + quote(last) + "' is not a severity; use sev1, sev2, sev3 or sev4.");
+            sev = *parsed;
+            rest = domain::trim(rest.substr(0, static_cast<std::size_t>(last.data() - rest.data())));
+        }
+    }
+    auto title = checked_text(rest, "title", domain::max_title_length);
+    if (!title) return title.failure();
+    if (ctx.channel.is_direct)
+        return make_error(errc::conflict,
+                          "An incident needs a channel everyone can join; run start in a channel.");
+
+    if (auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id)) {
+        if (current->status == incident_status::active || current->status == incident_status::mitigated)
+            return make_error(errc::conflict, current->label() + " is still " +
+                                                  std::string(domain::to_string(current->status)) +
+                                                  " in this channel. Resolve it before starting another.");
+    }
+    incident inc;
+    inc.workspace = ctx.workspace;
+    inc.number = ctx.store.incidents.take_incident_number(ctx.workspace);
+    inc.channel = ctx.channel.id;
+    inc.private_channel = ctx.channel.is_private;
+    inc.title = *title;
+    inc.sev = sev;
+    inc.commander = ctx.user;
+    inc.started_at = ctx.now;
+    inc.detected_at = ctx.now;
+    ctx.store.incidents.insert(inc);
+    record_event(
+        ctx, inc,
+        "Incident started by " + ctx.who(ctx.user) + " (" + std::string(domain::to_string(sev)) + ")");
+    ctx.announce("🚨 *" + inc.label() + ": " + quote(inc.title) + "* (" + std::string(domain::to_string(sev)) +
+                 ") declared by " + ctx.who(ctx.user) +
+                 ", who is commander.\nMark messages for the timeline with "
+                 ":pushpin: or start them with `!tl`. `" +
+                 ctx.trigger() + " help` lists every command.");
+    return {};
+}
+
+result<void> show_status(context& ctx, arguments& args) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    ctx.tell(status_line(ctx, *target));
+    return {};
+}
+
+result<void> change_severity(context& ctx, arguments& args) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto word = args.next();
+    if (!word) return make_error(errc::bad_input, "Missing severity.");
+    auto sev = domain::parse_severity(*word);
+    if (!sev || !args.empty())
+        return make_error(errc::bad_input, "'" + quote(args.empty() ? *word : std::string_view(*word)) +
+                                               "' is not a severity; use 1, 2, 3 or 4.");
+    auto inc = *target;
+    if (inc.sev == *sev)
+        return make_error(errc::conflict,
+                          inc.label() + " is already " + std::string(domain::to_string(*sev)) + ".");
+    auto before = inc.sev;
+    inc.sev = *sev;
+    ctx.store.incidents.update(inc);
+    std::string text = "Severity " + std::string(domain::to_string(before)) + " → " +
+                       std::string(domain::to_string(*sev)) + " by " + ctx.who(ctx.user);
+    record_event(ctx, inc, text);
+    announce_for(ctx, inc, inc.label() + ": " + text + ".");
+    return {};
+}
+
+result<void> change_commander(context& ctx, arguments& args) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto word = args.next();
+    if (!word) return make_error(errc::bad_input, "Missing the new commander.");
+    auto user = resolve_user(ctx, *word);
+    if (!user) return user.failure();
+    auto inc = *target;
+    if (inc.commander == *user) return make_error(errc::conflict, ctx.who(*user) + " is already commander.");
+    auto before = inc.commander;
+    inc.commander = *user;
+    ctx.store.incidents.update(inc);
+    std::string text = "Commander " + ctx.who(before) + " → " + ctx.who(*user) + " by " + ctx.who(ctx.user);
+    record_event(ctx, inc, text);
+    announce_for(ctx, inc, inc.label() + ": " + text + ".");
+    return {};
+}
+
+result<void> change_title(context& ctx, arguments& args) {
+    return set_text_field(ctx, args, &incident::title, "title", domain::max_title_length);
+}
+result<void> change_summary(context& ctx, arguments& args) {
+    return set_text_field(ctx, args, &incident::summary, "summary", domain::max_text_length);
+}
+result<void> change_impact(context& ctx, arguments& args) {
+    return set_text_field(ctx, args, &incident::impact, "impact", domain::max_text_length);
+}
+
+result<void> add_note(context& ctx, arguments& args) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto text = checked_text(args.rest(), "note", domain::max_text_length);
+    if (!text) return text.failure();
+    domain::timeline_entry entry;
+    entry.incident_id = target->id;
+    entry.kind = domain::entry_kind::note;
+    entry.occurred_at = ctx.now;
+    entry.captured_at = ctx.now;
+    entry.author = ctx.user;
+    entry.marked_by = ctx.user;
+    entry.text = *text;
+    entry.source.platform = ctx.platform;
+    entry.source.channel = ctx.channel.id;
+    ctx.store.timeline.add(entry, false);
+    ctx.tell("📝 Noted on the " + target->label() + " timeline.");
+    nudge_if_blaming(ctx, *text);
+    return {};
+}
+
+result<void> show_timeline(context& ctx, arguments& args) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    std::size_t limit = 0;
+    if (auto word = args.next()) {
+        int n = 0;
+        auto [ptr, ec] = std::from_chars(word->data(), word->data() + word->size(), n);
+        if (ec != std::errc{} || ptr != word->data() + word->size() || n <= 0 || !args.empty())
+            return make_error(errc::bad_input, "'" + quote(*word) + "' is not a number of entries.");
+        limit = static_cast<std::size_t>(n);
+    }
+    auto entries = ctx.store.timeline.list(target->id);
+    std::erase_if(entries, [](const auto& e) { return e.state == domain::entry_state::unmarked; });
+    if (limit > 0 && entries.size() > limit)
+        entries.erase(entries.begin(), entries.end() - static_cast<long>(limit));
+    auto zone = ctx.user_zone(ctx.user);
+    std::string out = "*Timeline of " + target->label() + "* (" + std::to_string(entries.size()) +
+                      " entries, " + (zone == "UTC" ? std::string("UTC") : zone) + ")\n";
+    std::optional<domain::civil_date> day;
+    // Chat messages have a size limit (Slack ~40k, Mattermost 16k): page long timelines.
+    constexpr std::size_t page_limit = 12000;
+    for (const auto& e : entries) {
+        auto local_day = local_date(e.occurred_at, zone);
+        std::string line;
+        if (!day || *day != local_day) {
+            day = local_day;
+            line += "— " + domain::format_date(local_day) + " —\n";
+        }
+        std::string text = quote(domain::truncate_utf8(e.text, 500));
+        if (e.kind == domain::entry_kind::event) text = "_" + text + "_";
+        if (e.kind == domain::entry_kind::note) text = "📝 " + text;
+        if (e.state == domain::entry_state::deleted) text = "~" + text + "~ (deleted)";
+        if (!e.revisions.empty()) text += " (edited)";
+        line += local_clock(e.occurred_at, zone) + " " +
+                domain::format_offset(target->started_at, e.occurred_at) + " " + ctx.who(e.author) + ": " +
+                text + "\n";
+        if (out.size() + line.size() > page_limit) {
+            ctx.tell(out);
+            out = "*Timeline of " + target->label() + "* (continued)\n";
+        }
+        out += line;
+    }
+    if (entries.empty()) out += "Nothing captured yet. React with :pushpin: or start a message with `!tl`.\n";
+    ctx.tell(out);
+    return {};
+}
+
+result<void> mark_mitigated(context& ctx, arguments& args) {
+    return change_status(ctx, args, incident_status::mitigated);
+}
+result<void> resolve_incident(context& ctx, arguments& args) {
+    return change_status(ctx, args, incident_status::resolved);
+}
+
+result<void> reopen(context& ctx, arguments& args) {
+    if (auto word = args.peek()) {
+        if (auto number = parse_action_ref(*word)) {
+            args.next();
+            return reopen_action(ctx, args, *number);
+        }
+    }
+    return change_status(ctx, args, incident_status::active);
+}
+
+result<void> list_incidents(context& ctx, arguments& args) {
+    auto filter = storage::incident_filter::open;
+    if (auto word = args.next()) {
+        auto which = domain::ascii_lower(*word);
+        if (which == "recent")
+            filter = storage::incident_filter::recent;
+        else if (which != "open")
+            return make_error(errc::bad_input,
+                              "'" + quote(*word) + "' is not a list filter; use open or recent.");
+    }
+    auto all = ctx.store.incidents.list(ctx.workspace, filter, 200);
+    std::string out =
+        filter == storage::incident_filter::open ? "*Open incidents*\n" : "*Recent incidents*\n";
+    int shown = 0, hidden = 0;
+    for (const auto& inc : all) {
+        if (!check_visible(ctx, inc)) {
+            ++hidden;
+            continue;
+        }
+        if (shown == 20) break;
+        ++shown;
+        out += inc.label() + " · " + std::string(domain::to_string(inc.sev)) + " · " +
+               std::string(domain::to_string(inc.status)) + " · " + quote(inc.title) + " · commander " +
+               ctx.who(inc.commander) + "\n";
+    }
+    if (shown == 0) out += "None.\n";
+    if (hidden > 0) out += std::to_string(hidden) + " more in private channels.\n";
+    ctx.tell(out);
+    return {};
+}
+
+}  // namespace hindsight::commands

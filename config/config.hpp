@@ -1,0 +1,116 @@
+#pragma once
+// Typed configuration. The TOML loader (config/loader.cpp) is the only place toml++ is seen; secrets come
+// from the environment (or *_FILE variables) and never from the file, so the file can live in a repository.
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.hpp"
+
+namespace hindsight::config {
+
+struct capture_settings {
+    std::vector<std::string> emojis{"pushpin", "round_pushpin"};  // names without colons
+    std::vector<std::string> prefixes{"!tl", "tl:"};
+    std::string confirm_emoji{"white_check_mark"};
+    bool operator==(const capture_settings&) const = default;
+};
+struct incidents_settings {
+    bool create_channel = false;
+    std::string command = "incident";  // the trigger word, without the slash
+    std::string default_severity = "sev3";
+    bool operator==(const incidents_settings&) const = default;
+};
+struct review_settings {
+    int max_whys = 5;
+    std::array<int, 4> due_business_days{3, 5, 10, 10};  // index 0 = sev1
+    bool operator==(const review_settings&) const = default;
+};
+struct actions_settings {
+    std::array<int, 4> default_due_days{7, 14, 30, 30};  // index 0 = sev1
+    bool operator==(const actions_settings&) const = default;
+};
+struct reminders_settings {
+    std::string weekly = "mon 09:00";  // "ddd HH:MM", ddd in mon..sun
+    std::string digest_channel;        // empty: no channel summary
+    int escalate_after_days = 7;
+    bool status_updates = false;
+    std::array<int, 4> status_update_minutes{30, 60, 120, 240};  // index 0 = sev1
+    bool operator==(const reminders_settings&) const = default;
+};
+struct http_settings {
+    std::string listen = "127.0.0.1:8080";  // host:port ("[::1]:8080" for IPv6)
+    std::string tls_cert;                   // both or neither of tls_cert / tls_key
+    std::string tls_key;
+    std::size_t max_body_bytes = 1 << 20;
+    bool operator==(const http_settings&) const = default;
+};
+struct tls_settings {
+    std::string ca_file;  // an extra CA for verifying remote peers
+    bool operator==(const tls_settings&) const = default;
+};
+struct storage_settings {
+    std::string path = "hindsight.db";
+    bool operator==(const storage_settings&) const = default;
+};
+struct slack_settings {
+    bool enabled = false;
+    std::string api_url = "https://slack.com/api/";  // always ends with '/'
+    std::string mode = "socket";                     // socket | http
+    bool operator==(const slack_settings&) const = default;
+};
+struct mattermost_settings {
+    bool enabled = false;
+    std::string team;
+    bool operator==(const mattermost_settings&) const = default;
+};
+// From the environment only. mattermost_url also comes from the file's mattermost.url (MATTERMOST_URL wins);
+// it is stored without a trailing '/'.
+struct secrets {
+    std::string slack_bot_token, slack_app_token, slack_signing_secret, mattermost_url, mattermost_token,
+        mattermost_command_token;
+    bool operator==(const secrets&) const = default;
+};
+struct settings {
+    std::string time_zone = "UTC";   // default IANA zone for display
+    std::string log_level = "info";  // trace, debug, info, warn, warning, error, critical, off
+    capture_settings capture;
+    incidents_settings incidents;
+    review_settings review;
+    actions_settings actions;
+    reminders_settings reminders;
+    http_settings http;
+    tls_settings tls;
+    storage_settings storage;
+    slack_settings slack;
+    mattermost_settings mattermost;
+    secrets secret;
+    bool operator==(const settings&) const = default;
+};
+
+using environment_lookup = std::function<std::optional<std::string>(const std::string&)>;
+// Reads the process environment (getenv).
+environment_lookup process_environment();
+
+// Parse + validate + secrets. Errors (errc::config_invalid) read "<source>:<line>: <key> <problem>", one per
+// line when there are several, sorted by line; a syntax error reads "<source>:<line>:<column>:
+// <description>". Secret values never appear in an error.
+result<settings> load_config_file(const std::string& path, const environment_lookup& env);
+result<settings> load_config_text(std::string_view toml_text, std::string_view source_name,
+                                  const environment_lookup& env);
+// No file: the defaults, plus secrets from the environment. Secrets that cannot be read (an unreadable
+// *_FILE, an unusable MATTERMOST_URL) are left empty here; load_config_text("", ...) reports them.
+settings default_settings(const environment_lookup& env);
+
+// A workspace is configured: Slack = bot token and (app token in socket mode | signing secret in http mode);
+// Mattermost = server URL and token.
+bool has_slack(const settings& cfg);
+bool has_mattermost(const settings& cfg);
+// One line for the log; secrets appear only as "set" or "unset".
+std::string describe_for_log(const settings& cfg);
+
+}  // namespace hindsight::config

@@ -1,0 +1,140 @@
+#pragma once
+// The values hindsight keeps: incidents, their timeline, the review and action items.
+// Plain data with no I/O; rules about them live in rules.hpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/time.hpp"
+
+namespace hindsight::domain {
+
+enum class severity { sev1 = 1, sev2, sev3, sev4 };
+enum class incident_status { active, mitigated, resolved, reviewed };
+enum class entry_kind { message, note, event };
+// Why an entry is on the timeline: a reaction, a typed prefix, a command, or the bot itself.
+enum class entry_state { live, deleted, unmarked };
+enum class action_type { detection, playbook, tooling, training, process, other };
+enum class action_status { open, done, wontdo };
+enum class review_list { went_well, went_wrong, lucky };
+
+std::string_view to_string(severity s);
+std::string_view to_string(incident_status s);
+std::string_view to_string(entry_kind k);
+std::string_view to_string(entry_state s);
+std::string_view to_string(action_type t);
+std::string_view to_string(action_status s);
+std::string_view to_string(review_list l);
+std::optional<severity> parse_severity(std::string_view text);  // "sev2", "2", "SEV2"
+std::optional<incident_status> parse_incident_status(std::string_view text);
+std::optional<entry_kind> parse_entry_kind(std::string_view text);
+std::optional<entry_state> parse_entry_state(std::string_view text);
+std::optional<action_type> parse_action_type(std::string_view text);
+std::optional<action_status> parse_action_status(std::string_view text);
+std::optional<review_list> parse_review_list(std::string_view text);
+
+struct incident {
+    std::int64_t id = 0;  // database key
+    std::string workspace;
+    int number = 0;  // INC-<number>, per workspace
+    std::string channel;
+    bool private_channel = false;
+    std::string title;
+    severity sev = severity::sev3;
+    incident_status status = incident_status::active;
+    std::string commander;  // user id
+    timestamp started_at{};
+    std::optional<timestamp> detected_at, mitigated_at, resolved_at, reviewed_at;
+    std::string summary;
+    std::string impact;
+    std::string review_thread;  // message id of the review thread root, once opened
+    bool no_action_decided = false;
+
+    std::string label() const { return "INC-" + std::to_string(number); }
+};
+
+struct revision {
+    std::string text;
+    timestamp replaced_at{};
+};
+
+struct message_source {
+    std::string platform;  // "slack", "mattermost", "console"
+    std::string channel;
+    std::string message_id;
+    std::string thread_root;  // empty when not in a thread
+    std::string permalink;
+};
+
+struct timeline_entry {
+    std::int64_t id = 0;
+    std::int64_t incident_id = 0;
+    entry_kind kind = entry_kind::message;
+    entry_state state = entry_state::live;
+    timestamp occurred_at{};  // when it was said, not when it was captured
+    std::string author;       // user id
+    std::string text;
+    message_source source;
+    std::string marked_by;
+    timestamp captured_at{};
+    std::vector<revision> revisions;  // older texts, oldest first
+};
+
+struct why_answer {
+    int position = 0;  // 1-based
+    std::string text;
+    std::string author;
+};
+
+struct factor {
+    std::int64_t id = 0;
+    int position = 0;  // 1-based within the incident
+    std::string text;
+    std::string author;
+    bool chain_closed = false;  // "why done", or max whys reached
+    std::vector<why_answer> whys;
+};
+
+struct review_note {
+    review_list list = review_list::went_well;
+    std::string text;
+    std::string author;
+};
+
+struct action_change {
+    timestamp at{};
+    std::string actor;
+    std::string change;  // "created", "owner @a -> @b", "due 2026-03-01 -> 2026-03-08", "done: note"
+};
+
+struct action_item {
+    std::int64_t id = 0;
+    std::string workspace;
+    int number = 0;  // A-<number>, per workspace
+    std::int64_t incident_id = 0;
+    std::string text;
+    std::string owner;  // user id
+    civil_date due{};
+    action_type type = action_type::other;
+    action_status status = action_status::open;
+    std::string resolution;  // done note or wontdo reason
+    std::string created_by;
+    timestamp created_at{};
+    std::optional<timestamp> closed_at;
+    std::vector<action_change> history;
+
+    std::string label() const { return "A-" + std::to_string(number); }
+};
+
+// Everything the postmortem needs, read in one go.
+struct incident_record {
+    incident inc;
+    std::vector<timeline_entry> timeline;  // ordered by occurred_at, then id
+    std::vector<factor> factors;           // ordered by position
+    std::vector<review_note> notes;
+    std::vector<action_item> actions;  // ordered by number
+};
+
+}  // namespace hindsight::domain

@@ -1,0 +1,315 @@
+#include "domain/postmortem.hpp"
+
+#include <array>
+#include <map>
+#include <memory>
+
+#include "domain/json_writer.hpp"
+#include "domain/text.hpp"
+
+namespace hindsight::domain {
+namespace {
+
+std::string user(const name_lookup& name_of, const std::string& id) {
+    if (id.empty()) return "—";
+    return "@" + name_of(id);
+}
+
+std::string optional_time(const std::optional<timestamp>& t) {
+    return t ? format_minute(*t) + " UTC" : std::string("—");
+}
+
+std::string duration_between(timestamp from, const std::optional<timestamp>& to) {
+    return to ? format_duration(*to - from) : std::string("—");
+}
+
+// Paragraph text: user text must not open HTML or collapse into a heading, so angle brackets are escaped.
+std::string markdown_text(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
+    }
+    return out;
+}
+
+void append_list(std::string& out, std::string_view heading, const std::vector<review_note>& notes,
+                 review_list which, const name_lookup& name_of) {
+    out += "### ";
+    out += heading;
+    out += "\n\n";
+    bool any = false;
+    for (const auto& note : notes) {
+        if (note.list != which) continue;
+        any = true;
+        out += "- " + markdown_text(defuse_crowd_mentions(note.text)) + " (" + user(name_of, note.author) +
+               ")\n";
+    }
+    if (!any) out += "_Nothing recorded._\n";
+    out += '\n';
+}
+
+std::string entry_text_for_document(const timeline_entry& entry) {
+    std::string text = markdown_cell(defuse_crowd_mentions(entry.text));
+    if (entry.kind == entry_kind::event) return "_" + text + "_";
+    if (entry.kind == entry_kind::note) return "📝 " + text;
+    return text;
+}
+
+}  // namespace
+
+name_lookup remember_names(name_lookup lookup) {
+    auto known = std::make_shared<std::map<std::string, std::string>>();
+    return [known, lookup = std::move(lookup)](const std::string& id) {
+        auto found = known->find(id);
+        if (found != known->end()) return found->second;
+        return known->emplace(id, lookup(id)).first->second;
+    };
+}
+
+std::string markdown_cell(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '|':
+                out += "\\|";
+                break;
+            case '\n':
+                out += "<br>";
+                break;
+            case '\r':
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string mermaid_label(std::string_view text) {
+    std::string shortened = truncate_utf8(text, 80);
+    std::string out;
+    for (char c : shortened) {
+        switch (c) {
+            case '"':
+                out += "#quot;";
+                break;
+            case '<':
+                out += "#lt;";
+                break;
+            case '>':
+                out += "#gt;";
+                break;
+            case '`':
+                out += "#96;";
+                break;
+            case '#':
+                out += "#35;";
+                break;
+            case '\n':
+            case '\r':
+            case '\t':
+                out += ' ';
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string render_postmortem_markdown(const incident_record& record, const name_lookup& name_of) {
+    const auto& inc = record.inc;
+    std::string out;
+    out.reserve(256 + record.timeline.size() * 120 + record.actions.size() * 100);
+
+    out += "# " + inc.label() + ": " + markdown_text(defuse_crowd_mentions(inc.title)) + "\n\n";
+    out += "| Field | Value |\n| --- | --- |\n";
+    out += "| ID | " + inc.label() + " |\n";
+    out += "| Title | " + markdown_cell(defuse_crowd_mentions(inc.title)) + " |\n";
+    out += "| Severity | " + std::string(to_string(inc.sev)) + " |\n";
+    out += "| Status | " + std::string(to_string(inc.status)) + " |\n";
+    out += "| Commander | " + user(name_of, inc.commander) + " |\n";
+    out += "| Started | " + format_minute(inc.started_at) + " UTC |\n";
+    out += "| Detected | " + optional_time(inc.detected_at) + " |\n";
+    out += "| Mitigated | " + optional_time(inc.mitigated_at) + " |\n";
+    out += "| Resolved | " + optional_time(inc.resolved_at) + " |\n";
+    out += "| Time to mitigate | " + duration_between(inc.started_at, inc.mitigated_at) + " |\n";
+    out += "| Time to resolve | " + duration_between(inc.started_at, inc.resolved_at) + " |\n\n";
+
+    out += "## Summary\n\n" +
+           (inc.summary.empty() ? std::string("_No summary recorded._")
+                                : markdown_text(defuse_crowd_mentions(inc.summary))) +
+           "\n\n";
+    out += "## Impact\n\n" +
+           (inc.impact.empty() ? std::string("_No impact recorded._")
+                               : markdown_text(defuse_crowd_mentions(inc.impact))) +
+           "\n\n";
+
+    out += "## Timeline\n\nTimes are UTC; T+ is the offset from the start of the incident.\n";
+    std::optional<civil_date> current_day;
+    bool any_entry = false;
+    for (const auto& entry : record.timeline) {
+        if (entry.state != entry_state::live) continue;
+        any_entry = true;
+        auto day = date_of(entry.occurred_at);
+        if (!current_day || *current_day != day) {
+            current_day = day;
+            out +=
+                "\n### " + format_date(day) + "\n\n| Time | T+ | Who | What |\n| --- | --- | --- | --- |\n";
+        }
+        std::string what = entry_text_for_document(entry);
+        if (!entry.source.permalink.empty()) what += " ([link](" + entry.source.permalink + "))";
+        out += "| " + format_minute(entry.occurred_at).substr(11) + " | " +
+               format_offset(inc.started_at, entry.occurred_at) + " | " + user(name_of, entry.author) +
+               " | " + what + " |\n";
+    }
+    if (!any_entry) out += "\n_No timeline entries._\n";
+    out += '\n';
+
+    out += "## Contributing factors\n\n";
+    if (record.factors.empty()) out += "_No contributing factors recorded._\n\n";
+    for (const auto& f : record.factors) {
+        out += "### Factor " + std::to_string(f.position) + ": " +
+               markdown_text(defuse_crowd_mentions(f.text)) + "\n\n";
+        if (f.whys.empty()) out += "_No whys answered yet._\n";
+        for (const auto& why : f.whys)
+            out += std::to_string(why.position) + ". **Why?** " +
+                   markdown_text(defuse_crowd_mentions(why.text)) + "\n";
+        out += '\n';
+    }
+    if (!record.factors.empty()) {
+        out += "```mermaid\nflowchart TD\n";
+        out += "    I[\"" + mermaid_label(inc.label() + ": " + inc.title) + "\"]\n";
+        for (const auto& f : record.factors) {
+            std::string factor_node = "F" + std::to_string(f.position);
+            out += "    " + factor_node + "[\"" +
+                   mermaid_label("Factor " + std::to_string(f.position) + ": " + f.text) + "\"]\n";
+            out += "    I --> " + factor_node + "\n";
+            std::string previous = factor_node;
+            for (const auto& why : f.whys) {
+                std::string why_node = factor_node + "W" + std::to_string(why.position);
+                out += "    " + why_node + "[\"" +
+                       mermaid_label("Why " + std::to_string(why.position) + ": " + why.text) + "\"]\n";
+                out += "    " + previous + " --> " + why_node + "\n";
+                previous = why_node;
+            }
+        }
+        out += "```\n\n";
+    }
+
+    out += "## Review\n\n";
+    append_list(out, "What went well", record.notes, review_list::went_well, name_of);
+    append_list(out, "What went wrong", record.notes, review_list::went_wrong, name_of);
+    append_list(out, "Where we got lucky", record.notes, review_list::lucky, name_of);
+
+    out += "## Action items\n\n";
+    if (record.actions.empty()) {
+        out += inc.no_action_decided ? "_The review decided that no action is needed._\n"
+                                     : "_No action items._\n";
+    } else {
+        out += "| ID | Action | Type | Owner | Due | Status |\n| --- | --- | --- | --- | --- | --- |\n";
+        for (const auto& a : record.actions) {
+            std::string status(to_string(a.status));
+            if (!a.resolution.empty()) status += ": " + markdown_cell(defuse_crowd_mentions(a.resolution));
+            out += "| " + a.label() + " | " + markdown_cell(defuse_crowd_mentions(a.text)) + " | " +
+                   std::string(to_string(a.type)) + " | " + user(name_of, a.owner) + " | " +
+                   format_date(a.due) + " | " + status + " |\n";
+        }
+    }
+    return out;
+}
+
+std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of) {
+    const auto& inc = record.inc;
+    json_writer json;
+    auto optional_instant = [&](std::string_view name, const std::optional<timestamp>& t) {
+        json.key(name);
+        if (t)
+            json.value(format_iso(*t));
+        else
+            json.null();
+    };
+    json.begin_object();
+    json.key("id").value(inc.label());
+    json.key("workspace").value(inc.workspace);
+    json.key("title").value(inc.title);
+    json.key("severity").value(to_string(inc.sev));
+    json.key("status").value(to_string(inc.status));
+    json.key("commander").value(inc.commander.empty() ? std::string() : name_of(inc.commander));
+    json.key("started").value(format_iso(inc.started_at));
+    optional_instant("detected", inc.detected_at);
+    optional_instant("mitigated", inc.mitigated_at);
+    optional_instant("resolved", inc.resolved_at);
+    optional_instant("reviewed", inc.reviewed_at);
+    json.key("summary").value(inc.summary);
+    json.key("impact").value(inc.impact);
+    json.key("no_action_decided").value(inc.no_action_decided);
+
+    json.key("timeline").begin_array();
+    for (const auto& entry : record.timeline) {
+        if (entry.state != entry_state::live) continue;
+        json.begin_object();
+        json.key("at").value(format_iso(entry.occurred_at));
+        json.key("offset").value(format_offset(inc.started_at, entry.occurred_at));
+        json.key("kind").value(to_string(entry.kind));
+        json.key("author").value(entry.author.empty() ? std::string() : name_of(entry.author));
+        json.key("text").value(entry.text);
+        json.key("permalink").value(entry.source.permalink);
+        json.key("revisions").value(static_cast<std::int64_t>(entry.revisions.size()));
+        json.end_object();
+    }
+    json.end_array();
+
+    json.key("factors").begin_array();
+    for (const auto& f : record.factors) {
+        json.begin_object();
+        json.key("position").value(static_cast<std::int64_t>(f.position));
+        json.key("text").value(f.text);
+        json.key("whys").begin_array();
+        for (const auto& why : f.whys) json.value(why.text);
+        json.end_array();
+        json.end_object();
+    }
+    json.end_array();
+
+    static constexpr std::array lists{review_list::went_well, review_list::went_wrong, review_list::lucky};
+    for (auto list : lists) {
+        json.key(list == review_list::went_well    ? "went_well"
+                 : list == review_list::went_wrong ? "went_wrong"
+                                                   : "lucky")
+            .begin_array();
+        for (const auto& note : record.notes)
+            if (note.list == list) json.value(note.text);
+        json.end_array();
+    }
+
+    json.key("actions").begin_array();
+    for (const auto& a : record.actions) {
+        json.begin_object();
+        json.key("id").value(a.label());
+        json.key("text").value(a.text);
+        json.key("type").value(to_string(a.type));
+        json.key("owner").value(a.owner.empty() ? std::string() : name_of(a.owner));
+        json.key("due").value(format_date(a.due));
+        json.key("status").value(to_string(a.status));
+        json.key("resolution").value(a.resolution);
+        json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    return json.str() + "\n";
+}
+
+}  // namespace hindsight::domain

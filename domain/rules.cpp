@@ -1,0 +1,85 @@
+#include "domain/rules.hpp"
+
+#include <array>
+
+#include "domain/text.hpp"
+
+namespace hindsight::domain {
+
+result<void> check_status_change(const incident& inc, incident_status to) {
+    auto from = inc.status;
+    auto refuse = [&](std::string why) { return make_error(errc::conflict, inc.label() + " " + why); };
+    switch (to) {
+        case incident_status::mitigated:
+            if (from == incident_status::active) return {};
+            if (from == incident_status::mitigated) return refuse("is already mitigated");
+            return refuse("is " + std::string(to_string(from)) +
+                          "; only an active incident can be mitigated");
+        case incident_status::resolved:
+            if (from == incident_status::active || from == incident_status::mitigated) return {};
+            return refuse("is already " + std::string(to_string(from)));
+        case incident_status::active:
+            if (from == incident_status::resolved) return {};
+            if (from == incident_status::reviewed)
+                return refuse("has been reviewed; start a new incident instead of reopening it");
+            return refuse("is still " + std::string(to_string(from)) +
+                          "; only a resolved incident can be reopened");
+        case incident_status::reviewed:
+            if (from == incident_status::resolved) return {};
+            return refuse("must be resolved before its review can be completed");
+    }
+    return refuse("cannot change status");
+}
+
+civil_date default_due_date(severity sev, const std::array<int, 4>& days_by_severity, civil_date today) {
+    auto index = static_cast<std::size_t>(static_cast<int>(sev) - 1);
+    return civil_date{std::chrono::sys_days{today} + std::chrono::days{days_by_severity[index]}};
+}
+
+int current_factor(const std::vector<factor>& factors, int max_whys) {
+    for (int i = static_cast<int>(factors.size()) - 1; i >= 0; --i) {
+        const auto& f = factors[static_cast<std::size_t>(i)];
+        if (!f.chain_closed && static_cast<int>(f.whys.size()) < max_whys) return i;
+    }
+    return -1;
+}
+
+review_progress assess_review(const std::vector<factor>& factors, std::size_t action_count,
+                              bool no_action_decided, int max_whys) {
+    review_progress p;
+    p.factors = static_cast<int>(factors.size());
+    for (const auto& f : factors) {
+        if (f.whys.empty()) ++p.factors_without_whys;
+        if (!f.chain_closed && static_cast<int>(f.whys.size()) < max_whys) ++p.open_chains;
+    }
+    p.has_actions_or_decision = action_count > 0 || no_action_decided;
+    return p;
+}
+
+std::vector<std::string> action_text_concerns(std::string_view raw) {
+    std::vector<std::string> concerns;
+    auto text = ascii_lower(trim(raw));
+    static constexpr std::array<std::string_view, 9> vague_starts{"look into", "investigate", "think about",
+                                                                  "consider",  "check",       "discuss",
+                                                                  "explore",   "review",      "maybe"};
+    for (auto start : vague_starts) {
+        if (text.starts_with(start)) {
+            concerns.push_back(
+                "'" + std::string(start) +
+                "' has no concrete outcome; say what will exist when it is done (e.g. 'Add an alert "
+                "on replica lag above 30 s')");
+            break;
+        }
+    }
+    std::size_t words = 0;
+    bool in_word = false;
+    for (char c : text) {
+        bool letter = c != ' ' && c != '\t';
+        if (letter && !in_word) ++words;
+        in_word = letter;
+    }
+    if (words < 3) concerns.push_back("the action is very short; start with a verb and name the outcome");
+    return concerns;
+}
+
+}  // namespace hindsight::domain

@@ -1,0 +1,38 @@
+#pragma once
+// The incident and review rules, as pure functions over the model.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+
+namespace hindsight::domain {
+
+// active → mitigated → resolved → reviewed; a resolved incident can be reopened (back to active).
+result<void> check_status_change(const incident& inc, incident_status to);
+
+// Due date for an action without one: today + days[sev - 1].
+civil_date default_due_date(severity sev, const std::array<int, 4>& days_by_severity, civil_date today);
+
+struct review_progress {
+    int factors = 0;
+    int factors_without_whys = 0;
+    int open_chains = 0;
+    bool has_actions_or_decision = false;
+    bool complete() const { return factors > 0 && factors_without_whys == 0 && has_actions_or_decision; }
+};
+review_progress assess_review(const std::vector<factor>& factors, std::size_t action_count,
+                              bool no_action_decided, int max_whys);
+
+// The factor a `why` answers: the newest one whose chain is still open. Returns its index or -1.
+int current_factor(const std::vector<factor>& factors, int max_whys);
+
+// Suggestions (never refusals) for an action item: vague wording without a concrete outcome.
+std::vector<std::string> action_text_concerns(std::string_view text);
+
+// Limits on typed text. Captured chat messages are kept whole; these bound what commands accept.
+inline constexpr std::size_t max_title_length = 200;
+inline constexpr std::size_t max_text_length = 4000;
+
+}  // namespace hindsight::domain

@@ -1,0 +1,32 @@
+#pragma once
+// Action items and the history of who changed what.
+#include <optional>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "storage/database.hpp"
+
+namespace hindsight::storage {
+
+struct action_query {
+    std::string workspace;
+    std::optional<std::string> owner;
+    std::optional<std::int64_t> incident_id;
+    bool open_only = true;
+};
+
+class action_store {
+public:
+    explicit action_store(database& db) : db_(db) {}
+
+    std::int64_t insert(domain::action_item& action);  // fills action.id; number must be set
+    void update(const domain::action_item& action);
+    void record_change(std::int64_t action_id, const domain::action_change& change);
+    std::optional<domain::action_item> find(const std::string& workspace, int number);  // with history
+    std::vector<domain::action_item> list(const action_query& query);  // by number, no history
+
+private:
+    database& db_;
+};
+
+}  // namespace hindsight::storage

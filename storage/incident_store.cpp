@@ -1,0 +1,182 @@
+#include "storage/incident_store.hpp"
+
+#include "storage/row_mapping.hpp"
+
+namespace hindsight::storage {
+namespace {
+
+constexpr const char* incident_columns =
+    "id, workspace, number, channel, private_channel, title, severity, status, commander, started_at, "
+    "detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, review_thread, no_action_decided";
+
+domain::incident read_incident(SQLite::Statement& row) {
+    domain::incident inc;
+    inc.id = row.getColumn(0).getInt64();
+    inc.workspace = row.getColumn(1).getString();
+    inc.number = row.getColumn(2).getInt();
+    inc.channel = row.getColumn(3).getString();
+    inc.private_channel = row.getColumn(4).getInt() != 0;
+    inc.title = row.getColumn(5).getString();
+    inc.sev = static_cast<domain::severity>(row.getColumn(6).getInt());
+    inc.status =
+        domain::parse_incident_status(row.getColumn(7).getString()).value_or(domain::incident_status::active);
+    inc.commander = row.getColumn(8).getString();
+    inc.started_at = domain::from_millis(row.getColumn(9).getInt64());
+    inc.detected_at = detail::optional_time(row.getColumn(10));
+    inc.mitigated_at = detail::optional_time(row.getColumn(11));
+    inc.resolved_at = detail::optional_time(row.getColumn(12));
+    inc.reviewed_at = detail::optional_time(row.getColumn(13));
+    inc.summary = row.getColumn(14).getString();
+    inc.impact = row.getColumn(15).getString();
+    inc.review_thread = row.getColumn(16).getString();
+    inc.no_action_decided = row.getColumn(17).getInt() != 0;
+    return inc;
+}
+
+int take_number(SQLite::Database& db, const std::string& workspace, const char* column) {
+    SQLite::Statement ensure(db, "INSERT OR IGNORE INTO workspaces (id) VALUES (?)");
+    ensure.bind(1, workspace);
+    ensure.exec();
+    SQLite::Statement take(db, std::string("UPDATE workspaces SET ") + column + " = " + column +
+                                   " + 1 WHERE id = ? RETURNING " + column + " - 1");
+    take.bind(1, workspace);
+    take.executeStep();
+    return take.getColumn(0).getInt();
+}
+
+void bind_incident(SQLite::Statement& s, const domain::incident& inc) {
+    s.bind(1, inc.workspace);
+    s.bind(2, inc.number);
+    s.bind(3, inc.channel);
+    s.bind(4, inc.private_channel ? 1 : 0);
+    s.bind(5, inc.title);
+    s.bind(6, static_cast<int>(inc.sev));
+    s.bind(7, std::string(domain::to_string(inc.status)));
+    s.bind(8, inc.commander);
+    detail::bind_time(s, 9, inc.started_at);
+    detail::bind_optional_time(s, 10, inc.detected_at);
+    detail::bind_optional_time(s, 11, inc.mitigated_at);
+    detail::bind_optional_time(s, 12, inc.resolved_at);
+    detail::bind_optional_time(s, 13, inc.reviewed_at);
+    s.bind(14, inc.summary);
+    s.bind(15, inc.impact);
+    s.bind(16, inc.review_thread);
+    s.bind(17, inc.no_action_decided ? 1 : 0);
+}
+
+}  // namespace
+
+int incident_store::take_incident_number(const std::string& workspace) {
+    return take_number(db_.handle(), workspace, "next_incident");
+}
+
+int incident_store::take_action_number(const std::string& workspace) {
+    return take_number(db_.handle(), workspace, "next_action");
+}
+
+std::int64_t incident_store::insert(domain::incident& inc) {
+    SQLite::Statement s(
+        db_.handle(),
+        "INSERT INTO incidents (workspace, number, channel, private_channel, title, severity, status, "
+        "commander, started_at, detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, "
+        "review_thread, no_action_decided) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    bind_incident(s, inc);
+    s.exec();
+    inc.id = db_.handle().getLastInsertRowid();
+    return inc.id;
+}
+
+void incident_store::update(const domain::incident& inc) {
+    SQLite::Statement s(
+        db_.handle(),
+        "UPDATE incidents SET workspace = ?, number = ?, channel = ?, private_channel = ?, title = ?, "
+        "severity = ?, status = ?, commander = ?, started_at = ?, detected_at = ?, mitigated_at = ?, "
+        "resolved_at = ?, reviewed_at = ?, summary = ?, impact = ?, review_thread = ?, "
+        "no_action_decided = ? WHERE id = ?");
+    bind_incident(s, inc);
+    s.bind(18, static_cast<int64_t>(inc.id));
+    s.exec();
+}
+
+std::optional<domain::incident> incident_store::find(const std::string& workspace, int number) {
+    SQLite::Statement s(db_.handle(), std::string("SELECT ") + incident_columns +
+                                          " FROM incidents WHERE workspace = ? AND number = ?");
+    s.bind(1, workspace);
+    s.bind(2, number);
+    if (!s.executeStep()) return std::nullopt;
+    return read_incident(s);
+}
+
+std::optional<domain::incident> incident_store::find_by_id(std::int64_t id) {
+    SQLite::Statement s(db_.handle(),
+                        std::string("SELECT ") + incident_columns + " FROM incidents WHERE id = ?");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return std::nullopt;
+    return read_incident(s);
+}
+
+std::optional<domain::incident> incident_store::current_in_channel(const std::string& workspace,
+                                                                   const std::string& channel) {
+    SQLite::Statement s(db_.handle(), std::string("SELECT ") + incident_columns +
+                                          " FROM incidents WHERE workspace = ? AND channel = ? "
+                                          "ORDER BY id DESC LIMIT 1");
+    s.bind(1, workspace);
+    s.bind(2, channel);
+    if (!s.executeStep()) return std::nullopt;
+    return read_incident(s);
+}
+
+std::vector<domain::incident> incident_store::list(const std::string& workspace, incident_filter filter,
+                                                   std::size_t limit) {
+    std::string where = " WHERE workspace = ?";
+    if (filter == incident_filter::open) where += " AND status IN ('active', 'mitigated')";
+    SQLite::Statement s(db_.handle(), std::string("SELECT ") + incident_columns + " FROM incidents" + where +
+                                          " ORDER BY number DESC LIMIT ?");
+    s.bind(1, workspace);
+    s.bind(2, static_cast<int64_t>(limit));
+    std::vector<domain::incident> out;
+    while (s.executeStep()) out.push_back(read_incident(s));
+    return out;
+}
+
+void incident_store::upsert_user(const std::string& workspace, const user_profile& user) {
+    SQLite::Statement s(
+        db_.handle(),
+        "INSERT INTO users (workspace, user_id, display_name, time_zone) VALUES (?,?,?,?) "
+        "ON CONFLICT (workspace, user_id) DO UPDATE SET display_name = excluded.display_name, "
+        "time_zone = excluded.time_zone");
+    s.bind(1, workspace);
+    s.bind(2, user.id);
+    s.bind(3, user.display_name);
+    s.bind(4, user.time_zone);
+    s.exec();
+}
+
+std::optional<user_profile> incident_store::find_user(const std::string& workspace, const std::string& id) {
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT user_id, display_name, time_zone FROM users WHERE workspace = ? AND user_id = ?");
+    s.bind(1, workspace);
+    s.bind(2, id);
+    if (!s.executeStep()) return std::nullopt;
+    return user_profile{s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()};
+}
+
+std::optional<user_profile> incident_store::find_user_by_name(const std::string& workspace,
+                                                              const std::string& name) {
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT user_id, display_name, time_zone FROM users WHERE workspace = ? AND display_name = ? "
+        "ORDER BY user_id LIMIT 1");
+    s.bind(1, workspace);
+    s.bind(2, name);
+    if (!s.executeStep()) return std::nullopt;
+    return user_profile{s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()};
+}
+
+std::string incident_store::display_name(const std::string& workspace, const std::string& id) {
+    auto user = find_user(workspace, id);
+    return user ? user->display_name : id;
+}
+
+}  // namespace hindsight::storage

@@ -1,0 +1,48 @@
+#pragma once
+// Incidents, per-workspace numbering and the people directory.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "storage/database.hpp"
+
+namespace hindsight::storage {
+
+enum class incident_filter { open, recent, all };
+
+struct user_profile {
+    std::string id;
+    std::string display_name;
+    std::string time_zone;  // IANA name, empty when the platform did not say
+};
+
+class incident_store {
+public:
+    explicit incident_store(database& db) : db_(db) {}
+
+    // Creates the workspace row on first use and hands out INC-/A- numbers that are never reused.
+    int take_incident_number(const std::string& workspace);
+    int take_action_number(const std::string& workspace);
+
+    std::int64_t insert(domain::incident& inc);  // fills inc.id
+    void update(const domain::incident& inc);
+    std::optional<domain::incident> find(const std::string& workspace, int number);
+    std::optional<domain::incident> find_by_id(std::int64_t id);
+    // The newest incident in the channel, whatever its status: what commands in that channel act on.
+    std::optional<domain::incident> current_in_channel(const std::string& workspace,
+                                                       const std::string& channel);
+    std::vector<domain::incident> list(const std::string& workspace, incident_filter filter,
+                                       std::size_t limit);
+
+    void upsert_user(const std::string& workspace, const user_profile& user);
+    std::optional<user_profile> find_user(const std::string& workspace, const std::string& id);
+    std::optional<user_profile> find_user_by_name(const std::string& workspace, const std::string& name);
+    // Display name, or the id itself when the person is unknown (the console's ids are names).
+    std::string display_name(const std::string& workspace, const std::string& id);
+
+private:
+    database& db_;
+};
+
+}  // namespace hindsight::storage

@@ -1,0 +1,145 @@
+#include "storage/queue_store.hpp"
+
+#include "storage/row_mapping.hpp"
+
+namespace hindsight::storage {
+
+queue_store::queue_store(database& db)
+    : db_(db),
+      inbox_add_statement_(std::make_unique<SQLite::Statement>(
+          db.handle(),
+          "INSERT INTO inbox (workspace, dedup_key, payload, received_at) VALUES (?,?,?,?) "
+          "ON CONFLICT (workspace, dedup_key) DO NOTHING")),
+      inbox_finish_statement_(std::make_unique<SQLite::Statement>(
+          db.handle(), "UPDATE inbox SET state = ?, error = ? WHERE id = ?")),
+      outbox_add_statement_(std::make_unique<SQLite::Statement>(
+          db.handle(),
+          "INSERT INTO outbox (workspace, payload, created_at, next_attempt_at) VALUES (?,?,?,?)")) {}
+
+queue_store::~queue_store() = default;
+
+std::optional<std::int64_t> queue_store::inbox_add(const std::string& workspace, const std::string& dedup_key,
+                                                   const std::string& payload,
+                                                   domain::timestamp received_at) {
+    auto& s = *inbox_add_statement_;
+    s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
+    s.bind(1, workspace);
+    s.bind(2, dedup_key);
+    s.bind(3, payload);
+    detail::bind_time(s, 4, received_at);
+    if (s.exec() == 0) return std::nullopt;
+    return db_.handle().getLastInsertRowid();
+}
+
+std::vector<inbox_row> queue_store::inbox_pending(std::size_t limit) {
+    SQLite::Statement s(
+        db_.handle(), "SELECT id, workspace, payload FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?");
+    s.bind(1, static_cast<int64_t>(limit));
+    std::vector<inbox_row> out;
+    while (s.executeStep())
+        out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString()});
+    return out;
+}
+
+void queue_store::inbox_finish(std::int64_t id, const std::string& error) {
+    auto& s = *inbox_finish_statement_;
+    s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
+    s.bind(1, error.empty() ? "done" : "failed");
+    s.bind(2, error);
+    s.bind(3, static_cast<int64_t>(id));
+    s.exec();
+}
+
+std::int64_t queue_store::inbox_depth() {
+    return db_.handle().execAndGet("SELECT count(*) FROM inbox WHERE state = 'pending'").getInt64();
+}
+
+std::int64_t queue_store::inbox_prune(domain::timestamp done_before) {
+    SQLite::Statement s(db_.handle(), "DELETE FROM inbox WHERE state <> 'pending' AND received_at < ?");
+    detail::bind_time(s, 1, done_before);
+    return s.exec();
+}
+
+std::int64_t queue_store::outbox_add(const std::string& workspace, const std::string& payload,
+                                     domain::timestamp now) {
+    auto& s = *outbox_add_statement_;
+    s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
+    s.bind(1, workspace);
+    s.bind(2, payload);
+    detail::bind_time(s, 3, now);
+    detail::bind_time(s, 4, now);
+    s.exec();
+    return db_.handle().getLastInsertRowid();
+}
+
+std::vector<outbox_row> queue_store::outbox_due(domain::timestamp now, std::size_t limit) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT id, workspace, payload, attempts FROM outbox WHERE state = 'pending' AND "
+                        "next_attempt_at <= ? ORDER BY id LIMIT ?");
+    detail::bind_time(s, 1, now);
+    s.bind(2, static_cast<int64_t>(limit));
+    std::vector<outbox_row> out;
+    while (s.executeStep())
+        out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                       s.getColumn(3).getInt()});
+    return out;
+}
+
+void queue_store::outbox_sent(std::int64_t id) {
+    SQLite::Statement s(db_.handle(),
+                        "UPDATE outbox SET state = 'sent', attempts = attempts + 1 WHERE id = ?");
+    s.bind(1, static_cast<int64_t>(id));
+    s.exec();
+}
+
+void queue_store::outbox_retry(std::int64_t id, domain::timestamp next_attempt_at, const std::string& error) {
+    SQLite::Statement s(
+        db_.handle(),
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?");
+    detail::bind_time(s, 1, next_attempt_at);
+    s.bind(2, error);
+    s.bind(3, static_cast<int64_t>(id));
+    s.exec();
+}
+
+void queue_store::outbox_give_up(std::int64_t id, const std::string& error) {
+    SQLite::Statement s(
+        db_.handle(),
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?");
+    s.bind(1, error);
+    s.bind(2, static_cast<int64_t>(id));
+    s.exec();
+}
+
+std::int64_t queue_store::outbox_depth() {
+    return db_.handle().execAndGet("SELECT count(*) FROM outbox WHERE state = 'pending'").getInt64();
+}
+
+std::optional<domain::timestamp> queue_store::outbox_next_due() {
+    SQLite::Statement s(db_.handle(), "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'");
+    s.executeStep();
+    return detail::optional_time(s.getColumn(0));
+}
+
+void queue_store::set_thread_root(const std::string& workspace, const std::string& key,
+                                  const std::string& channel, const std::string& root_message_id) {
+    SQLite::Statement s(db_.handle(),
+                        "INSERT OR REPLACE INTO threads (workspace, thread_key, channel, root_message_id) "
+                        "VALUES (?,?,?,?)");
+    s.bind(1, workspace);
+    s.bind(2, key);
+    s.bind(3, channel);
+    s.bind(4, root_message_id);
+    s.exec();
+}
+
+std::optional<std::string> queue_store::thread_root(const std::string& workspace, const std::string& key) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT root_message_id FROM threads WHERE workspace = ? AND thread_key = ?");
+    s.bind(1, workspace);
+    s.bind(2, key);
+    if (!s.executeStep()) return std::nullopt;
+    return s.getColumn(0).getString();
+}
+
+}  // namespace hindsight::storage

@@ -1,0 +1,64 @@
+#pragma once
+// The inbox (persist-then-ack, deduplicated) and the outbox (durable delivery with retries), plus the roots
+// of threads the bot opened, so replies queued before their root was delivered find it.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/time.hpp"
+#include "storage/database.hpp"
+
+namespace SQLite {
+class Statement;
+}
+
+namespace hindsight::storage {
+
+struct inbox_row {
+    std::int64_t id = 0;
+    std::string workspace;
+    std::string payload;
+};
+
+struct outbox_row {
+    std::int64_t id = 0;
+    std::string workspace;
+    std::string payload;
+    int attempts = 0;
+};
+
+class queue_store {
+public:
+    explicit queue_store(database& db);
+    ~queue_store();
+
+    // nullopt when the key was seen before: a replay, a retry, a reconnect overlap.
+    std::optional<std::int64_t> inbox_add(const std::string& workspace, const std::string& dedup_key,
+                                          const std::string& payload, domain::timestamp received_at);
+    std::vector<inbox_row> inbox_pending(std::size_t limit);
+    void inbox_finish(std::int64_t id, const std::string& error);  // error empty: done
+    std::int64_t inbox_depth();
+    // Done rows older than the cutoff no longer protect against replays worth worrying about.
+    std::int64_t inbox_prune(domain::timestamp done_before);
+
+    std::int64_t outbox_add(const std::string& workspace, const std::string& payload, domain::timestamp now);
+    std::vector<outbox_row> outbox_due(domain::timestamp now, std::size_t limit);
+    void outbox_sent(std::int64_t id);
+    void outbox_retry(std::int64_t id, domain::timestamp next_attempt_at, const std::string& error);
+    void outbox_give_up(std::int64_t id, const std::string& error);
+    std::int64_t outbox_depth();
+    std::optional<domain::timestamp> outbox_next_due();
+
+    void set_thread_root(const std::string& workspace, const std::string& key, const std::string& channel,
+                         const std::string& root_message_id);
+    std::optional<std::string> thread_root(const std::string& workspace, const std::string& key);
+
+private:
+    database& db_;
+    std::unique_ptr<SQLite::Statement> inbox_add_statement_;
+    std::unique_ptr<SQLite::Statement> inbox_finish_statement_;
+    std::unique_ptr<SQLite::Statement> outbox_add_statement_;
+};
+
+}  // namespace hindsight::storage

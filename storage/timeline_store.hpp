@@ -1,0 +1,69 @@
+#pragma once
+// Timeline entries with their marks and revisions, and the cache of messages seen in channels, which is what
+// lets a 📌 on a message seen live be captured without asking the platform again.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "storage/database.hpp"
+
+namespace SQLite {
+class Statement;
+}
+
+namespace hindsight::storage {
+
+struct cached_message {
+    std::string workspace;
+    std::string channel;
+    std::string message_id;
+    std::string thread_root;
+    std::string author;
+    std::string text;
+    domain::timestamp posted_at{};
+    std::string permalink;
+    bool deleted = false;
+};
+
+class timeline_store {
+public:
+    explicit timeline_store(database& db);
+    ~timeline_store();
+
+    std::int64_t add(domain::timeline_entry& entry, bool by_prefix);  // fills entry.id
+    std::optional<domain::timeline_entry> find_by_message(std::int64_t incident_id,
+                                                          const std::string& channel,
+                                                          const std::string& message_id);
+    // Entries of every incident that captured this message (normally one).
+    std::vector<domain::timeline_entry> find_all_by_message(const std::string& workspace,
+                                                            const std::string& channel,
+                                                            const std::string& message_id);
+    bool captured_by_prefix(std::int64_t entry_id);
+    void set_state(std::int64_t entry_id, domain::entry_state state);
+    // Keeps the old text as a revision, then stores the new one.
+    void revise(std::int64_t entry_id, const std::string& old_text, const std::string& new_text,
+                domain::timestamp at);
+    std::vector<domain::timeline_entry> list(std::int64_t incident_id);  // with revisions, in time order
+    std::int64_t count_live(std::int64_t incident_id);
+
+    bool add_mark(std::int64_t entry_id, const std::string& user,
+                  const std::string& emoji);  // false: already there
+    void remove_mark(std::int64_t entry_id, const std::string& user, const std::string& emoji);
+    std::int64_t count_marks(std::int64_t entry_id);
+
+    void remember(const cached_message& message);  // insert or ignore: the first sighting wins
+    std::optional<cached_message> find_message(const std::string& workspace, const std::string& channel,
+                                               const std::string& message_id);
+    void update_message_text(const std::string& workspace, const std::string& channel,
+                             const std::string& message_id, const std::string& text);
+    void mark_message_deleted(const std::string& workspace, const std::string& channel,
+                              const std::string& message_id);
+
+private:
+    database& db_;
+    std::unique_ptr<SQLite::Statement> remember_statement_;  // the hot path of a busy channel
+};
+
+}  // namespace hindsight::storage

@@ -1,0 +1,119 @@
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+#include "storage/action_store.hpp"
+
+using namespace hindsight;
+using testing::harness;
+
+namespace {
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("action items: owners, due dates, types, and every change in the history") {
+    harness h;  // 2026-03-04 (a Wednesday)
+    h.say("alice", "ops", "start DB down sev2");
+    auto created = h.say("alice", "ops", "action Add an alert on replica lag @bob due fri detection");
+    CHECK(
+        has(created, "A-1 for INC-1: Add an alert on replica lag — owner @bob, due 2026-03-06 · detection"));
+    // Without owner or due date: the caller owns it, due by severity (sev2: 14 days), and is told so.
+    auto defaults = h.say("carol", "ops", "action Write the failover runbook playbook");
+    CHECK(has(defaults, "owner @carol, due 2026-03-18 · playbook"));
+    CHECK(has(defaults, "no owner was named"));
+    CHECK(has(defaults, "no due date was given"));
+    CHECK(has(h.say("carol", "ops", "action look into it"), "no concrete outcome"));
+    // Options only count at the end: words in the middle of the text stay text.
+    CHECK(has(h.say("carol", "ops", "action Teach detection tricks to @dave due +2w"),
+              "Teach detection tricks to — owner @dave, due 2026-03-18 · other"));
+
+    CHECK(has(h.say("alice", "ops", "action Fix it due 2026-02-30"), "not a real calendar day"));
+    CHECK(has(h.say("alice", "ops", "action Fix it due someday"), "'someday' is not a date"));
+
+    CHECK(has(h.say("bob", "ops", "assign A-1 @erin"), "A-1 now belongs to @erin (was @bob"));
+    CHECK(has(h.say("bob", "ops", "due A-1 +1w"), "A-1 is now due 2026-03-11 (was 2026-03-06"));
+    CHECK(has(h.say("erin", "ops", "done A-1 alert shipped"), "A-1 done"));
+    CHECK(has(h.say("erin", "ops", "done A-1"), "already done"));
+    CHECK(has(h.say("erin", "ops", "reopen A-1"), "A-1 reopened"));
+    CHECK(has(h.say("erin", "ops", "wontdo A-1"), "Say why A-1 will not be done"));
+    CHECK(has(h.say("erin", "ops", "wontdo A-1 replaced by A-2"), "A-1 won't be done"));
+
+    storage::action_store store(h.db());
+    auto a1 = store.find("console", 1);
+    REQUIRE(a1);
+    CHECK(a1->status == domain::action_status::wontdo);
+    CHECK(a1->resolution == "replaced by A-2");
+    std::vector<std::string> changes;
+    for (const auto& c : a1->history) changes.push_back(c.actor + ": " + c.change);
+    CHECK(changes == std::vector<std::string>{
+                         "alice: created", "bob: owner bob -> erin", "bob: due 2026-03-06 -> 2026-03-11",
+                         "erin: done: alert shipped", "erin: reopened", "erin: wontdo: replaced by A-2"});
+}
+
+TEST_CASE("action listings: open of this incident, mine, a person, all, another incident") {
+    harness h;
+    h.say("alice", "ops", "start DB down");
+    h.say("alice", "ops", "action Add replica lag alert @bob due +3d");
+    h.say("alice", "ops", "action Document failover @alice due +1d");
+    h.say("alice", "ops", "done A-2");
+    auto open = h.say("alice", "ops", "actions");
+    CHECK(has(open, "Open action items of INC-1"));
+    CHECK(has(open, "A-1"));
+    CHECK_FALSE(has(open, "A-2"));
+    CHECK(has(h.say("alice", "ops", "actions all"), "A-2"));
+    CHECK(has(h.say("bob", "elsewhere", "actions"), "Your open action items"));
+    CHECK(has(h.say("bob", "elsewhere", "actions"), "A-1"));
+    CHECK(has(h.say("alice", "elsewhere", "actions @bob"), "A-1"));
+    CHECK(has(h.say("alice", "elsewhere", "actions INC-1"), "A-2"));
+    CHECK(has(h.say("alice", "elsewhere", "actions open"), "there is none here"));
+    h.advance(std::chrono::hours{24 * 5});
+    CHECK(has(h.say("bob", "elsewhere", "actions mine"), "(*overdue*)"));
+}
+
+TEST_CASE("review: factors with why-chains, lists, and the incident becomes reviewed") {
+    harness h;
+    h.cfg().review.max_whys = 3;
+    h.say("alice", "ops", "start Checkout down");
+    CHECK(has(h.say("alice", "ops", "why because"), "No why-chain is open"));
+    h.say("alice", "ops", "resolve");
+    auto factor = h.say("alice", "ops", "factor The deploy skipped the canary");
+    CHECK(has(factor, "Factor 1 recorded"));
+    CHECK(has(factor, "Why 1 for factor 1"));
+    CHECK(has(h.say("bob", "ops", "why done"), "answer at least one why"));
+    CHECK(has(h.say("bob", "ops", "why Config changes bypass canaries"), "Why 2 for factor 1"));
+    h.say("bob", "ops", "why They were thought to be safe");
+    CHECK(has(h.say("bob", "ops", "why Nobody measured config-change failures"), "the chain is complete"));
+    h.say("alice", "ops", "factor Alerting fired late");
+    CHECK(has(h.say("alice", "ops", "why The threshold was 10%"), "Why 2 for factor 2"));
+    CHECK(has(h.say("alice", "ops", "why done"), "Closed the why-chain of factor 2"));
+    h.say("alice", "ops", "went-well Rollback took three minutes");
+    h.say("alice", "ops", "went-wrong Paging took ten minutes");
+    h.say("alice", "ops", "lucky It was a quiet hour");
+    auto done = h.say("alice", "ops", "action Route config changes through the canary @bob due +2w process");
+    CHECK(has(done, "Review of INC-1 complete"));
+    CHECK(has(h.say("alice", "ops", "status INC-1"), "Status: reviewed"));
+
+    auto md = testing::joined(h.command("alice", "ops", "postmortem INC-1"));
+    CHECK(has(md, "### Factor 1: The deploy skipped the canary"));
+    CHECK(has(md, "3. **Why?** Nobody measured config-change failures"));
+    CHECK(has(md, "F2W1[\"Why 1: The threshold was 10%\"]"));
+    CHECK(has(md, "- Paging took ten minutes (@alice)"));
+    CHECK(has(md, "| A-1 | Route config changes through the canary | process | @bob | 2026-03-18 | open |"));
+}
+
+TEST_CASE("blaming language gets a private nudge and is still recorded") {
+    harness h;
+    h.say("alice", "ops", "start Checkout down");
+    h.say("alice", "ops", "resolve");
+    auto replies = h.command("alice", "ops", "factor Bob should have checked the config");
+    bool nudged_privately = false, recorded = false;
+    for (const auto& r : replies) {
+        if (r.how == chat::delivery::ephemeral && r.user == "alice" && has(r.text, "blameless"))
+            nudged_privately = true;
+        if (r.how != chat::delivery::ephemeral && has(r.text, "Factor 1 recorded")) recorded = true;
+    }
+    CHECK(nudged_privately);
+    CHECK(recorded);
+    CHECK_FALSE(has(h.say_private("alice", "ops", "why Alice rolled back at 14:05"), "blameless"));
+}

@@ -1,0 +1,119 @@
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+#include "storage/incident_store.hpp"
+#include "storage/timeline_store.hpp"
+
+using namespace hindsight;
+using testing::harness;
+
+namespace {
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("an incident from start to resolution, with timeline events") {
+    harness h;
+    auto started = h.say("alice", "ops", "start Checkout latency in EU sev2");
+    CHECK(has(started, "INC-1: Checkout latency in EU"));
+    CHECK(has(started, "(sev2)"));
+
+    CHECK(has(h.say("alice", "ops", "status"), "Severity: sev2 · Status: active · Commander: @alice"));
+    CHECK(has(h.say("alice", "ops", "sev 1"), "Severity sev2 → sev1 by @alice"));
+    CHECK(has(h.say("alice", "ops", "commander @bob"), "Commander @alice → @bob by @alice"));
+    CHECK(has(h.say("bob", "ops", "impact 8% of checkouts fail"), "8% of checkouts fail"));
+    CHECK(has(h.say("bob", "ops", "note rolled back v42"), "Noted"));
+    h.advance(std::chrono::minutes{30});
+    CHECK(has(h.say("bob", "ops", "mitigated error rate back to normal"), "INC-1 mitigated by @bob"));
+    auto resolved = h.say("bob", "ops", "resolve bad config in v42");
+    CHECK(has(resolved, "INC-1 resolved by @bob"));
+    CHECK(has(resolved, "Post-incident review of INC-1"));  // resolve opens the review
+
+    auto timeline = h.say("bob", "ops", "timeline");
+    for (auto part : {"Incident started by @alice (sev2)", "Severity sev2 → sev1", "Commander @alice → @bob",
+                      "Impact set by @bob", "📝 rolled back v42", "Mitigated by @bob", "Resolved by @bob"})
+        CHECK(has(timeline, part));
+    CHECK(has(h.say("bob", "ops", "timeline 2"), "(2 entries"));
+
+    CHECK(has(h.say("bob", "ops", "reopen"), "INC-1 reopened by @bob"));
+    CHECK(has(h.say("bob", "ops", "resolve"), "resolved"));
+    CHECK(has(h.say("alice", "ops", "list recent"), "INC-1 · sev1 · resolved · Checkout latency in EU"));
+}
+
+TEST_CASE("bad input gets a specific answer and the usage line") {
+    harness h;
+    CHECK(has(h.say("alice", "ops", "frobnicate"), "Unknown command 'frobnicate'"));
+    CHECK(has(h.say("alice", "ops", "start"), "Missing title."));
+    CHECK(has(h.say("alice", "ops", "start"), "Usage: `/incident start <title> [sev1..sev4]`"));
+    CHECK(has(h.say("alice", "ops", "start DB down sev9"), "'sev9' is not a severity"));
+    CHECK(has(h.say("alice", "ops", "status"), "There is no incident in this channel"));
+    CHECK(has(h.say("alice", "ops", "status INC-42"), "There is no INC-42 here."));
+    CHECK(has(h.say("alice", "ops", "done A-9"), "There is no A-9 here."));
+    CHECK(has(h.say("alice", "ops", "done B-9"), "'B-9' is not an action id"));
+    h.say("alice", "ops", "start DB down");
+    CHECK(has(h.say("bob", "ops", "start Another one"), "INC-1 is still active in this channel"));
+    CHECK(has(h.say("alice", "ops", "sev 7"), "'7' is not a severity"));
+    CHECK(has(h.say("alice", "ops", "sev 1"), "Severity sev3 → sev1"));
+    CHECK(has(h.say("alice", "ops", "sev 1"), "already sev1"));
+    CHECK(has(h.say("alice", "ops", "commander bob"), "'bob' is not a user"));
+    CHECK(has(h.say("alice", "ops", "timeline lots"), "'lots' is not a number of entries"));
+    CHECK(has(h.say("alice", "ops", "reopen"), "only a resolved incident can be reopened"));
+    CHECK(has(h.say("alice", "ops", "list everything"), "not a list filter"));
+    CHECK(has(h.say("alice", "ops", "help"), "/incident start <title> [sev1..sev4]"));
+    CHECK(has(h.say("alice", "ops", "help action"), "/incident action"));
+    CHECK(has(h.say("alice", "ops", "help nonsense"), "There is no help topic 'nonsense'"));
+    CHECK(has(h.say("alice", "ops", "--new-channel"), "Unknown command"));
+    CHECK(has(h.say("alice", "elsewhere", "start X --new-channel"), "not available yet"));
+}
+
+TEST_CASE("oversized and invalid text is refused or repaired, never stored half") {
+    harness h;
+    h.say("alice", "ops", "start DB down");
+    std::string huge(40000, 'x');
+    auto reply = h.say("alice", "ops", "note " + huge);
+    CHECK(has(reply, "The note is 40000 characters; the limit is 4000"));
+    CHECK(has(h.say("alice", "ops", "title " + std::string(300, 'y')), "the limit is 200"));
+    h.say("alice", "ops", "note bad \xff byte");
+    CHECK(has(h.say("alice", "ops", "timeline"), "bad \uFFFD byte"));
+    CHECK_FALSE(has(h.say("alice", "ops", "timeline"), std::string(100, 'x')));
+}
+
+TEST_CASE("private incidents stay in their channel") {
+    harness h;
+    h.private_channels.insert("secret-ops");
+    h.say("alice", "secret-ops", "start Payroll data exposure sev1");
+    h.say("alice", "secret-ops", "action Rotate the payroll export keys @bob due +3d tooling");
+    h.say("carol", "general", "start Public thing");
+
+    auto status = h.say("mallory", "general", "status INC-1");
+    CHECK(has(status, "INC-1 belongs to a private channel"));
+    CHECK_FALSE(has(status, "Payroll"));
+    CHECK_FALSE(has(h.say("mallory", "general", "timeline INC-1"), "Payroll"));
+    CHECK_FALSE(has(h.say("mallory", "general", "postmortem INC-1"), "Payroll"));
+    CHECK_FALSE(has(h.say("mallory", "general", "actions INC-1"), "payroll"));
+    CHECK(has(h.say("mallory", "general", "done A-1"), "belongs to an incident in a private channel"));
+
+    auto listing = h.say("mallory", "general", "list");
+    CHECK(has(listing, "INC-2"));
+    CHECK_FALSE(has(listing, "Payroll"));
+    CHECK(has(listing, "1 more in private channels"));
+
+    // bob sees his own action in public only as a count, in full in a DM with the bot.
+    auto mine_public = h.say("bob", "general", "actions mine");
+    CHECK_FALSE(has(mine_public, "payroll"));
+    CHECK(has(mine_public, "1 more from private incidents"));
+    CHECK(has(h.say("bob", "dm-bob", "actions mine"), "Rotate the payroll export keys"));
+    CHECK(has(h.say("bob", "dm-bob", "done A-1 rotated"), "A-1 done"));
+    // Inside the channel everything works.
+    CHECK(has(h.say("alice", "secret-ops", "status"), "Payroll data exposure"));
+}
+
+TEST_CASE("crowd mentions in user text are defused in every echo") {
+    harness h;
+    auto reply = h.say("alice", "ops", "start @channel DB down <!here>");
+    CHECK_FALSE(has(reply, "@channel"));
+    CHECK_FALSE(has(reply, "<!here>"));
+    CHECK(has(reply, "@\u2060channel DB down <\u2060!here>"));
+    CHECK_FALSE(has(h.say("alice", "ops", "summary ping @everyone"), "@everyone"));
+}

@@ -1,0 +1,153 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "harness.hpp"
+#include "storage/database.hpp"
+#include "storage/queue_store.hpp"
+
+using namespace hindsight;
+using testing::harness;
+using testing::temp_db_path;
+
+namespace {
+
+std::string schema_of(const std::string& path) {
+    SQLite::Database db(path);
+    SQLite::Statement s(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name");
+    std::string out;
+    while (s.executeStep())
+        out += s.getColumn(0).getString() + " " + s.getColumn(1).getString() + " " +
+               s.getColumn(2).getString() + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a fresh database equals one upgraded step by step, with data kept") {
+    temp_db_path fresh, upgraded;
+    { storage::database db(fresh.str()); }
+    {
+        storage::database db(upgraded.str(), {.migrate = true, .target_version = 1});
+        CHECK(db.schema_version() == 1);
+        db.execute("INSERT INTO workspaces (id) VALUES ('console')");
+    }
+    {
+        storage::database db(upgraded.str());
+        CHECK(db.schema_version() == storage::database::latest_version());
+        CHECK(db.handle().execAndGet("SELECT count(*) FROM workspaces").getInt() == 1);
+    }
+    CHECK(schema_of(fresh.str()) == schema_of(upgraded.str()));
+}
+
+TEST_CASE("pragmas: WAL, foreign keys, synchronous FULL") {
+    temp_db_path path;
+    storage::database db(path.str());
+    CHECK(db.handle().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(db.handle().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+    CHECK(db.handle().execAndGet("PRAGMA synchronous").getInt() == 2);
+}
+
+TEST_CASE("a newer schema, a file that is not SQLite, and a read-only file are refused clearly") {
+    temp_db_path path;
+    {
+        storage::database db(path.str());
+        db.execute("PRAGMA user_version = 99");
+    }
+    try {
+        storage::database db(path.str());
+        FAIL("a newer schema was accepted");
+    } catch (const storage::storage_error& e) {
+        CHECK(e.what_kind() == storage::storage_error::kind::newer_schema);
+        CHECK(std::string(e.what()).find("schema version 99") != std::string::npos);
+    }
+
+    temp_db_path junk;
+    std::ofstream(junk.str())
+        << "this is a text file, not a database, and it is long enough to have a header..";
+    try {
+        storage::database db(junk.str());
+        FAIL("a text file was accepted");
+    } catch (const storage::storage_error& e) {
+        CHECK(e.what_kind() == storage::storage_error::kind::unusable_file);
+        CHECK(std::string(e.what()).find("not a hindsight SQLite database") != std::string::npos);
+    }
+
+    if (::geteuid() != 0) {  // root ignores file permissions; the read-only check then needs another user
+        temp_db_path readonly;
+        { storage::database db(readonly.str()); }
+        std::filesystem::permissions(readonly.str(), std::filesystem::perms::owner_read);
+        CHECK_THROWS_AS(storage::database(readonly.str()), storage::storage_error);
+    }
+}
+
+TEST_CASE("a read-only database connection refuses writes with a clear message and keeps the data") {
+    harness h;
+    h.say("alice", "ops", "start DB down");
+    h.db().execute("PRAGMA query_only = ON");
+    auto reply = h.say("alice", "ops", "note this cannot be saved");
+    CHECK(reply.find("could not be recorded: starting a transaction: the database file is read-only") !=
+          std::string::npos);
+    h.db().execute("PRAGMA query_only = OFF");
+    CHECK(h.say("alice", "ops", "status").find("DB down") != std::string::npos);
+}
+
+TEST_CASE("a full database: the command reports the failure and nothing is half-written") {
+    harness h;
+    h.say("alice", "ops", "start DB down");
+    h.say("alice", "ops", "action Add an alert @bob due +3d");
+    auto timeline_before = h.say("alice", "ops", "timeline");
+    h.db().set_max_page_count(h.db().page_count());
+    // Fill the last free pages, so the next write needs a new page.
+    std::string filler(3000, 'z');
+    std::vector<std::string> replies;
+    for (int i = 0; i < 200; ++i) {
+        std::string reply;
+        try {
+            reply = h.say("alice", "ops", "note " + filler);
+        } catch (const storage::storage_error& e) {
+            reply = std::string("refused: ") + e.what();
+        }
+        replies.push_back(reply);
+        if (reply.find("full") != std::string::npos) break;
+    }
+    REQUIRE(replies.back().find("the database is full") != std::string::npos);
+    h.db().set_max_page_count(1 << 30);
+    auto after = h.say("alice", "ops", "timeline");
+    CHECK(after.find("Incident started") != std::string::npos);
+    CHECK(h.say("alice", "ops", "actions").find("A-1 Add an alert") != std::string::npos);
+    // Every note that was acknowledged is there; the refused one is not, and nothing is duplicated.
+    std::size_t notes = 0;
+    auto marker = "📝 " + filler.substr(0, 50);
+    for (std::size_t pos = after.find(marker); pos != std::string::npos; pos = after.find(marker, pos + 1))
+        ++notes;
+    std::size_t acknowledged = 0;
+    for (const auto& r : replies)
+        if (r.find("Noted") != std::string::npos) ++acknowledged;
+    CHECK(notes == acknowledged);
+}
+
+TEST_CASE("the inbox deduplicates and survives a restart; the outbox keeps undelivered messages") {
+    harness h;
+    auto fresh = h.engine().accept(
+        {{"console", "ev-1", chat::command_invoked{{"ops"}, {}, "alice", "start Disk full", h.now()}},
+         {"console", "ev-1", chat::command_invoked{{"ops"}, {}, "alice", "start Disk full", h.now()}},
+         {"console", "ev-2", chat::command_invoked{{"ops"}, {}, "alice", "sev 1", h.now()}}},
+        h.now());
+    CHECK(fresh == std::vector<bool>{true, false, true});
+    h.restart();  // accepted but not handled: handled after the restart
+    CHECK(h.engine().queue().inbox_depth() == 2);
+    auto report = h.engine().process_pending(h.now());
+    CHECK(report.handled == 2);
+    CHECK(h.engine().queue().inbox_depth() == 0);
+    auto depth = h.engine().queue().outbox_depth();
+    CHECK(depth >= 2);
+    h.restart();
+    CHECK(h.engine().queue().outbox_depth() == depth);
+    // A replay of an event already handled is dropped even after a restart.
+    CHECK(h.engine().accept(
+              {{"console", "ev-2", chat::command_invoked{{"ops"}, {}, "alice", "sev 1", h.now()}}},
+              h.now()) == std::vector<bool>{false});
+}

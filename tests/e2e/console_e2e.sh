@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# End to end: the built binary driven through `console` by a script, then `export` of what it stored.
+# Usage: console_e2e.sh <path-to-hindsight> <dir-with-demo.txt>
+set -euo pipefail
+bin="$1"
+dir="$2"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="$work/e2e.db"
+failures=0
+passed=0
+
+expect() {  # expect <file> <fixed string> <what>
+    if grep -qF -- "$2" "$1"; then passed=$((passed + 1)); else
+        echo "FAIL: $3 — expected to find: $2" >&2
+        failures=$((failures + 1))
+    fi
+}
+refute() {
+    if grep -qF -- "$2" "$1"; then
+        echo "FAIL: $3 — did not expect: $2" >&2
+        failures=$((failures + 1))
+    else passed=$((passed + 1)); fi
+}
+
+timeout 60 "$bin" console --db "$db" --as alice --now 2026-03-02T10:00:00Z < "$dir/demo.txt" > "$work/console.out" 2> "$work/console.err"
+
+out="$work/console.out"
+expect "$out" "INC-1: Checkout latency in eu-west* (sev2) declared by @alice" "start"
+expect "$out" "#1 [#general] alice: the p99 on checkout is 4s since 10:02" "messages are numbered"
+expect "$out" "hindsight reacted :white_check_mark: to #2" "a prefix capture is confirmed"
+expect "$out" "hindsight reacted :white_check_mark: to #3" "a pin is confirmed"
+expect "$out" "#4 [#general › thread #3] bob: tl: replica lag 40s as well" "thread replies are numbered"
+expect "$out" "hindsight reacted :white_check_mark: to #4" "a thread reply is captured"
+expect "$out" "INC-1 mitigated by @bob" "mitigated"
+expect "$out" "Post-incident review of INC-1" "resolve opens the review thread"
+expect "$out" "› thread b" "the review speaks in its thread"
+expect "$out" "Why 2 for factor 1" "the why-chain asks the next why"
+expect "$out" "A-1 for INC-1: Require a reviewer for config changes — owner @bob, due 2026-03-16 · process" "action with owner"
+expect "$out" "Review of INC-1 complete" "the review completes"
+expect "$out" "error rate 9% on /pay (edited)" "the timeline follows an edit"
+expect "$out" "~wrong message, ignore~ (deleted)" "the timeline marks a deletion"
+expect "$out" "uploaded inc-1-postmortem.md" "postmortem uploaded"
+# Pinned twice (pushpin and round_pushpin) but confirmed once.
+confirmations=$(grep -cF "hindsight reacted :white_check_mark: to #3" "$out")
+[ "$confirmations" -eq 1 ] && passed=$((passed + 1)) || { echo "FAIL: #3 confirmed $confirmations times" >&2; failures=$((failures + 1)); }
+
+timeout 30 "$bin" export INC-1 --db "$db" > "$work/pm.md"
+pm="$work/pm.md"
+expect "$pm" "# INC-1: Checkout latency in eu-west" "export title"
+expect "$pm" "| Status | reviewed |" "export status"
+expect "$pm" "| Time to mitigate | 25m |" "export durations"
+expect "$pm" "### 2026-03-02" "timeline grouped by day"
+expect "$pm" "| 10:00 | T+00:00 | @alice | error rate 9% on /pay |" "edited entry in its latest form, at its original time"
+expect "$pm" "| 10:00 | T+00:00 | @bob | db primary cpu at 100% |" "pinned message"
+expect "$pm" "replica lag 40s as well" "thread reply"
+expect "$pm" "📝 failing over to the replica" "note"
+refute "$pm" "wrong message, ignore" "deleted entries are omitted"
+expect "$pm" '```mermaid' "mermaid block"
+expect "$pm" "F1 --> F1W1" "mermaid edges"
+expect "$pm" "| A-2 | Add an alert on pool saturation | detection | @alice | 2026-03-06 | open |" "action table"
+
+timeout 30 "$bin" export INC-1 --db "$db" --format json > "$work/pm.json"
+expect "$work/pm.json" '"status": "reviewed"' "json export"
+timeout 30 "$bin" export INC-1 --db "$db" > "$work/pm2.md"
+cmp -s "$pm" "$work/pm2.md" && passed=$((passed + 1)) || { echo "FAIL: export is not deterministic" >&2; failures=$((failures + 1)); }
+
+# Bad input at the command line gets a clear message and a non-zero exit.
+if timeout 10 "$bin" export INC-99 --db "$db" > /dev/null 2> "$work/err"; then
+    echo "FAIL: export of an unknown incident succeeded" >&2; failures=$((failures + 1))
+else expect "$work/err" "there is no INC-99" "unknown incident"; fi
+echo "not sqlite, just text that is long enough for a header....................................." > "$work/junk.db"
+if timeout 10 "$bin" export INC-1 --db "$work/junk.db" > /dev/null 2> "$work/err"; then
+    echo "FAIL: a junk database was accepted" >&2; failures=$((failures + 1))
+else expect "$work/err" "not a hindsight SQLite database" "junk database"; fi
+
+# blame-check as a linter.
+printf 'Alice rolled back at 14:05\nBob should have checked the config\n' > "$work/draft.md"
+if timeout 10 "$bin" blame-check "$work/draft.md" > "$work/blame.out"; then
+    echo "FAIL: blame-check exited 0 on blaming text" >&2; failures=$((failures + 1))
+else expect "$work/blame.out" "draft.md:2: should have:" "blame-check finds line 2"; fi
+refute "$work/blame.out" "draft.md:1:" "saying what someone did is not blame"
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]
