@@ -175,7 +175,7 @@ asio::awaitable<void> app::pump() {
             continue;
         }
         co_await deliver_due();
-        if (report.handled == 0 && report.failures.empty()) break;
+        if (!report.progressed) break;
     }
 }
 

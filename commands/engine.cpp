@@ -78,13 +78,15 @@ void engine::set_bot_user(const std::string& workspace, const std::string& user_
 
 std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain::timestamp now) {
     std::vector<bool> fresh(batch.size(), false);
+    std::vector<std::pair<std::int64_t, std::size_t>> recorded;  // inbox id, index in batch
     try {
         db_.transact([&] {
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const auto& in = batch[i];
                 auto key = in.dedup_key.empty() ? identity_key(in.payload) : in.dedup_key;
-                fresh[i] =
-                    queue_.inbox_add(in.workspace, key, storage::encode_event(in.payload), now).has_value();
+                auto id = queue_.inbox_add(in.workspace, key, storage::encode_event(in.payload), now);
+                fresh[i] = id.has_value();
+                if (id) recorded.emplace_back(*id, i);
             }
         });
     } catch (const storage::storage_error&) {
@@ -92,6 +94,9 @@ std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain
     } catch (const std::exception& failure) {
         storage::rethrow_as_storage_error(failure, "recording incoming events");
     }
+    // Durable now; keep the decoded form too, so handling does not parse back what was just written.
+    for (const auto& [id, index] : recorded)
+        if (accepted_.size() < max_remembered_events) accepted_.emplace(id, batch[index].payload);
     return fresh;
 }
 
@@ -123,61 +128,109 @@ std::vector<chat::outgoing> engine::handle(const std::string& workspace, const c
     return std::move(ctx.replies);
 }
 
-processing_report engine::process_pending(domain::timestamp now, std::size_t limit) {
+namespace {
+
+std::string reason_for(const std::exception& failure) {
+    try {
+        storage::rethrow_as_storage_error(failure, "handling an event");
+    } catch (const storage::storage_error& mapped) {
+        return mapped.what();
+    }
+}
+
+}  // namespace
+
+processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows, domain::timestamp now,
+                                    bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed) {
     processing_report report;
-    auto rows = queue_.inbox_pending(limit);
-    if (rows.empty()) return report;
-    std::vector<std::pair<std::int64_t, std::string>> failed;  // inbox id, reason: recorded after the batch
-    db_.transact([&] {
-        for (const auto& row : rows) {
-            auto decoded = storage::decode_event(row.payload);
-            if (!decoded) {
-                queue_.inbox_finish(row.id, "unreadable payload");
-                continue;
+    std::int64_t handled_up_to = 0;
+    for (const auto& row : rows) {
+        std::optional<chat::event> decoded;
+        if (auto cached = accepted_.find(row.id); cached != accepted_.end()) {
+            decoded = std::move(cached->second);
+            accepted_.erase(cached);
+        } else {
+            decoded = storage::decode_event(row.payload);
+        }
+        if (!decoded) {
+            failed.emplace_back(row.id, "unreadable payload");
+            handled_up_to = row.id;
+            continue;
+        }
+        auto run_one = [&] {
+            std::optional<missing_message> missing;
+            auto replies = handle(row.workspace, *decoded, now, &missing);
+            if (missing) {
+                report.needs_message = std::make_pair(row.workspace, *missing);
+                report.waiting_inbox_id = row.id;
+                return;
             }
+            for (const auto& reply : replies)
+                queue_.outbox_add(row.workspace, storage::encode_outgoing(reply), now);
+        };
+        if (!careful) {
+            run_one();
+        } else {
             try {
-                db_.transact([&] {
-                    std::optional<missing_message> missing;
-                    auto replies = handle(row.workspace, *decoded, now, &missing);
-                    if (missing) {
-                        report.needs_message = std::make_pair(row.workspace, *missing);
-                        report.waiting_inbox_id = row.id;
-                        return;
-                    }
-                    for (const auto& reply : replies)
-                        queue_.outbox_add(row.workspace, storage::encode_outgoing(reply), now);
-                    queue_.inbox_finish(row.id, {});
-                });
+                db_.transact(run_one);  // a savepoint: a failing event is undone alone
             } catch (const std::exception& failure) {
-                // The savepoint is rolled back: nothing of this event was half-written.
-                std::string reason;
-                try {
-                    storage::rethrow_as_storage_error(failure, "handling an event");
-                } catch (const storage::storage_error& mapped) {
-                    reason = mapped.what();
-                }
+                auto reason = reason_for(failure);
                 failed.emplace_back(row.id, reason);
                 chat::outgoing notice;
-                auto channel = channel_of(*decoded);
-                notice.how = channel.is_direct ? chat::delivery::direct : chat::delivery::ephemeral;
-                notice.channel = channel.id;
-                notice.user = user_of(*decoded);
-                notice.text = "⚠️ That could not be saved: " + reason;
-                if (std::holds_alternative<chat::command_invoked>(*decoded))
-                    report.failures.push_back({row.workspace, std::move(notice), reason});
-                else
-                    report.failures.push_back({row.workspace, {}, reason});
+                if (std::holds_alternative<chat::command_invoked>(*decoded)) {
+                    auto channel = channel_of(*decoded);
+                    notice.how = channel.is_direct ? chat::delivery::direct : chat::delivery::ephemeral;
+                    notice.channel = channel.id;
+                    notice.user = user_of(*decoded);
+                    notice.text = "⚠️ That could not be saved: " + reason;
+                }
+                report.failures.push_back({row.workspace, std::move(notice), reason});
+                handled_up_to = row.id;
                 continue;
             }
-            if (report.needs_message) return;
-            ++report.handled;
         }
-    });
-    // Failed events are closed in their own small transaction; when even that fails (the disk is still full),
-    // they stay pending and are retried after a restart, which is safe because nothing of them was written.
+        if (report.needs_message) break;
+        handled_up_to = row.id;
+        ++report.handled;
+    }
+    if (handled_up_to > 0) {
+        queue_.inbox_advance(handled_up_to);
+        report.progressed = true;
+    }
+    return report;
+}
+
+processing_report engine::process_pending(domain::timestamp now, std::size_t limit) {
+    auto rows = queue_.inbox_pending(limit);
+    if (rows.empty()) return {};
+    std::vector<std::pair<std::int64_t, std::string>> failed;
+    // Optimistic first: the whole batch in one transaction without per-event savepoints, which is what a
+    // burst costs. If anything fails, it is all rolled back and handled again with a savepoint per event.
+    try {
+        processing_report report;
+        db_.transact([&] { report = run_batch(rows, now, false, failed); });
+        if (failed.empty()) return report;
+    } catch (const std::exception&) {
+    }
+    failed.clear();
+    processing_report report;
+    try {
+        db_.transact([&] { report = run_batch(rows, now, true, failed); });
+    } catch (const std::exception& failure) {
+        // Even the watermark could not be written (the disk is still full): nothing of the batch was saved
+        // and it is handled again later. The people affected are told now.
+        report.handled = 0;
+        report.progressed = false;
+        report.needs_message.reset();
+        if (report.failures.empty())
+            report.failures.push_back({rows.front().workspace, {}, reason_for(failure)});
+        return report;
+    }
+    // The reasons are kept in their own small transaction, best effort: they are for operators, not for
+    // correctness.
     for (const auto& [id, reason] : failed) {
         try {
-            db_.transact([&] { queue_.inbox_finish(id, reason); });
+            db_.transact([&] { queue_.inbox_mark_failed(id, reason); });
         } catch (const std::exception&) {
         }
     }
@@ -191,7 +244,10 @@ void engine::remember(const std::string& workspace, const storage::cached_messag
 }
 
 void engine::give_up_waiting(std::int64_t inbox_id, const std::string& reason) {
-    db_.transact([&] { queue_.inbox_finish(inbox_id, reason); });
+    db_.transact([&] {
+        queue_.inbox_mark_failed(inbox_id, reason);
+        queue_.inbox_advance(inbox_id);
+    });
 }
 
 }  // namespace hindsight::commands

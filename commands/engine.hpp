@@ -3,6 +3,7 @@
 // from there, and every reply is written to the outbox in the same transaction as the state it reports.
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "chat/event.hpp"
@@ -22,6 +23,7 @@ struct failed_event {
 
 struct processing_report {
     std::size_t handled = 0;
+    bool progressed = false;  // the watermark moved: there may be more to do
     std::vector<failed_event> failures;
     // Set when a reaction names a message the bot has not seen: the caller fetches it, calls remember(), and
     // processes again. Processing stops there so events stay in order.
@@ -60,12 +62,19 @@ public:
     const std::string& platform() const { return platform_; }
 
 private:
+    processing_report run_batch(const std::vector<storage::inbox_row>& rows, domain::timestamp now,
+                                bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed);
+
     storage::database& db_;
     const config::settings& cfg_;
     std::string platform_;
     stores stores_;
     storage::queue_store queue_;
     std::vector<std::pair<std::string, std::string>> bot_users_;
+    // Events recorded by this process and not yet handled, by inbox id. After a restart they are decoded from
+    // the inbox instead; the bound keeps a stalled handler from growing memory without limit.
+    static constexpr std::size_t max_remembered_events = 20000;
+    std::unordered_map<std::int64_t, chat::event> accepted_;
 };
 
 // What to tell the people whose commands could not even be recorded (the inbox write failed): the platform is

@@ -6,8 +6,18 @@ namespace hindsight::domain {
 
 std::string json_escape(std::string_view text) {
     std::string out;
-    out.reserve(text.size() + 2);
-    for (char c : text) {
+    append_json_escaped(out, text);
+    return out;
+}
+
+void append_json_escaped(std::string& out, std::string_view text) {
+    // Copy runs of plain bytes at once; only quotes, backslashes and control bytes need work.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+        out.append(text.substr(run, i - run));
+        run = i + 1;
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -29,12 +39,10 @@ std::string json_escape(std::string_view text) {
                     char buffer[8];
                     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
                     out += buffer;
-                } else {
-                    out += c;
                 }
         }
     }
-    return out;
+    out.append(text.substr(run));
 }
 
 void json_writer::newline() {
@@ -82,7 +90,7 @@ json_writer& json_writer::end_array() {
 json_writer& json_writer::key(std::string_view name) {
     before_value();
     out_ += '"';
-    out_ += json_escape(name);
+    append_json_escaped(out_, name);
     out_ += "\": ";
     after_key_ = true;
     return *this;
@@ -91,7 +99,7 @@ json_writer& json_writer::key(std::string_view name) {
 json_writer& json_writer::value(std::string_view text) {
     before_value();
     out_ += '"';
-    out_ += json_escape(text);
+    append_json_escaped(out_, text);
     out_ += '"';
     return *this;
 }

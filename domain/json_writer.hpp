@@ -21,7 +21,11 @@ public:
     json_writer& value(bool flag);
     json_writer& null();
 
+    void reserve(std::size_t bytes) { out_.reserve(bytes); }
+    // Text appended as is, outside the structure (a trailing newline).
+    void raw(std::string_view text) { out_ += text; }
     const std::string& str() const { return out_; }
+    std::string take() { return std::move(out_); }
 
 private:
     void before_value();
@@ -33,5 +37,6 @@ private:
 };
 
 std::string json_escape(std::string_view text);
+void append_json_escaped(std::string& out, std::string_view text);
 
 }  // namespace hindsight::domain

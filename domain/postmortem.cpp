@@ -234,6 +234,8 @@ std::string render_postmortem_markdown(const incident_record& record, const name
 std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of) {
     const auto& inc = record.inc;
     json_writer json;
+    json.reserve(1024 + record.timeline.size() * 320 + record.factors.size() * 600 +
+                 record.actions.size() * 260);
     auto optional_instant = [&](std::string_view name, const std::optional<timestamp>& t) {
         json.key(name);
         if (t)
@@ -309,7 +311,8 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
     }
     json.end_array();
     json.end_object();
-    return json.str() + "\n";
+    json.raw("\n");
+    return json.take();
 }
 
 }  // namespace hindsight::domain

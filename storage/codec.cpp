@@ -2,14 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/json_writer.hpp"
+#include "domain/text.hpp"
+
 namespace hindsight::storage {
 namespace {
 
 using nlohmann::json;
-
-json channel_json(const chat::channel_ref& c) {
-    return json{{"id", c.id}, {"private", c.is_private}, {"direct", c.is_direct}};
-}
 
 chat::channel_ref read_channel(const json& j) {
     return chat::channel_ref{j.at("id").get<std::string>(), j.value("private", false),
@@ -25,39 +24,81 @@ domain::timestamp read_time(const json& j, const char* key) {
 
 }  // namespace
 
+// Written by hand rather than through nlohmann::json: this runs for every inbound event on the hot path, and
+// a flat object needs no tree. decode_event reads it back with nlohmann.
 std::string encode_event(const chat::event& e) {
-    json j = std::visit(
-        [](const auto& ev) -> json {
+    std::string out;
+    out.reserve(256);
+    auto field = [&](std::string_view key, std::string_view value) {
+        out += out.size() > 1 ? ",\"" : "\"";
+        out += key;
+        out += "\":\"";
+        // Platforms can hand over invalid UTF-8; the stored row must stay parseable.
+        out += domain::is_valid_utf8(value) ? domain::json_escape(value)
+                                            : domain::json_escape(domain::sanitize_utf8(value));
+        out += '"';
+    };
+    auto number = [&](std::string_view key, std::int64_t value) {
+        out += ",\"";
+        out += key;
+        out += "\":";
+        out += std::to_string(value);
+    };
+    auto flag = [&](std::string_view key, bool value) {
+        out += ",\"";
+        out += key;
+        out += value ? "\":true" : "\":false";
+    };
+    auto channel = [&](const chat::channel_ref& c) {
+        out += ",\"channel\":{\"id\":\"" + domain::json_escape(c.id) +
+               "\",\"private\":" + (c.is_private ? "true" : "false") +
+               ",\"direct\":" + (c.is_direct ? "true" : "false") + "}";
+    };
+    out += '{';
+    std::visit(
+        [&](const auto& ev) {
             using T = std::decay_t<decltype(ev)>;
-            if constexpr (std::is_same_v<T, chat::message_posted>)
-                return {{"type", "posted"},         {"channel", channel_json(ev.channel)},
-                        {"id", ev.message_id},      {"root", ev.thread_root},
-                        {"user", ev.user},          {"text", ev.text},
-                        {"at", millis(ev.at)},      {"bot", ev.from_bot},
-                        {"permalink", ev.permalink}};
-            else if constexpr (std::is_same_v<T, chat::message_edited>)
-                return {{"type", "edited"},
-                        {"channel", channel_json(ev.channel)},
-                        {"id", ev.message_id},
-                        {"text", ev.text},
-                        {"at", millis(ev.at)}};
-            else if constexpr (std::is_same_v<T, chat::message_deleted>)
-                return {{"type", "deleted"},
-                        {"channel", channel_json(ev.channel)},
-                        {"id", ev.message_id},
-                        {"at", millis(ev.at)}};
-            else if constexpr (std::is_same_v<T, chat::reaction_changed>)
-                return {{"type", "reaction"},  {"channel", channel_json(ev.channel)},
-                        {"id", ev.message_id}, {"user", ev.user},
-                        {"emoji", ev.emoji},   {"added", ev.added},
-                        {"at", millis(ev.at)}};
-            else
-                return {{"type", "command"},      {"channel", channel_json(ev.channel)},
-                        {"root", ev.thread_root}, {"user", ev.user},
-                        {"text", ev.text},        {"at", millis(ev.at)}};
+            if constexpr (std::is_same_v<T, chat::message_posted>) {
+                field("type", "posted");
+                channel(ev.channel);
+                field("id", ev.message_id);
+                field("root", ev.thread_root);
+                field("user", ev.user);
+                field("text", ev.text);
+                number("at", millis(ev.at));
+                flag("bot", ev.from_bot);
+                field("permalink", ev.permalink);
+            } else if constexpr (std::is_same_v<T, chat::message_edited>) {
+                field("type", "edited");
+                channel(ev.channel);
+                field("id", ev.message_id);
+                field("text", ev.text);
+                number("at", millis(ev.at));
+            } else if constexpr (std::is_same_v<T, chat::message_deleted>) {
+                field("type", "deleted");
+                channel(ev.channel);
+                field("id", ev.message_id);
+                number("at", millis(ev.at));
+            } else if constexpr (std::is_same_v<T, chat::reaction_changed>) {
+                field("type", "reaction");
+                channel(ev.channel);
+                field("id", ev.message_id);
+                field("user", ev.user);
+                field("emoji", ev.emoji);
+                flag("added", ev.added);
+                number("at", millis(ev.at));
+            } else {
+                field("type", "command");
+                channel(ev.channel);
+                field("root", ev.thread_root);
+                field("user", ev.user);
+                field("text", ev.text);
+                number("at", millis(ev.at));
+            }
         },
         e);
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+    out += '}';
+    return out;
 }
 
 std::optional<chat::event> decode_event(const std::string& text) {

@@ -34,7 +34,7 @@ void rethrow_as_storage_error(const std::exception& failure, const std::string& 
 database::database(const std::string& path, open_options options) : path_(path) {
     try {
         db_ = std::make_unique<SQLite::Database>(
-            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);  // one thread owns it
         db_->setBusyTimeout(5000);
         // Reading the schema first turns "not a database" into a clear error before any pragma writes.
         db_->execAndGet("SELECT count(*) FROM sqlite_master");

@@ -54,6 +54,7 @@ CREATE INDEX timeline_by_incident ON timeline_entries (incident_id, occurred_at,
 CREATE UNIQUE INDEX timeline_one_entry_per_message ON timeline_entries (incident_id, channel, message_id)
     WHERE message_id <> '';
 CREATE INDEX timeline_by_message ON timeline_entries (channel, message_id) WHERE message_id <> '';
+-- Queries repeat "message_id <> ''" so SQLite can prove these partial indexes apply.
 CREATE TABLE entry_revisions (
     entry_id INTEGER NOT NULL REFERENCES timeline_entries(id),
     text TEXT NOT NULL,
@@ -132,11 +133,16 @@ CREATE TABLE inbox (
     dedup_key TEXT NOT NULL,
     payload TEXT NOT NULL,
     received_at INTEGER NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending',
     error TEXT NOT NULL DEFAULT '',
     UNIQUE (workspace, dedup_key)
 );
-CREATE INDEX inbox_pending ON inbox (state, id);
+-- Events are handled strictly in id order, so one watermark says what is done: no per-event update on the
+-- hot path. Rows at or below it that failed keep their reason in inbox.error.
+CREATE TABLE inbox_cursor (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    handled_up_to INTEGER NOT NULL
+);
+INSERT INTO inbox_cursor VALUES (1, 0);
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,
     workspace TEXT NOT NULL,

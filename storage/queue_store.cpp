@@ -10,8 +10,6 @@ queue_store::queue_store(database& db)
           db.handle(),
           "INSERT INTO inbox (workspace, dedup_key, payload, received_at) VALUES (?,?,?,?) "
           "ON CONFLICT (workspace, dedup_key) DO NOTHING")),
-      inbox_finish_statement_(std::make_unique<SQLite::Statement>(
-          db.handle(), "UPDATE inbox SET state = ?, error = ? WHERE id = ?")),
       outbox_add_statement_(std::make_unique<SQLite::Statement>(
           db.handle(),
           "INSERT INTO outbox (workspace, payload, created_at, next_attempt_at) VALUES (?,?,?,?)")) {}
@@ -33,7 +31,9 @@ std::optional<std::int64_t> queue_store::inbox_add(const std::string& workspace,
 
 std::vector<inbox_row> queue_store::inbox_pending(std::size_t limit) {
     SQLite::Statement s(
-        db_.handle(), "SELECT id, workspace, payload FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?");
+        db_.handle(),
+        "SELECT id, workspace, payload FROM inbox WHERE id > (SELECT handled_up_to FROM inbox_cursor) "
+        "ORDER BY id LIMIT ?");
     s.bind(1, static_cast<int64_t>(limit));
     std::vector<inbox_row> out;
     while (s.executeStep())
@@ -41,21 +41,29 @@ std::vector<inbox_row> queue_store::inbox_pending(std::size_t limit) {
     return out;
 }
 
-void queue_store::inbox_finish(std::int64_t id, const std::string& error) {
-    auto& s = *inbox_finish_statement_;
-    s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
-    s.bind(1, error.empty() ? "done" : "failed");
-    s.bind(2, error);
-    s.bind(3, static_cast<int64_t>(id));
+void queue_store::inbox_advance(std::int64_t handled_up_to) {
+    SQLite::Statement s(db_.handle(), "UPDATE inbox_cursor SET handled_up_to = max(handled_up_to, ?)");
+    s.bind(1, static_cast<int64_t>(handled_up_to));
+    s.exec();
+}
+
+void queue_store::inbox_mark_failed(std::int64_t id, const std::string& reason) {
+    SQLite::Statement s(db_.handle(), "UPDATE inbox SET error = ? WHERE id = ?");
+    s.bind(1, reason.empty() ? std::string("failed") : reason);
+    s.bind(2, static_cast<int64_t>(id));
     s.exec();
 }
 
 std::int64_t queue_store::inbox_depth() {
-    return db_.handle().execAndGet("SELECT count(*) FROM inbox WHERE state = 'pending'").getInt64();
+    return db_.handle()
+        .execAndGet("SELECT count(*) FROM inbox WHERE id > (SELECT handled_up_to FROM inbox_cursor)")
+        .getInt64();
 }
 
 std::int64_t queue_store::inbox_prune(domain::timestamp done_before) {
-    SQLite::Statement s(db_.handle(), "DELETE FROM inbox WHERE state <> 'pending' AND received_at < ?");
+    SQLite::Statement s(
+        db_.handle(),
+        "DELETE FROM inbox WHERE id <= (SELECT handled_up_to FROM inbox_cursor) AND received_at < ?");
     detail::bind_time(s, 1, done_before);
     return s.exec();
 }

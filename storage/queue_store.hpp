@@ -36,8 +36,11 @@ public:
     // nullopt when the key was seen before: a replay, a retry, a reconnect overlap.
     std::optional<std::int64_t> inbox_add(const std::string& workspace, const std::string& dedup_key,
                                           const std::string& payload, domain::timestamp received_at);
+    // Rows after the watermark, in order.
     std::vector<inbox_row> inbox_pending(std::size_t limit);
-    void inbox_finish(std::int64_t id, const std::string& error);  // error empty: done
+    // Everything up to and including id is handled (failed rows too: they keep their reason).
+    void inbox_advance(std::int64_t handled_up_to);
+    void inbox_mark_failed(std::int64_t id, const std::string& reason);
     std::int64_t inbox_depth();
     // Done rows older than the cutoff no longer protect against replays worth worrying about.
     std::int64_t inbox_prune(domain::timestamp done_before);
@@ -57,7 +60,6 @@ public:
 private:
     database& db_;
     std::unique_ptr<SQLite::Statement> inbox_add_statement_;
-    std::unique_ptr<SQLite::Statement> inbox_finish_statement_;
     std::unique_ptr<SQLite::Statement> outbox_add_statement_;
 };
 

@@ -86,7 +86,7 @@ std::optional<domain::timeline_entry> timeline_store::find_by_message(std::int64
                                                                       const std::string& message_id) {
     SQLite::Statement s(db_.handle(), std::string("SELECT ") + entry_columns +
                                           " FROM timeline_entries WHERE incident_id = ? AND channel = ? AND "
-                                          "message_id = ?");
+                                          "message_id = ? AND message_id <> ''");
     s.bind(1, static_cast<int64_t>(incident_id));
     s.bind(2, channel);
     s.bind(3, message_id);
@@ -97,10 +97,10 @@ std::optional<domain::timeline_entry> timeline_store::find_by_message(std::int64
 std::vector<domain::timeline_entry> timeline_store::find_all_by_message(const std::string& workspace,
                                                                         const std::string& channel,
                                                                         const std::string& message_id) {
-    SQLite::Statement s(db_.handle(),
-                        std::string("SELECT ") + entry_columns +
-                            " FROM timeline_entries WHERE channel = ? AND message_id = ? AND incident_id "
-                            "IN (SELECT id FROM incidents WHERE workspace = ?) ORDER BY id");
+    SQLite::Statement s(
+        db_.handle(), std::string("SELECT ") + entry_columns +
+                          " FROM timeline_entries WHERE channel = ? AND message_id = ? AND message_id <> '' "
+                          "AND incident_id IN (SELECT id FROM incidents WHERE workspace = ?) ORDER BY id");
     s.bind(1, channel);
     s.bind(2, message_id);
     s.bind(3, workspace);
