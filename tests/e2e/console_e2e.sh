@@ -81,5 +81,39 @@ if timeout 10 "$bin" blame-check "$work/draft.md" > "$work/blame.out"; then
 else expect "$work/blame.out" "draft.md:2: should have:" "blame-check finds line 2"; fi
 refute "$work/blame.out" "draft.md:1:" "saying what someone did is not blame"
 
+# check-config names the key and the line; migrate reports the schema.
+printf '[reminders]\nweekly = "mon 09:00"\nescalate_after_days = "seven"\n' > "$work/bad.toml"
+if timeout 10 "$bin" check-config "$work/bad.toml" > /dev/null 2> "$work/err"; then
+    echo "FAIL: a bad config was accepted" >&2; failures=$((failures + 1))
+else expect "$work/err" "bad.toml:3" "config error names the line"; expect "$work/err" "reminders.escalate_after_days" "config error names the key"; fi
+timeout 10 "$bin" migrate --db "$work/fresh.db" > "$work/migrate.out"
+expect "$work/migrate.out" "schema 0 -> " "migrate creates the schema"
+
+# run --http-only: health, readiness and metrics on loopback, then a graceful stop on SIGTERM.
+port=$((20000 + RANDOM % 20000))
+printf '[http]\nlisten = "127.0.0.1:%s"\n' "$port" > "$work/run.toml"
+SLACK_BOT_TOKEN= MATTERMOST_TOKEN= "$bin" run --http-only --config "$work/run.toml" --db "$work/run.db" 2> "$work/run.err" &
+pid=$!
+get() {  # get <path>: prints the response of a plain HTTP/1.1 GET on loopback
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+    printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$1" >&3
+    timeout 5 cat <&3
+    exec 3<&-
+}
+for _ in $(seq 1 50); do get /healthz > "$work/health" 2>/dev/null && break; sleep 0.1; done
+expect "$work/health" "200 OK" "healthz"
+get /readyz > "$work/ready"; expect "$work/ready" "ready" "readyz"
+get /metrics > "$work/metrics"; expect "$work/metrics" "# TYPE hindsight_outbox_depth gauge" "metrics"
+get /nope > "$work/nope"; expect "$work/nope" "404" "unknown path"
+kill -TERM "$pid"
+stopped=0
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || { stopped=1; break; }; sleep 0.1; done
+if [ "$stopped" -eq 1 ] && wait "$pid"; then passed=$((passed + 1)); else
+    echo "FAIL: run did not exit 0 within 10 s of SIGTERM" >&2; failures=$((failures + 1)); kill -KILL "$pid" 2>/dev/null || true
+fi
+if SLACK_BOT_TOKEN= MATTERMOST_TOKEN= timeout 10 "$bin" run --db "$work/run.db" 2> "$work/norun.err"; then
+    echo "FAIL: run without a workspace exited 0" >&2; failures=$((failures + 1))
+else expect "$work/norun.err" "hindsight console" "run without a workspace points to the console"; fi
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
