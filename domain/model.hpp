@@ -51,6 +51,9 @@ struct incident {
     std::string impact;
     std::string review_thread;  // message id of the review thread root, once opened
     bool no_action_decided = false;
+    // Where the guided review stands: "", "impact", "factors", "went-well", "went-wrong", "lucky", "actions",
+    // "complete". Why-chains are not a stage: an open chain is always asked first.
+    std::string review_stage;
 
     std::string label() const { return "INC-" + std::to_string(number); }
 };
@@ -123,6 +126,7 @@ struct action_item {
     std::string created_by;
     timestamp created_at{};
     std::optional<timestamp> closed_at;
+    std::optional<civil_date> snoozed_until;  // no reminders before this day
     std::vector<action_change> history;
 
     std::string label() const { return "A-" + std::to_string(number); }

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* action_columns =
     "id, workspace, number, incident_id, text, owner, due, type, status, resolution, created_by, created_at, "
-    "closed_at";
+    "closed_at, snoozed_until";
 
 domain::action_item read_action(SQLite::Statement& row) {
     domain::action_item a;
@@ -25,6 +25,7 @@ domain::action_item read_action(SQLite::Statement& row) {
     a.created_by = row.getColumn(10).getString();
     a.created_at = domain::from_millis(row.getColumn(11).getInt64());
     a.closed_at = detail::optional_time(row.getColumn(12));
+    if (auto snoozed = domain::parse_date(row.getColumn(13).getString())) a.snoozed_until = *snoozed;
     return a;
 }
 
@@ -34,7 +35,7 @@ std::int64_t action_store::insert(domain::action_item& a) {
     SQLite::Statement s(
         db_.handle(),
         "INSERT INTO actions (workspace, number, incident_id, text, owner, due, type, status, "
-        "resolution, created_by, created_at, closed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        "resolution, created_by, created_at, closed_at, snoozed_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, a.workspace);
     s.bind(2, a.number);
     s.bind(3, static_cast<int64_t>(a.incident_id));
@@ -47,6 +48,7 @@ std::int64_t action_store::insert(domain::action_item& a) {
     s.bind(10, a.created_by);
     detail::bind_time(s, 11, a.created_at);
     detail::bind_optional_time(s, 12, a.closed_at);
+    s.bind(13, a.snoozed_until ? domain::format_date(*a.snoozed_until) : std::string());
     s.exec();
     a.id = db_.handle().getLastInsertRowid();
     return a.id;
@@ -56,7 +58,7 @@ void action_store::update(const domain::action_item& a) {
     SQLite::Statement s(
         db_.handle(),
         "UPDATE actions SET text = ?, owner = ?, due = ?, type = ?, status = ?, resolution = ?, "
-        "closed_at = ? WHERE id = ?");
+        "closed_at = ?, snoozed_until = ? WHERE id = ?");
     s.bind(1, a.text);
     s.bind(2, a.owner);
     s.bind(3, domain::format_date(a.due));
@@ -64,7 +66,8 @@ void action_store::update(const domain::action_item& a) {
     s.bind(5, std::string(domain::to_string(a.status)));
     s.bind(6, a.resolution);
     detail::bind_optional_time(s, 7, a.closed_at);
-    s.bind(8, static_cast<int64_t>(a.id));
+    s.bind(8, a.snoozed_until ? domain::format_date(*a.snoozed_until) : std::string());
+    s.bind(9, static_cast<int64_t>(a.id));
     s.exec();
 }
 

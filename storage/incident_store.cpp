@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* incident_columns =
     "id, workspace, number, channel, private_channel, title, severity, status, commander, started_at, "
-    "detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, review_thread, no_action_decided";
+    "detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, review_thread, no_action_decided, "
+    "review_stage";
 
 domain::incident read_incident(SQLite::Statement& row) {
     domain::incident inc;
@@ -30,6 +31,7 @@ domain::incident read_incident(SQLite::Statement& row) {
     inc.impact = row.getColumn(15).getString();
     inc.review_thread = row.getColumn(16).getString();
     inc.no_action_decided = row.getColumn(17).getInt() != 0;
+    inc.review_stage = row.getColumn(18).getString();
     return inc;
 }
 
@@ -62,6 +64,7 @@ void bind_incident(SQLite::Statement& s, const domain::incident& inc) {
     s.bind(15, inc.impact);
     s.bind(16, inc.review_thread);
     s.bind(17, inc.no_action_decided ? 1 : 0);
+    s.bind(18, inc.review_stage);
 }
 
 }  // namespace
@@ -79,7 +82,7 @@ std::int64_t incident_store::insert(domain::incident& inc) {
         db_.handle(),
         "INSERT INTO incidents (workspace, number, channel, private_channel, title, severity, status, "
         "commander, started_at, detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, "
-        "review_thread, no_action_decided) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "review_thread, no_action_decided, review_stage) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     bind_incident(s, inc);
     s.exec();
     inc.id = db_.handle().getLastInsertRowid();
@@ -92,9 +95,9 @@ void incident_store::update(const domain::incident& inc) {
         "UPDATE incidents SET workspace = ?, number = ?, channel = ?, private_channel = ?, title = ?, "
         "severity = ?, status = ?, commander = ?, started_at = ?, detected_at = ?, mitigated_at = ?, "
         "resolved_at = ?, reviewed_at = ?, summary = ?, impact = ?, review_thread = ?, "
-        "no_action_decided = ? WHERE id = ?");
+        "no_action_decided = ?, review_stage = ? WHERE id = ?");
     bind_incident(s, inc);
-    s.bind(18, static_cast<int64_t>(inc.id));
+    s.bind(19, static_cast<int64_t>(inc.id));
     s.exec();
 }
 

@@ -173,6 +173,28 @@ CREATE TABLE threads (
     PRIMARY KEY (workspace, thread_key)
 ) WITHOUT ROWID;
 )sql",
+        // 3: the guided review (where it stands, which replies answered what), snoozed actions, and the log that
+        // makes every reminder go out once per (kind, recipient, period).
+        R"sql(
+ALTER TABLE incidents ADD COLUMN review_stage TEXT NOT NULL DEFAULT '';
+ALTER TABLE actions ADD COLUMN snoozed_until TEXT NOT NULL DEFAULT '';
+CREATE TABLE review_answers (
+    workspace TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target_id INTEGER NOT NULL,
+    PRIMARY KEY (workspace, channel, message_id)
+) WITHOUT ROWID;
+CREATE TABLE reminders_sent (
+    workspace TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    period TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (workspace, kind, recipient, period)
+) WITHOUT ROWID;
+)sql",
     };
     return steps;
 }

@@ -129,6 +129,19 @@ std::optional<domain::timestamp> queue_store::outbox_next_due() {
     return detail::optional_time(s.getColumn(0));
 }
 
+bool queue_store::claim_reminder(const std::string& workspace, const std::string& kind, const std::string& recipient,
+                                 const std::string& period, domain::timestamp now) {
+    SQLite::Statement s(db_.handle(),
+                        "INSERT OR IGNORE INTO reminders_sent (workspace, kind, recipient, period, sent_at) "
+                        "VALUES (?,?,?,?,?)");
+    s.bind(1, workspace);
+    s.bind(2, kind);
+    s.bind(3, recipient);
+    s.bind(4, period);
+    detail::bind_time(s, 5, now);
+    return s.exec() > 0;
+}
+
 void queue_store::set_thread_root(const std::string& workspace, const std::string& key,
                                   const std::string& channel, const std::string& root_message_id) {
     SQLite::Statement s(db_.handle(),
@@ -146,6 +159,21 @@ std::optional<std::string> queue_store::thread_root(const std::string& workspace
                         "SELECT root_message_id FROM threads WHERE workspace = ? AND thread_key = ?");
     s.bind(1, workspace);
     s.bind(2, key);
+    if (!s.executeStep()) return std::nullopt;
+    return s.getColumn(0).getString();
+}
+
+}  // namespace hindsight::storage
+
+namespace hindsight::storage {
+
+std::optional<std::string> queue_store::thread_key_for_root(const std::string& workspace, const std::string& channel,
+                                                            const std::string& root_message_id) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT thread_key FROM threads WHERE workspace = ? AND channel = ? AND root_message_id = ?");
+    s.bind(1, workspace);
+    s.bind(2, channel);
+    s.bind(3, root_message_id);
     if (!s.executeStep()) return std::nullopt;
     return s.getColumn(0).getString();
 }

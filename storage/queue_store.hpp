@@ -53,9 +53,17 @@ public:
     std::int64_t outbox_depth();
     std::optional<domain::timestamp> outbox_next_due();
 
+    // Records that a reminder went out; false when this (kind, recipient, period) was sent before. Written in the
+    // same transaction as the outbox row, so a restart can neither lose nor repeat it.
+    bool claim_reminder(const std::string& workspace, const std::string& kind, const std::string& recipient,
+                        const std::string& period, domain::timestamp now);
+
     void set_thread_root(const std::string& workspace, const std::string& key, const std::string& channel,
                          const std::string& root_message_id);
     std::optional<std::string> thread_root(const std::string& workspace, const std::string& key);
+    // The bot's own thread that a message id is the root of ("review:7"), if any.
+    std::optional<std::string> thread_key_for_root(const std::string& workspace, const std::string& channel,
+                                                   const std::string& root_message_id);
 
 private:
     database& db_;

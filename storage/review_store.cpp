@@ -72,7 +72,7 @@ std::vector<domain::factor> review_store::factors(std::int64_t incident_id) {
     return out;
 }
 
-void review_store::add_note(std::int64_t incident_id, const domain::review_note& note) {
+std::int64_t review_store::add_note(std::int64_t incident_id, const domain::review_note& note) {
     SQLite::Statement s(db_.handle(),
                         "INSERT INTO review_notes (incident_id, list, text, author) VALUES (?,?,?,?)");
     s.bind(1, static_cast<int64_t>(incident_id));
@@ -80,6 +80,60 @@ void review_store::add_note(std::int64_t incident_id, const domain::review_note&
     s.bind(3, note.text);
     s.bind(4, note.author);
     s.exec();
+    return db_.handle().getLastInsertRowid();
+}
+
+void review_store::record_answer(const std::string& workspace, const std::string& channel,
+                                 const std::string& message_id, const answer& a) {
+    SQLite::Statement s(db_.handle(),
+                        "INSERT OR REPLACE INTO review_answers (workspace, channel, message_id, kind, target_id) "
+                        "VALUES (?,?,?,?,?)");
+    s.bind(1, workspace);
+    s.bind(2, channel);
+    s.bind(3, message_id);
+    s.bind(4, a.kind);
+    s.bind(5, static_cast<int64_t>(a.target_id));
+    s.exec();
+}
+
+std::optional<review_store::answer> review_store::find_answer(const std::string& workspace, const std::string& channel,
+                                                              const std::string& message_id) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT kind, target_id FROM review_answers WHERE workspace = ? AND channel = ? AND "
+                        "message_id = ?");
+    s.bind(1, workspace);
+    s.bind(2, channel);
+    s.bind(3, message_id);
+    if (!s.executeStep()) return std::nullopt;
+    return answer{s.getColumn(0).getString(), s.getColumn(1).getInt64()};
+}
+
+void review_store::update_factor_text(std::int64_t factor_id, const std::string& text) {
+    SQLite::Statement s(db_.handle(), "UPDATE factors SET text = ? WHERE id = ?");
+    s.bind(1, text);
+    s.bind(2, static_cast<int64_t>(factor_id));
+    s.exec();
+}
+
+void review_store::update_why_text(std::int64_t why_rowid, const std::string& text) {
+    SQLite::Statement s(db_.handle(), "UPDATE whys SET text = ? WHERE rowid = ?");
+    s.bind(1, text);
+    s.bind(2, static_cast<int64_t>(why_rowid));
+    s.exec();
+}
+
+void review_store::update_note_text(std::int64_t note_id, const std::string& text) {
+    SQLite::Statement s(db_.handle(), "UPDATE review_notes SET text = ? WHERE id = ?");
+    s.bind(1, text);
+    s.bind(2, static_cast<int64_t>(note_id));
+    s.exec();
+}
+
+std::int64_t review_store::why_rowid(std::int64_t factor_id, int position) {
+    SQLite::Statement s(db_.handle(), "SELECT rowid FROM whys WHERE factor_id = ? AND position = ?");
+    s.bind(1, static_cast<int64_t>(factor_id));
+    s.bind(2, position);
+    return s.executeStep() ? s.getColumn(0).getInt64() : 0;
 }
 
 std::vector<domain::review_note> review_store::notes(std::int64_t incident_id) {
