@@ -74,6 +74,7 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
     metrics_.describe("hindsight_outbox_given_up_total",
                       "Outgoing messages given up after repeated failures");
     metrics_.describe("hindsight_message_fetches_total", "Messages fetched from a platform for a mark");
+    metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
     metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
                    [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
     metrics_.gauge("hindsight_inbox_depth", "Inbound events waiting to be handled",
@@ -174,6 +175,9 @@ asio::awaitable<void> app::pump() {
                 engine_.give_up_waiting(report.waiting_inbox_id, "the marked message could not be fetched");
             continue;
         }
+        auto reminders = engine_.send_due_reminders(clock_.now());
+        next_reminder_check_ = reminders.next_check;
+        if (reminders.queued > 0) metrics_.add("hindsight_reminders_queued_total", {}, reminders.queued);
         co_await deliver_due();
         if (!report.progressed) break;
     }
@@ -232,6 +236,7 @@ asio::awaitable<void> app::run_worker() {
         co_await pump();
         if (work_waiting_) continue;  // events arrived while the pump was delivering
         auto next = engine_.queue().outbox_next_due();
+        if (next_reminder_check_ && (!next || *next_reminder_check_ < *next)) next = next_reminder_check_;
         auto wait = std::chrono::milliseconds{60000};
         if (next)
             wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()),

@@ -53,6 +53,7 @@ private:
     bool pumping_ = false;
     bool stopping_ = false;
     bool work_waiting_ = false;
+    std::optional<domain::timestamp> next_reminder_check_;
 };
 
 }  // namespace hindsight::bot

@@ -258,6 +258,7 @@ std::vector<chat::inbound> console_platform::interpret(const std::string& raw) {
         }
         clock_.advance(*duration);
         say("the time is now " + domain::format_minute(clock_.now()) + " UTC");
+        time_moved_ = true;  // reminders that fell due meanwhile go out now
         return {};
     }
     if (directive == "quit" || directive == "exit") {
@@ -274,7 +275,11 @@ boost::asio::awaitable<void> console_platform::run(chat::event_sink sink) {
     std::string line;
     while (!stopped_ && std::getline(in_, line)) {
         auto events = interpret(line);
-        if (events.empty()) continue;
+        if (events.empty()) {
+            if (time_moved_) co_await sink.settle();
+            time_moved_ = false;
+            continue;
+        }
         bool recorded = true;
         try {
             co_await sink.accept(std::move(events));

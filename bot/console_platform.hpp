@@ -73,6 +73,7 @@ private:
     std::int64_t sequence_ = 0;
     int bot_posts_ = 0;
     bool stopped_ = false;
+    bool time_moved_ = false;
 };
 
 }  // namespace hindsight::bot

@@ -285,6 +285,25 @@ result<void> change_due(context& ctx, arguments& args) {
     return {};
 }
 
+result<void> snooze_action(context& ctx, arguments& args) {
+    auto found = next_action(ctx, args);
+    if (!found) return found.failure();
+    auto a = *found;
+    if (a.status != action_status::open)
+        return make_error(errc::conflict, a.label() + " is " + std::string(domain::to_string(a.status)) +
+                                              "; only open actions get reminders.");
+    auto until = args.empty() ? result<domain::civil_date>(domain::civil_date{
+                                    std::chrono::sys_days{ctx.today()} + std::chrono::days{7}})
+                              : domain::parse_due_date(args.rest(), ctx.today());
+    if (!until) return until.failure();
+    a.snoozed_until = *until;
+    save_change(ctx, a, "snoozed until " + domain::format_date(*until));
+    ctx.tell("😴 No reminders about " + a.label() + " until " + domain::format_date(*until) +
+             " (it is still due " + domain::format_date(a.due) + "; `due " + a.label() +
+             " <date>` moves the due date).");
+    return {};
+}
+
 result<void> reopen_action(context& ctx, arguments& args, int number) {
     if (!args.empty()) return make_error(errc::bad_input, "reopen takes only the action id.");
     auto found = find_action(ctx, "A-" + std::to_string(number));

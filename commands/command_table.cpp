@@ -58,6 +58,9 @@ const std::vector<entry>& entries() {
         {{"due", "due <A-n> <date>", "change a due date (YYYY-MM-DD, fri, today, tomorrow, +3d, +2w)",
           "actions"},
          change_due},
+        {{"snooze", "snooze <A-n> [date]", "no reminders about an action until the date (default: a week)",
+          "actions"},
+         snooze_action},
     };
     return table;
 }

@@ -1,6 +1,7 @@
 #include "commands/engine.hpp"
 
 #include "commands/command_table.hpp"
+#include "commands/reminders.hpp"
 #include "storage/codec.hpp"
 
 namespace hindsight::commands {
@@ -233,6 +234,24 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
             db_.transact([&] { queue_.inbox_mark_failed(id, reason); });
         } catch (const std::exception&) {
         }
+    }
+    return report;
+}
+
+engine::reminder_report engine::send_due_reminders(domain::timestamp now) {
+    reminder_report report;
+    for (const auto& workspace : stores_.incidents.workspaces()) {
+        auto plan = plan_reminders(cfg_, stores_, workspace, now);
+        if (plan.next_check && (!report.next_check || *plan.next_check < *report.next_check))
+            report.next_check = plan.next_check;
+        if (plan.due.empty()) continue;
+        db_.transact([&] {
+            for (const auto& r : plan.due) {
+                if (!queue_.claim_reminder(workspace, r.kind, r.recipient, r.period, now)) continue;
+                queue_.outbox_add(workspace, storage::encode_outgoing(r.message), now);
+                ++report.queued;
+            }
+        });
     }
     return report;
 }

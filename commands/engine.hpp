@@ -46,6 +46,15 @@ public:
     // Handles up to limit pending inbox rows, all in one transaction with a savepoint per event.
     processing_report process_pending(domain::timestamp now, std::size_t limit = 512);
 
+    // Plans the reminders due now in every workspace and writes the ones not sent before to the outbox,
+    // claiming each in the same transaction. Returns how many were queued and when planning can next find
+    // something.
+    struct reminder_report {
+        std::size_t queued = 0;
+        std::optional<domain::timestamp> next_check;
+    };
+    reminder_report send_due_reminders(domain::timestamp now);
+
     // A message fetched from the platform for a reaction on something the bot never saw.
     void remember(const std::string& workspace, const storage::cached_message& message);
     // The fetch found nothing (deleted, no access): the waiting event is closed with this reason.

@@ -40,6 +40,7 @@ result<void> close_action_done(context&, arguments&);
 result<void> close_action_wontdo(context&, arguments&);
 result<void> assign_action(context&, arguments&);
 result<void> change_due(context&, arguments&);
+result<void> snooze_action(context&, arguments&);
 result<void> reopen_action(context&, arguments&, int number);
 
 // shared lookups

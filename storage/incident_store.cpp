@@ -77,6 +77,13 @@ int incident_store::take_action_number(const std::string& workspace) {
     return take_number(db_.handle(), workspace, "next_action");
 }
 
+std::vector<std::string> incident_store::workspaces() {
+    SQLite::Statement s(db_.handle(), "SELECT id FROM workspaces ORDER BY id");
+    std::vector<std::string> out;
+    while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+    return out;
+}
+
 std::int64_t incident_store::insert(domain::incident& inc) {
     SQLite::Statement s(
         db_.handle(),

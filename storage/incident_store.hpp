@@ -25,6 +25,7 @@ public:
     int take_incident_number(const std::string& workspace);
     int take_action_number(const std::string& workspace);
 
+    std::vector<std::string> workspaces();       // every workspace that has had an incident
     std::int64_t insert(domain::incident& inc);  // fills inc.id
     void update(const domain::incident& inc);
     std::optional<domain::incident> find(const std::string& workspace, int number);

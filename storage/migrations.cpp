@@ -173,7 +173,8 @@ CREATE TABLE threads (
     PRIMARY KEY (workspace, thread_key)
 ) WITHOUT ROWID;
 )sql",
-        // 3: the guided review (where it stands, which replies answered what), snoozed actions, and the log that
+        // 3: the guided review (where it stands, which replies answered what), snoozed actions, and the log
+        // that
         // makes every reminder go out once per (kind, recipient, period).
         R"sql(
 ALTER TABLE incidents ADD COLUMN review_stage TEXT NOT NULL DEFAULT '';

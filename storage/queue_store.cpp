@@ -129,8 +129,9 @@ std::optional<domain::timestamp> queue_store::outbox_next_due() {
     return detail::optional_time(s.getColumn(0));
 }
 
-bool queue_store::claim_reminder(const std::string& workspace, const std::string& kind, const std::string& recipient,
-                                 const std::string& period, domain::timestamp now) {
+bool queue_store::claim_reminder(const std::string& workspace, const std::string& kind,
+                                 const std::string& recipient, const std::string& period,
+                                 domain::timestamp now) {
     SQLite::Statement s(db_.handle(),
                         "INSERT OR IGNORE INTO reminders_sent (workspace, kind, recipient, period, sent_at) "
                         "VALUES (?,?,?,?,?)");
@@ -167,10 +168,12 @@ std::optional<std::string> queue_store::thread_root(const std::string& workspace
 
 namespace hindsight::storage {
 
-std::optional<std::string> queue_store::thread_key_for_root(const std::string& workspace, const std::string& channel,
+std::optional<std::string> queue_store::thread_key_for_root(const std::string& workspace,
+                                                            const std::string& channel,
                                                             const std::string& root_message_id) {
-    SQLite::Statement s(db_.handle(),
-                        "SELECT thread_key FROM threads WHERE workspace = ? AND channel = ? AND root_message_id = ?");
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT thread_key FROM threads WHERE workspace = ? AND channel = ? AND root_message_id = ?");
     s.bind(1, workspace);
     s.bind(2, channel);
     s.bind(3, root_message_id);

@@ -53,8 +53,8 @@ public:
     std::int64_t outbox_depth();
     std::optional<domain::timestamp> outbox_next_due();
 
-    // Records that a reminder went out; false when this (kind, recipient, period) was sent before. Written in the
-    // same transaction as the outbox row, so a restart can neither lose nor repeat it.
+    // Records that a reminder went out; false when this (kind, recipient, period) was sent before. Written in
+    // the same transaction as the outbox row, so a restart can neither lose nor repeat it.
     bool claim_reminder(const std::string& workspace, const std::string& kind, const std::string& recipient,
                         const std::string& period, domain::timestamp now);
 

@@ -85,9 +85,10 @@ std::int64_t review_store::add_note(std::int64_t incident_id, const domain::revi
 
 void review_store::record_answer(const std::string& workspace, const std::string& channel,
                                  const std::string& message_id, const answer& a) {
-    SQLite::Statement s(db_.handle(),
-                        "INSERT OR REPLACE INTO review_answers (workspace, channel, message_id, kind, target_id) "
-                        "VALUES (?,?,?,?,?)");
+    SQLite::Statement s(
+        db_.handle(),
+        "INSERT OR REPLACE INTO review_answers (workspace, channel, message_id, kind, target_id) "
+        "VALUES (?,?,?,?,?)");
     s.bind(1, workspace);
     s.bind(2, channel);
     s.bind(3, message_id);
@@ -96,7 +97,8 @@ void review_store::record_answer(const std::string& workspace, const std::string
     s.exec();
 }
 
-std::optional<review_store::answer> review_store::find_answer(const std::string& workspace, const std::string& channel,
+std::optional<review_store::answer> review_store::find_answer(const std::string& workspace,
+                                                              const std::string& channel,
                                                               const std::string& message_id) {
     SQLite::Statement s(db_.handle(),
                         "SELECT kind, target_id FROM review_answers WHERE workspace = ? AND channel = ? AND "

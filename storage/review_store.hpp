@@ -25,8 +25,8 @@ public:
         std::string kind;  // "impact", "factor", "why", "note", "action"
         std::int64_t target_id = 0;
     };
-    void record_answer(const std::string& workspace, const std::string& channel, const std::string& message_id,
-                       const answer& a);
+    void record_answer(const std::string& workspace, const std::string& channel,
+                       const std::string& message_id, const answer& a);
     std::optional<answer> find_answer(const std::string& workspace, const std::string& channel,
                                       const std::string& message_id);
     void update_factor_text(std::int64_t factor_id, const std::string& text);

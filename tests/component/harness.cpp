@@ -71,6 +71,16 @@ std::vector<chat::outgoing> harness::send(chat::event e, std::string dedup_key) 
     return replies;
 }
 
+std::vector<chat::outgoing> harness::reminders() {
+    engine_->send_due_reminders(now_);
+    std::vector<chat::outgoing> queued;
+    for (const auto& row : engine_->queue().outbox_due(now_ + std::chrono::hours{24 * 365}, 10000)) {
+        if (auto decoded = storage::decode_outgoing(row.payload)) queued.push_back(*decoded);
+        engine_->queue().outbox_sent(row.id);
+    }
+    return queued;
+}
+
 std::vector<chat::outgoing> harness::command(const std::string& user, const std::string& ch,
                                              const std::string& text) {
     return send(chat::command_invoked{channel(ch), {}, user, text, now_});

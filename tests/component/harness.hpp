@@ -49,6 +49,9 @@ public:
     std::vector<chat::outgoing> send(chat::event e, std::string dedup_key = {});
 
     void advance(std::chrono::milliseconds by) { now_ += by; }
+    void set_now(domain::timestamp t) { now_ = t; }
+    // Runs the reminder planner at the current time; returns what it queued (and marks it delivered).
+    std::vector<chat::outgoing> reminders();
     domain::timestamp now() const { return now_; }
 
     commands::engine& engine() { return *engine_; }
