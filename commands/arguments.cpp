@@ -48,6 +48,18 @@ std::vector<std::string_view> split_words(std::string_view text) {
     return words;
 }
 
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        auto line = domain::trim(text.substr(0, end));
+        if (!line.empty()) lines.push_back(line);
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+    return lines;
+}
+
 std::optional<int> parse_incident_ref(std::string_view word) {
     return parse_ref(word, "INC-");
 }

@@ -23,6 +23,8 @@ private:
 };
 
 std::vector<std::string_view> split_words(std::string_view text);
+// Non-empty, trimmed lines.
+std::vector<std::string_view> split_lines(std::string_view text);
 
 // "INC-7" / "inc-7" → 7
 std::optional<int> parse_incident_ref(std::string_view word);

@@ -10,6 +10,7 @@
 #include "domain/model.hpp"
 #include "storage/action_store.hpp"
 #include "storage/incident_store.hpp"
+#include "storage/queue_store.hpp"
 #include "storage/review_store.hpp"
 #include "storage/timeline_store.hpp"
 
@@ -21,9 +22,15 @@ struct stores {
     storage::timeline_store timeline;
     storage::review_store review;
     storage::action_store actions;
+    storage::queue_store queue;
 
     explicit stores(storage::database& database)
-        : db(database), incidents(database), timeline(database), review(database), actions(database) {}
+        : db(database),
+          incidents(database),
+          timeline(database),
+          review(database),
+          actions(database),
+          queue(database) {}
 };
 
 struct context {

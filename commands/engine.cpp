@@ -66,7 +66,7 @@ std::string identity_key(const chat::event& e) {
 }
 
 engine::engine(storage::database& db, const config::settings& cfg, std::string platform)
-    : db_(db), cfg_(cfg), platform_(std::move(platform)), stores_(db), queue_(db) {}
+    : db_(db), cfg_(cfg), platform_(std::move(platform)), stores_(db) {}
 
 void engine::set_bot_user(const std::string& workspace, const std::string& user_id) {
     for (auto& [ws, id] : bot_users_)
@@ -85,7 +85,7 @@ std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const auto& in = batch[i];
                 auto key = in.dedup_key.empty() ? identity_key(in.payload) : in.dedup_key;
-                auto id = queue_.inbox_add(in.workspace, key, storage::encode_event(in.payload), now);
+                auto id = stores_.queue.inbox_add(in.workspace, key, storage::encode_event(in.payload), now);
                 fresh[i] = id.has_value();
                 if (id) recorded.emplace_back(*id, i);
             }
@@ -167,7 +167,7 @@ processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows,
                 return;
             }
             for (const auto& reply : replies)
-                queue_.outbox_add(row.workspace, storage::encode_outgoing(reply), now);
+                stores_.queue.outbox_add(row.workspace, storage::encode_outgoing(reply), now);
         };
         if (!careful) {
             run_one();
@@ -195,14 +195,14 @@ processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows,
         ++report.handled;
     }
     if (handled_up_to > 0) {
-        queue_.inbox_advance(handled_up_to);
+        stores_.queue.inbox_advance(handled_up_to);
         report.progressed = true;
     }
     return report;
 }
 
 processing_report engine::process_pending(domain::timestamp now, std::size_t limit) {
-    auto rows = queue_.inbox_pending(limit);
+    auto rows = stores_.queue.inbox_pending(limit);
     if (rows.empty()) return {};
     std::vector<std::pair<std::int64_t, std::string>> failed;
     // Optimistic first: the whole batch in one transaction without per-event savepoints, which is what a
@@ -231,7 +231,7 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
     // correctness.
     for (const auto& [id, reason] : failed) {
         try {
-            db_.transact([&] { queue_.inbox_mark_failed(id, reason); });
+            db_.transact([&] { stores_.queue.inbox_mark_failed(id, reason); });
         } catch (const std::exception&) {
         }
     }
@@ -247,8 +247,8 @@ engine::reminder_report engine::send_due_reminders(domain::timestamp now) {
         if (plan.due.empty()) continue;
         db_.transact([&] {
             for (const auto& r : plan.due) {
-                if (!queue_.claim_reminder(workspace, r.kind, r.recipient, r.period, now)) continue;
-                queue_.outbox_add(workspace, storage::encode_outgoing(r.message), now);
+                if (!stores_.queue.claim_reminder(workspace, r.kind, r.recipient, r.period, now)) continue;
+                stores_.queue.outbox_add(workspace, storage::encode_outgoing(r.message), now);
                 ++report.queued;
             }
         });
@@ -264,8 +264,8 @@ void engine::remember(const std::string& workspace, const storage::cached_messag
 
 void engine::give_up_waiting(std::int64_t inbox_id, const std::string& reason) {
     db_.transact([&] {
-        queue_.inbox_mark_failed(inbox_id, reason);
-        queue_.inbox_advance(inbox_id);
+        stores_.queue.inbox_mark_failed(inbox_id, reason);
+        stores_.queue.inbox_advance(inbox_id);
     });
 }
 

@@ -66,7 +66,7 @@ public:
                                        std::optional<missing_message>* missing = nullptr);
 
     stores& store() { return stores_; }
-    storage::queue_store& queue() { return queue_; }
+    storage::queue_store& queue() { return stores_.queue; }
     const config::settings& settings() const { return cfg_; }
     const std::string& platform() const { return platform_; }
 
@@ -78,7 +78,6 @@ private:
     const config::settings& cfg_;
     std::string platform_;
     stores stores_;
-    storage::queue_store queue_;
     std::vector<std::pair<std::string, std::string>> bot_users_;
     // Events recorded by this process and not yet handled, by inbox id. After a restart they are decoded from
     // the inbox instead; the bound keeps a stalled handler from growing memory without limit.

@@ -58,6 +58,10 @@ result<std::string> checked_text(std::string_view raw, std::string_view what, st
 void start_review_thread(context& ctx, domain::incident& inc);
 // Marks the incident reviewed and posts the summary when the review is complete.
 void complete_review_if_ready(context& ctx, domain::incident& inc);
+// A reply in a review thread is an answer to the current prompt; returns false for any other message.
+bool on_review_reply(context& ctx, const chat::message_posted& m);
+// An edited reply updates the answer it gave; returns false when the message was not an answer.
+bool on_review_reply_edited(context& ctx, const chat::message_edited& m);
 // Private nudges for blaming language; never blocks.
 void nudge_if_blaming(context& ctx, std::string_view text);
 

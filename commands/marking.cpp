@@ -59,6 +59,7 @@ void on_message_posted(context& ctx, const chat::message_posted& m, const std::s
                                    m.at,          m.permalink,  false};
     ctx.store.timeline.remember(cached);
     if (m.from_bot || (!bot_user.empty() && m.user == bot_user)) return;
+    if (on_review_reply(ctx, m)) return;
     auto captured = strip_capture_prefix(ctx.cfg, cached.text);
     if (!captured) return;
     auto inc = capturing_incident(ctx);
@@ -71,6 +72,7 @@ void on_message_posted(context& ctx, const chat::message_posted& m, const std::s
 }
 
 void on_message_edited(context& ctx, const chat::message_edited& m) {
+    on_review_reply_edited(ctx, m);
     auto text = domain::sanitize_utf8(m.text);
     auto previous = ctx.store.timeline.find_message(ctx.workspace, m.channel.id, m.message_id);
     ctx.store.timeline.update_message_text(ctx.workspace, m.channel.id, m.message_id, text);

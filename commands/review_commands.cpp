@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <array>
+
 #include "commands/handlers.hpp"
 #include "domain/blame_checker.hpp"
 #include "domain/postmortem.hpp"
@@ -40,23 +43,45 @@ std::string why_prompt(const domain::factor& f) {
            "” happen? (answer with `why <text>`, or `why done`)";
 }
 
-// What the review should ask for next, given what it has.
+constexpr std::array<std::string_view, 7> review_stages{"impact", "factors", "went-well", "went-wrong",
+                                                        "lucky",  "actions", "complete"};
+
+std::string stage_of(const incident& inc) {
+    return inc.review_stage.empty() ? "factors" : inc.review_stage;
+}
+
+std::string stage_after(std::string_view stage) {
+    auto at = std::find(review_stages.begin(), review_stages.end(), stage);
+    if (at == review_stages.end() || at + 1 == review_stages.end()) return "complete";
+    return std::string(*(at + 1));
+}
+
+// What the review asks next: an open why-chain first, then wherever the guided review stands.
 std::string next_step(context& ctx, const incident& inc) {
     auto factors = ctx.store.review.factors(inc.id);
     auto current = domain::current_factor(factors, ctx.cfg.review.max_whys);
     if (current >= 0) return why_prompt(factors[static_cast<std::size_t>(current)]);
-    auto actions = ctx.store.actions.list({ctx.workspace, std::nullopt, inc.id, false});
-    auto progress =
-        domain::assess_review(factors, actions.size(), inc.no_action_decided, ctx.cfg.review.max_whys);
-    if (progress.factors == 0)
-        return "What conditions allowed this to happen? Add each contributing factor with `" + ctx.trigger() +
-               " factor <text>`.";
-    if (!progress.has_actions_or_decision)
-        return "What went well, what went wrong, where did we get lucky (`went-well`, `went-wrong`, "
-               "`lucky`)? Then "
-               "add action items with `" +
-               ctx.trigger() + " action <text> @owner due <date>` (or `action none`).";
-    return "Add another factor, or more action items, whenever you like.";
+    auto stage = stage_of(inc);
+    if (stage == "impact" && inc.impact.empty())
+        return "What was the impact on customers and the business? Reply here (or `" + ctx.trigger() +
+               " impact <text>`).";
+    if (stage == "impact" || stage == "factors") {
+        if (factors.empty())
+            return "What conditions allowed this to happen? Reply with one contributing factor per message "
+                   "(or `" +
+                   ctx.trigger() + " factor <text>`).";
+        return "Any other contributing factor? Reply with it, or `next` to move on.";
+    }
+    if (stage == "went-well") return "What went well? Reply (one item per line), or `skip`.";
+    if (stage == "went-wrong") return "What went wrong? Reply (one item per line), or `skip`.";
+    if (stage == "lucky") return "Where did we get lucky? Reply (one item per line), or `skip`.";
+    if (stage == "actions")
+        return "Which action items make this less likely or less harmful next time? Reply with one per "
+               "message: "
+               "`<what will exist when done> @owner due <date> [type]`; `none` if no action is needed; "
+               "`done` when "
+               "finished.";
+    return "The review is complete; commands still add to it.";
 }
 
 result<void> add_review_note(context& ctx, arguments& args, domain::review_list list) {
@@ -91,6 +116,7 @@ void start_review_thread(context& ctx, incident& inc) {
         return;
     }
     inc.review_thread = thread_key_of(inc);
+    inc.review_stage = inc.impact.empty() ? "impact" : "factors";
     ctx.store.incidents.update(inc);
     auto duration = (inc.resolved_at ? *inc.resolved_at : ctx.now) - inc.started_at;
     chat::outgoing root;
@@ -103,10 +129,7 @@ void start_review_thread(context& ctx, incident& inc) {
                 " timeline entries.\nThis review is blameless: we look for the conditions that made actions "
                 "reasonable at the time, not for whom to blame. Reply in this thread.";
     ctx.replies.push_back(std::move(root));
-    if (inc.impact.empty())
-        say_in_review(ctx, inc, "What was the impact? Set it with `" + ctx.trigger() + " impact <text>`.");
-    else
-        say_in_review(ctx, inc, "Impact: " + quote(inc.impact));
+    if (!inc.impact.empty()) say_in_review(ctx, inc, "Impact: " + quote(inc.impact));
     say_in_review(ctx, inc, next_step(ctx, inc));
     if (inc.channel != ctx.channel.id)
         ctx.tell("Opened the review thread of " + inc.label() + " in its channel.");
@@ -231,6 +254,187 @@ result<void> render_postmortem(context& ctx, arguments& args) {
     file.text = std::move(markdown);
     ctx.replies.push_back(std::move(file));
     return {};
+}
+
+namespace {
+
+bool is_one_of(std::string_view word, std::initializer_list<std::string_view> options) {
+    return std::find(options.begin(), options.end(), word) != options.end();
+}
+
+std::optional<incident> review_of_thread(context& ctx, const std::string& channel, const std::string& root) {
+    auto key = ctx.store.queue.thread_key_for_root(ctx.workspace, channel, root);
+    if (!key || !key->starts_with("review:")) return std::nullopt;
+    auto inc = ctx.store.incidents.find_by_id(std::stoll(key->substr(7)));
+    if (!inc || inc->channel != channel) return std::nullopt;
+    return inc;
+}
+
+void record(context& ctx, const chat::message_posted& m, std::string kind, std::int64_t target) {
+    ctx.store.review.record_answer(ctx.workspace, m.channel.id, m.message_id, {std::move(kind), target});
+}
+
+void set_stage(context& ctx, incident& inc, std::string stage) {
+    inc.review_stage = std::move(stage);
+    ctx.store.incidents.update(inc);
+}
+
+}  // namespace
+
+bool on_review_reply(context& ctx, const chat::message_posted& m) {
+    if (m.thread_root.empty()) return false;
+    auto found = review_of_thread(ctx, m.channel.id, m.thread_root);
+    if (!found) return false;
+    auto inc = *found;
+    auto text = std::string(domain::trim(domain::sanitize_utf8(m.text)));
+    if (text.empty()) return true;
+    ctx.thread_root = m.thread_root;
+    auto word = domain::ascii_lower(text);
+    while (!word.empty() && (word.back() == '.' || word.back() == '!')) word.pop_back();
+    auto with_incident = [&](const std::string& rest) { return inc.label() + " " + rest; };
+    auto report = [&](result<void> outcome) {
+        if (!outcome) ctx.tell(outcome.failure().message);
+    };
+
+    auto factors = ctx.store.review.factors(inc.id);
+    auto open_chain = domain::current_factor(factors, ctx.cfg.review.max_whys);
+    auto stage = stage_of(inc);
+    if (open_chain >= 0 && (stage == "factors" || stage == "impact")) {
+        // An answer to the why that was asked.
+        const auto& factor = factors[static_cast<std::size_t>(open_chain)];
+        bool closing = is_one_of(word, {"done", "why done", "stop", "enough"});
+        auto line =
+            with_incident(closing ? "done" : text);  // arguments keeps a view: the line must outlive it
+        arguments args(line);
+        auto outcome = answer_why(ctx, args);
+        if (outcome && !closing)
+            record(ctx, m, "why",
+                   ctx.store.review.why_rowid(factor.id, static_cast<int>(factor.whys.size()) + 1));
+        report(outcome);
+        return true;
+    }
+    if (stage == "impact") {
+        auto checked = checked_text(text, "impact", domain::max_text_length);
+        if (!checked) {
+            ctx.tell(checked.failure().message);
+            return true;
+        }
+        inc.impact = *checked;
+        inc.review_stage = "factors";
+        ctx.store.incidents.update(inc);
+        record_event(ctx, inc, "Impact set by " + ctx.who(ctx.user) + ": " + *checked);
+        record(ctx, m, "impact", inc.id);
+        say_in_review(ctx, inc,
+                      "Impact recorded from " + ctx.who(ctx.user) + ": " + quote(*checked) + "\n" +
+                          next_step(ctx, inc));
+        nudge_if_blaming(ctx, *checked);
+        return true;
+    }
+    if (stage == "factors") {
+        if (is_one_of(word, {"next", "no", "none", "no more", "done", "skip"})) {
+            if (factors.empty()) {
+                ctx.tell(
+                    "The review needs at least one contributing factor: what condition allowed this to "
+                    "happen?");
+                return true;
+            }
+            set_stage(ctx, inc, stage_after(stage));
+            say_in_review(ctx, inc, next_step(ctx, inc));
+            return true;
+        }
+        auto line = with_incident(text);
+        arguments args(line);
+        auto outcome = add_factor(ctx, args);
+        if (outcome) record(ctx, m, "factor", ctx.store.review.factors(inc.id).back().id);
+        report(outcome);
+        return true;
+    }
+    if (stage == "went-well" || stage == "went-wrong" || stage == "lucky") {
+        if (!is_one_of(word, {"skip", "none", "nothing", "next", "no"})) {
+            auto list = *domain::parse_review_list(stage == "lucky" ? "lucky" : stage);
+            std::size_t added = 0;
+            for (auto line : split_lines(text)) {
+                auto item = checked_text(line, "item", domain::max_text_length);
+                if (!item) continue;
+                auto id = ctx.store.review.add_note(inc.id, {list, *item, ctx.user});
+                if (added++ == 0) record(ctx, m, "note", id);
+                nudge_if_blaming(ctx, *item);
+            }
+            say_in_review(ctx, inc,
+                          "Recorded " + std::to_string(added) + " item(s) from " + ctx.who(ctx.user) + ".");
+        }
+        set_stage(ctx, inc, stage_after(stage));
+        say_in_review(ctx, inc, next_step(ctx, inc));
+        return true;
+    }
+    if (stage == "actions") {
+        if (word == "done" || word == "finished") {
+            auto actions = ctx.store.actions.list({ctx.workspace, std::nullopt, inc.id, false});
+            if (actions.empty() && !inc.no_action_decided) {
+                ctx.tell(
+                    "There is no action item yet: reply with one, or `none` if the review decides no action "
+                    "is needed.");
+                return true;
+            }
+            set_stage(ctx, inc, "complete");
+            complete_review_if_ready(ctx, inc);
+            say_in_review(ctx, inc, next_step(ctx, inc));
+            return true;
+        }
+        auto line = with_incident(word == "none" ? "none" : text);
+        arguments args(line);
+        auto outcome = create_action(ctx, args);
+        if (outcome && word != "none") {
+            auto actions = ctx.store.actions.list({ctx.workspace, std::nullopt, inc.id, false});
+            if (!actions.empty()) record(ctx, m, "action", actions.back().id);
+        }
+        report(outcome);
+        if (outcome) say_in_review(ctx, inc, next_step(ctx, inc));
+        return true;
+    }
+    return false;  // a complete review: replies are just conversation
+}
+
+bool on_review_reply_edited(context& ctx, const chat::message_edited& m) {
+    auto answer = ctx.store.review.find_answer(ctx.workspace, m.channel.id, m.message_id);
+    if (!answer) return false;
+    // Edit events do not say who edited; the author of the reply is who gets the confirmation.
+    if (auto original = ctx.store.timeline.find_message(ctx.workspace, m.channel.id, m.message_id)) {
+        ctx.user = original->author;
+        ctx.thread_root = original->thread_root;
+    }
+    auto text = checked_text(domain::sanitize_utf8(m.text), "answer", domain::max_text_length);
+    if (!text) return true;  // an edit to nothing keeps the answer as it was
+    std::string what;
+    if (answer->kind == "factor") {
+        ctx.store.review.update_factor_text(answer->target_id, *text);
+        what = "factor";
+    } else if (answer->kind == "why") {
+        ctx.store.review.update_why_text(answer->target_id, *text);
+        what = "answer";
+    } else if (answer->kind == "note") {
+        ctx.store.review.update_note_text(answer->target_id, *text);
+        what = "item";
+    } else if (answer->kind == "impact") {
+        if (auto inc = ctx.store.incidents.find_by_id(answer->target_id)) {
+            inc->impact = *text;
+            ctx.store.incidents.update(*inc);
+        }
+        what = "impact";
+    } else if (answer->kind == "action") {
+        what = "action";
+        // Only the text follows an edit; owner and due date change with `assign` and `due`.
+        for (auto a : ctx.store.actions.list({ctx.workspace, std::nullopt, std::nullopt, false})) {
+            if (a.id != answer->target_id) continue;
+            auto full = ctx.store.actions.find(ctx.workspace, a.number);
+            if (!full) break;
+            full->text = *text;
+            ctx.store.actions.update(*full);
+            ctx.store.actions.record_change(full->id, {m.at, ctx.user, "text edited"});
+        }
+    }
+    ctx.tell("Updated the " + what + " to: " + quote(*text));
+    return true;
 }
 
 }  // namespace hindsight::commands

@@ -918,8 +918,8 @@ private:
         if (verb == "been") {
             auto m = skip_forward(n + 1, {"immediately", "also", "automatically", "first"});
             if (done_to_people().contains(word(m))) return;
-        } else if (!is_participle(verb)) {
-            return;
+        } else if (!is_participle(verb) && !(joined(n + 1) && is_participle(word(n + 1)))) {
+            return;  // the second chance is for compound verbs: "should have load tested", "smoke tested"
         }
         auto who = subject_before(i);
         if (whoever_in_sentence(i) || is_person(who) || who == subject::none)

@@ -63,22 +63,30 @@ std::vector<chat::outgoing> harness::send(chat::event e, std::string dedup_key) 
         }
         break;
     }
-    for (const auto& row : engine_->queue().outbox_due(now_ + std::chrono::hours{24 * 365}, 10000)) {
-        if (auto decoded = storage::decode_outgoing(row.payload)) replies.push_back(*decoded);
-        engine_->queue().outbox_sent(row.id);
-    }
+    auto delivered = drain_outbox();
+    replies.insert(replies.end(), delivered.begin(), delivered.end());
     now_ += std::chrono::seconds{1};
     return replies;
 }
 
 std::vector<chat::outgoing> harness::reminders() {
     engine_->send_due_reminders(now_);
-    std::vector<chat::outgoing> queued;
+    return drain_outbox();
+}
+
+std::vector<chat::outgoing> harness::drain_outbox() {
+    std::vector<chat::outgoing> delivered;
     for (const auto& row : engine_->queue().outbox_due(now_ + std::chrono::hours{24 * 365}, 10000)) {
-        if (auto decoded = storage::decode_outgoing(row.payload)) queued.push_back(*decoded);
+        auto decoded = storage::decode_outgoing(row.payload);
         engine_->queue().outbox_sent(row.id);
+        if (!decoded) continue;
+        // What the app does on delivery: a post that opens a thread makes the thread findable.
+        if (!decoded->defines_thread.empty())
+            engine_->queue().set_thread_root("console", decoded->defines_thread, decoded->channel,
+                                             "bot." + std::to_string(row.id));
+        delivered.push_back(*decoded);
     }
-    return queued;
+    return delivered;
 }
 
 std::vector<chat::outgoing> harness::command(const std::string& user, const std::string& ch,
@@ -103,6 +111,14 @@ std::string harness::post(const std::string& user, const std::string& ch, const 
     auto id = std::to_string(domain::to_millis(now_) / 1000) + "." + std::to_string(100000 + ++sequence_);
     send(chat::message_posted{channel(ch), id, thread_root, user, text, now_, user == "hindsight", {}});
     return id;
+}
+
+std::vector<chat::outgoing> harness::reply(const std::string& user, const std::string& ch,
+                                           const std::string& thread_root, const std::string& text,
+                                           std::string* message_id) {
+    auto id = std::to_string(domain::to_millis(now_) / 1000) + "." + std::to_string(100000 + ++sequence_);
+    if (message_id) *message_id = id;
+    return send(chat::message_posted{channel(ch), id, thread_root, user, text, now_, false, {}});
 }
 
 std::vector<chat::outgoing> harness::react(const std::string& user, const std::string& ch,

@@ -48,6 +48,11 @@ public:
     // outbox.
     std::vector<chat::outgoing> send(chat::event e, std::string dedup_key = {});
 
+    std::vector<chat::outgoing> drain_outbox();
+    // A reply in a thread, as the user would post it; returns everything the bot answered.
+    std::vector<chat::outgoing> reply(const std::string& user, const std::string& channel,
+                                      const std::string& thread_root, const std::string& text,
+                                      std::string* message_id = nullptr);
     void advance(std::chrono::milliseconds by) { now_ += by; }
     void set_now(domain::timestamp t) { now_ = t; }
     // Runs the reminder planner at the current time; returns what it queued (and marks it delivered).

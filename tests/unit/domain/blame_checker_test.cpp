@@ -20,6 +20,9 @@ struct labelled {
 const labelled corpus[] = {
     // --- blame ---
     {"Bob should have checked the replication lag before failing over.", true},
+    {"Bob should have load tested the new pool config.", true},
+    {"Erin should have smoke tested the release first.", true},
+    {"The pool config should have load tests in CI.", false},
     {"Alice forgot to renew the TLS certificate for api.example.com.", true},
     {"This is Carol's fault, she pushed the flag to 100% without a canary.", true},
     {"It was human error.", true},
