@@ -175,9 +175,15 @@ asio::awaitable<void> app::pump() {
                 engine_.give_up_waiting(report.waiting_inbox_id, "the marked message could not be fetched");
             continue;
         }
-        auto reminders = engine_.send_due_reminders(clock_.now());
-        next_reminder_check_ = reminders.next_check;
-        if (reminders.queued > 0) metrics_.add("hindsight_reminders_queued_total", {}, reminders.queued);
+        // Planning reads every open action: do it when something can have fallen due, not for every event.
+        auto now = clock_.now();
+        if (!last_reminder_plan_ || now - *last_reminder_plan_ >= std::chrono::minutes{1} ||
+            (next_reminder_check_ && now >= *next_reminder_check_)) {
+            auto reminders = engine_.send_due_reminders(now);
+            last_reminder_plan_ = now;
+            next_reminder_check_ = reminders.next_check;
+            if (reminders.queued > 0) metrics_.add("hindsight_reminders_queued_total", {}, reminders.queued);
+        }
         co_await deliver_due();
         if (!report.progressed) break;
     }

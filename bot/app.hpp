@@ -54,6 +54,7 @@ private:
     bool stopping_ = false;
     bool work_waiting_ = false;
     std::optional<domain::timestamp> next_reminder_check_;
+    std::optional<domain::timestamp> last_reminder_plan_;
 };
 
 }  // namespace hindsight::bot

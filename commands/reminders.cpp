@@ -102,18 +102,31 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         if (found == incidents.end()) found = incidents.emplace(id, store.incidents.find_by_id(id)).first;
         return found->second;
     };
-    std::map<std::string, std::string> zones;  // user → zone, looked up once per person
+    // People are read once, in bulk: a workspace can have thousands of owners.
+    std::map<std::string, storage::user_profile> people;
+    for (auto& person : store.incidents.users(workspace)) people.emplace(person.id, std::move(person));
+    std::map<std::string, bool> known_zones;
     auto zone_of = [&](const std::string& user) -> const std::string& {
-        auto found = zones.find(user);
-        if (found != zones.end()) return found->second;
-        auto profile = store.incidents.find_user(workspace, user);
-        std::string zone = profile && !profile->time_zone.empty() && is_known_zone(profile->time_zone)
-                               ? profile->time_zone
-                               : cfg.time_zone;
-        return zones.emplace(user, std::move(zone)).first->second;
+        auto found = people.find(user);
+        if (found == people.end() || found->second.time_zone.empty()) return cfg.time_zone;
+        const auto& zone = found->second.time_zone;
+        auto known = known_zones.find(zone);
+        if (known == known_zones.end()) known = known_zones.emplace(zone, is_known_zone(zone)).first;
+        return known->second ? zone : cfg.time_zone;
     };
-    auto name = [&](const std::string& user) {
-        return "@" + domain::defuse_crowd_mentions(store.incidents.display_name(workspace, user));
+    std::map<std::string, std::string> names;
+    auto name = [&](const std::string& user) -> const std::string& {
+        auto cached = names.find(user);
+        if (cached != names.end()) return cached->second;
+        auto found = people.find(user);
+        auto display = found == people.end() ? user : found->second.display_name;
+        return names.emplace(user, "@" + domain::defuse_crowd_mentions(display)).first->second;
+    };
+    std::map<std::string, civil_date> todays;  // zone → local date now
+    auto today_in = [&](const std::string& zone) {
+        auto found = todays.find(zone);
+        if (found != todays.end()) return found->second;
+        return todays.emplace(zone, local_date(now, zone)).first->second;
     };
     auto snoozed = [&](const domain::action_item& a, civil_date today) {
         return a.snoozed_until && sys_days{*a.snoozed_until} > sys_days{today};
@@ -140,7 +153,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
     }
     for (auto& [owner, digest] : digests) {
         const auto& slot = slots.at(zone_of(owner));
-        auto today = local_date(now, zone_of(owner));
+        auto today = today_in(zone_of(owner));
         std::stable_sort(digest.items.begin(), digest.items.end(),
                          [](const auto* a, const auto* b) { return a->due < b->due; });  // overdue first
         std::size_t overdue = 0;

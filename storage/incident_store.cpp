@@ -162,6 +162,15 @@ void incident_store::upsert_user(const std::string& workspace, const user_profil
     s.exec();
 }
 
+std::vector<user_profile> incident_store::users(const std::string& workspace) {
+    SQLite::Statement s(db_.handle(), "SELECT user_id, display_name, time_zone FROM users WHERE workspace = ?");
+    s.bind(1, workspace);
+    std::vector<user_profile> out;
+    while (s.executeStep())
+        out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()});
+    return out;
+}
+
 std::optional<user_profile> incident_store::find_user(const std::string& workspace, const std::string& id) {
     SQLite::Statement s(
         db_.handle(),

@@ -37,6 +37,7 @@ public:
                                        std::size_t limit);
 
     void upsert_user(const std::string& workspace, const user_profile& user);
+    std::vector<user_profile> users(const std::string& workspace);  // everyone known, for planning in bulk
     std::optional<user_profile> find_user(const std::string& workspace, const std::string& id);
     std::optional<user_profile> find_user_by_name(const std::string& workspace, const std::string& name);
     // Display name, or the id itself when the person is unknown (the console's ids are names).
