@@ -65,6 +65,27 @@ expect "$work/pm.json" '"status": "reviewed"' "json export"
 timeout 30 "$bin" export INC-1 --db "$db" > "$work/pm2.md"
 cmp -s "$pm" "$work/pm2.md" && passed=$((passed + 1)) || { echo "FAIL: export is not deterministic" >&2; failures=$((failures + 1)); }
 
+# The whole life of an incident: review in its thread, actions, two weeks of reminders until done.
+timeout 60 "$bin" console --db "$work/life.db" --as alice --now 2026-03-04T10:00:00Z < "$dir/lifecycle.txt" > "$work/life.out" 2>&1
+life="$work/life.out"
+expect "$life" "What was the impact on customers and the business?" "the review asks for the impact"
+expect "$life" "Impact recorded from @alice" "a thread reply answers the prompt"
+expect "$life" "Why 3 for factor 1" "the why-chain goes on in the thread"
+expect "$life" "Recorded 1 item(s) from @alice." "lists from thread replies"
+expect "$life" "A-2 for INC-1: Add a dashboard panel for 502s by route — owner @alice, due 2026-03-18 · detection" "action from a reply"
+expect "$life" "Review of INC-1 complete" "the review completes"
+expect "$life" "[DM to @bob] hindsight: 🗓️ Your weekly action items: 1 open item." "first weekly digest"
+expect "$life" "A-1 Add an upstream health check to the config pipeline — due 2026-03-11 (*overdue*)" "second digest shows it overdue"
+expect "$life" "[DM to @alice] hindsight: ⏰ A-1 (INC-1, owner @bob) is 12 days overdue" "overdue escalation to the commander"
+expect "$life" "A-1 done (@bob)" "closing an action"
+expect "$life" "A-2 done (@alice)" "closing the other"
+digests=$(grep -c "Your weekly action items" "$life" || true)
+[ "$digests" -eq 6 ] && passed=$((passed + 1)) || { echo "FAIL: expected 6 digests in all, got $digests" >&2; failures=$((failures + 1)); }
+last_week=$(sed -n '/A-2 done (@alice)/,$p' "$life")
+if grep -q "Your weekly action items" <<< "$last_week"; then
+    echo "FAIL: a digest was sent after every action was done" >&2; failures=$((failures + 1))
+else passed=$((passed + 1)); fi
+
 # Bad input at the command line gets a clear message and a non-zero exit.
 if timeout 10 "$bin" export INC-99 --db "$db" > /dev/null 2> "$work/err"; then
     echo "FAIL: export of an unknown incident succeeded" >&2; failures=$((failures + 1))
