@@ -74,6 +74,7 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
     metrics_.describe("hindsight_outbox_given_up_total",
                       "Outgoing messages given up after repeated failures");
     metrics_.describe("hindsight_message_fetches_total", "Messages fetched from a platform for a mark");
+    metrics_.describe("hindsight_outbox_paced_total", "Outgoing messages held back to stay under platform limits");
     metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
     metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
                    [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
@@ -213,6 +214,18 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
         else
             message->how =
                 chat::delivery::channel;  // the root was never delivered: say it in the channel instead
+    }
+    if (auto limits = p->pacing()) {
+        auto& pacer = pacers_.try_emplace(p, *limits).first->second;
+        auto destination = std::string(message->how == chat::delivery::reaction ? "react:" : "post:") +
+                           row.workspace + ":" + (message->channel.empty() ? "dm:" + message->user : message->channel);
+        auto now = clock_.now();
+        auto allowed = pacer.take(destination, now);
+        if (allowed > now) {
+            engine_.queue().outbox_defer(row.id, allowed);
+            metrics_.add("hindsight_outbox_paced_total");
+            co_return;
+        }
     }
     auto result = co_await chat::deliver(*p, row.workspace, *message);
     auto now = clock_.now();

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,7 @@ private:
     commands::engine engine_;
     metrics metrics_;
     std::vector<chat::platform*> platforms_;
+    std::map<chat::platform*, chat::pacer> pacers_;
     boost::asio::steady_timer wake_timer_;
     bool pumping_ = false;
     bool stopping_ = false;

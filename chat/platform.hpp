@@ -11,6 +11,7 @@
 
 #include "chat/event.hpp"
 #include "chat/outgoing.hpp"
+#include "chat/pacing.hpp"
 
 namespace hindsight::chat {
 
@@ -49,6 +50,8 @@ public:
     // The workspaces this connection serves and the bot's own user id in each.
     virtual std::vector<std::pair<std::string, std::string>> workspaces() const = 0;
     virtual bool connected() const = 0;
+    // How fast this platform accepts posts per destination; nullopt: as fast as they come (the console).
+    virtual std::optional<pace> pacing() const { return std::nullopt; }
 
     virtual boost::asio::awaitable<void> run(event_sink sink) = 0;
     virtual void stop() = 0;

@@ -110,6 +110,13 @@ void queue_store::outbox_retry(std::int64_t id, domain::timestamp next_attempt_a
     s.exec();
 }
 
+void queue_store::outbox_defer(std::int64_t id, domain::timestamp at) {
+    SQLite::Statement s(db_.handle(), "UPDATE outbox SET next_attempt_at = ? WHERE id = ?");
+    detail::bind_time(s, 1, at);
+    s.bind(2, static_cast<int64_t>(id));
+    s.exec();
+}
+
 void queue_store::outbox_give_up(std::int64_t id, const std::string& error) {
     SQLite::Statement s(
         db_.handle(),

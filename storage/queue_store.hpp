@@ -50,6 +50,8 @@ public:
     void outbox_sent(std::int64_t id);
     void outbox_retry(std::int64_t id, domain::timestamp next_attempt_at, const std::string& error);
     void outbox_give_up(std::int64_t id, const std::string& error);
+    // Not yet: pacing holds it back until at, without counting an attempt.
+    void outbox_defer(std::int64_t id, domain::timestamp at);
     std::int64_t outbox_depth();
     std::optional<domain::timestamp> outbox_next_due();
 
