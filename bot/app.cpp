@@ -74,7 +74,8 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
     metrics_.describe("hindsight_outbox_given_up_total",
                       "Outgoing messages given up after repeated failures");
     metrics_.describe("hindsight_message_fetches_total", "Messages fetched from a platform for a mark");
-    metrics_.describe("hindsight_outbox_paced_total", "Outgoing messages held back to stay under platform limits");
+    metrics_.describe("hindsight_outbox_paced_total",
+                      "Outgoing messages held back to stay under platform limits");
     metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
     metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
                    [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
@@ -118,31 +119,35 @@ void app::stop() {
 }
 
 chat::event_sink app::sink() {
+    // Plain lambdas that return the member coroutines' awaitables: a coroutine lambda's captures would die
+    // with the std::function that holds it.
     chat::event_sink sink;
-    sink.accept = [this](std::vector<chat::inbound> batch) -> asio::awaitable<void> {
-        metrics_.add("hindsight_events_received_total", {}, batch.size());
-        std::vector<bool> fresh;
-        std::exception_ptr failure;
-        std::string reason;
-        try {
-            fresh = engine_.accept(batch, clock_.now());
-        } catch (const storage::storage_error& e) {
-            failure = std::current_exception();
-            reason = e.what();
-        }
-        if (failure) {
-            spdlog::error("could not record {} incoming event(s): {}", batch.size(), reason);
-            for (const auto& notice : commands::unrecorded_notices(batch, reason))
-                if (auto* p = platform_for(notice.workspace))
-                    co_await chat::deliver(*p, notice.workspace, notice.notice);
-            std::rethrow_exception(failure);
-        }
-        for (bool is_new : fresh)
-            if (!is_new) metrics_.add("hindsight_events_deduplicated_total");
-        wake();
-    };
-    sink.settle = [this]() -> asio::awaitable<void> { co_await pump(); };
+    sink.accept = [this](std::vector<chat::inbound> batch) { return accept_events(std::move(batch)); };
+    sink.settle = [this] { return pump(); };
     return sink;
+}
+
+asio::awaitable<void> app::accept_events(std::vector<chat::inbound> batch) {
+    metrics_.add("hindsight_events_received_total", {}, batch.size());
+    std::vector<bool> fresh;
+    std::exception_ptr failure;
+    std::string reason;
+    try {
+        fresh = engine_.accept(batch, clock_.now());
+    } catch (const storage::storage_error& e) {
+        failure = std::current_exception();
+        reason = e.what();
+    }
+    if (failure) {
+        spdlog::error("could not record {} incoming event(s): {}", batch.size(), reason);
+        for (const auto& notice : commands::unrecorded_notices(batch, reason))
+            if (auto* p = platform_for(notice.workspace))
+                co_await chat::deliver(*p, notice.workspace, notice.notice);
+        std::rethrow_exception(failure);
+    }
+    for (bool is_new : fresh)
+        if (!is_new) metrics_.add("hindsight_events_deduplicated_total");
+    wake();
 }
 
 asio::awaitable<void> app::pump() {
@@ -218,7 +223,8 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     if (auto limits = p->pacing()) {
         auto& pacer = pacers_.try_emplace(p, *limits).first->second;
         auto destination = std::string(message->how == chat::delivery::reaction ? "react:" : "post:") +
-                           row.workspace + ":" + (message->channel.empty() ? "dm:" + message->user : message->channel);
+                           row.workspace + ":" +
+                           (message->channel.empty() ? "dm:" + message->user : message->channel);
         auto now = clock_.now();
         auto allowed = pacer.take(destination, now);
         if (allowed > now) {

@@ -98,6 +98,10 @@ int run_console(const common_options& common, const std::string& user, const std
     return exit_code;
 }
 
+asio::awaitable<http_response> ready_response(http_response response) {
+    co_return response;
+}
+
 int run_service(const common_options& common, bool http_only) {
     auto cfg = load_settings(common);
     if (!cfg) return 2;
@@ -127,23 +131,23 @@ int run_service(const common_options& common, bool http_only) {
         std::cerr << "hindsight: cannot listen on " << cfg->http.listen << ": " << failure.what() << "\n";
         return 2;
     }
-    server->route("GET", "/healthz", [](const http_request&) -> asio::awaitable<http_response> {
-        co_return http_response{200, "text/plain; charset=utf-8", "ok\n"};
+    // Handlers compute their answer synchronously and hand back a ready awaitable: no coroutine lambdas.
+    server->route("GET", "/healthz", [](const http_request&) {
+        return ready_response({200, "text/plain; charset=utf-8", "ok\n"});
     });
-    server->route("GET", "/readyz", [&application](const http_request&) -> asio::awaitable<http_response> {
+    server->route("GET", "/readyz", [&application](const http_request&) {
         bool ready = application.ready();
-        co_return http_response{ready ? 200 : 503, "text/plain; charset=utf-8",
-                                ready ? "ready\n" : "not ready\n"};
+        return ready_response(
+            {ready ? 200 : 503, "text/plain; charset=utf-8", ready ? "ready\n" : "not ready\n"});
     });
-    server->route(
-        "GET", "/metrics", [&application, &server](const http_request&) -> asio::awaitable<http_response> {
-            auto body = application.stats().render();
-            body +=
-                "# HELP hindsight_http_rejected_total HTTP requests refused as malformed or too large\n"
-                "# TYPE hindsight_http_rejected_total counter\nhindsight_http_rejected_total " +
-                std::to_string(server->rejected()) + "\n";
-            co_return http_response{200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)};
-        });
+    server->route("GET", "/metrics", [&application, &server](const http_request&) {
+        auto body = application.stats().render();
+        body +=
+            "# HELP hindsight_http_rejected_total HTTP requests refused as malformed or too large\n"
+            "# TYPE hindsight_http_rejected_total counter\nhindsight_http_rejected_total " +
+            std::to_string(server->rejected()) + "\n";
+        return ready_response({200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)});
+    });
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
                  server->port());
 

@@ -1,7 +1,7 @@
 #pragma once
 // Pacing of outgoing messages to what a platform tolerates (about one post per second per channel on Slack,
-// with short bursts), so the bot slows itself down instead of collecting 429s. A token bucket per destination;
-// pure, with the time passed in.
+// with short bursts), so the bot slows itself down instead of collecting 429s. A token bucket per
+// destination; pure, with the time passed in.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -20,21 +20,25 @@ class pacer {
 public:
     explicit pacer(pace limits) : limits_(limits) {}
 
-    // Takes a slot for destination at now and returns now, or returns the time a slot frees up (nothing taken).
+    // Takes a slot for destination at now and returns now, or returns the time a slot frees up (nothing
+    // taken).
     domain::timestamp take(const std::string& destination, domain::timestamp now) {
-        auto& bucket = buckets_.try_emplace(destination, bucket_state{static_cast<double>(limits_.burst), now}).first->second;
+        auto& bucket =
+            buckets_.try_emplace(destination, bucket_state{static_cast<double>(limits_.burst), now})
+                .first->second;
         auto elapsed = std::chrono::duration<double, std::milli>(now - bucket.updated).count();
         if (elapsed > 0) {
-            bucket.tokens = std::min<double>(limits_.burst, bucket.tokens + elapsed / static_cast<double>(limits_.interval.count()));
+            bucket.tokens = std::min<double>(
+                limits_.burst, bucket.tokens + elapsed / static_cast<double>(limits_.interval.count()));
             bucket.updated = now;
         }
         if (bucket.tokens >= 1.0) {
             bucket.tokens -= 1.0;
             return now;
         }
-        auto wait = std::chrono::milliseconds{static_cast<long long>((1.0 - bucket.tokens) *
-                                                                     static_cast<double>(limits_.interval.count())) +
-                                              1};
+        auto wait = std::chrono::milliseconds{
+            static_cast<long long>((1.0 - bucket.tokens) * static_cast<double>(limits_.interval.count())) +
+            1};
         return now + wait;
     }
 
