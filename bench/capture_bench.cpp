@@ -141,7 +141,8 @@ void bench_digest_planning(const std::string& path) {
     const char* zones[] = {"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"};
     db.transact([&] {
         for (int o = 0; o < 2000; ++o)
-            store.incidents.upsert_user("bench", {"U" + std::to_string(o), "user" + std::to_string(o), zones[o % 4]});
+            store.incidents.upsert_user("bench",
+                                        {"U" + std::to_string(o), "user" + std::to_string(o), zones[o % 4]});
         std::vector<std::int64_t> incident_ids;
         for (int i = 0; i < 200; ++i) {
             domain::incident inc;
@@ -172,11 +173,13 @@ void bench_digest_planning(const std::string& path) {
     constexpr int rounds = 5;
     std::size_t planned = 0;
     auto start = clock_type::now();
-    for (int i = 0; i < rounds; ++i) planned = commands::plan_reminders(cfg, store, "bench", monday).due.size();
+    for (int i = 0; i < rounds; ++i)
+        planned = commands::plan_reminders(cfg, store, "bench", monday).due.size();
     double ms = seconds_since(start) * 1000 / rounds;
-    std::printf("digest planning: 10000 open actions, 2000 owners in 4 zones: %.1f ms (mean of %d), %zu reminders "
-                "planned (digests + escalations)\n",
-                ms, rounds, planned);
+    std::printf(
+        "digest planning: 10000 open actions, 2000 owners in 4 zones: %.1f ms (mean of %d), %zu reminders "
+        "planned (digests + escalations)\n",
+        ms, rounds, planned);
 }
 
 }  // namespace

@@ -119,6 +119,12 @@ int run_service(const common_options& common, bool http_only) {
                   << " adapter yet; only the console and the HTTP endpoints are available.\n";
         return 2;
     }
+    if (!cfg->http.tls_cert.empty()) {
+        // Refusing beats silently serving plain HTTP where TLS was asked for.
+        std::cerr << "hindsight: http.tls_cert is set, but this build cannot serve TLS on its listener yet; "
+                     "terminate TLS in a reverse proxy in front of it and unset http.tls_cert and http.tls_key.\n";
+        return 2;
+    }
     auto db = open_database(*cfg);
     if (!db) return 2;
     asio::io_context io(1);

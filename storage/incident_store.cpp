@@ -163,7 +163,8 @@ void incident_store::upsert_user(const std::string& workspace, const user_profil
 }
 
 std::vector<user_profile> incident_store::users(const std::string& workspace) {
-    SQLite::Statement s(db_.handle(), "SELECT user_id, display_name, time_zone FROM users WHERE workspace = ?");
+    SQLite::Statement s(db_.handle(),
+                        "SELECT user_id, display_name, time_zone FROM users WHERE workspace = ?");
     s.bind(1, workspace);
     std::vector<user_profile> out;
     while (s.executeStep())
