@@ -121,8 +121,9 @@ int run_service(const common_options& common, bool http_only) {
     }
     if (!cfg->http.tls_cert.empty()) {
         // Refusing beats silently serving plain HTTP where TLS was asked for.
-        std::cerr << "hindsight: http.tls_cert is set, but this build cannot serve TLS on its listener yet; "
-                     "terminate TLS in a reverse proxy in front of it and unset http.tls_cert and http.tls_key.\n";
+        std::cerr
+            << "hindsight: http.tls_cert is set, but this build cannot serve TLS on its listener yet; "
+               "terminate TLS in a reverse proxy in front of it and unset http.tls_cert and http.tls_key.\n";
         return 2;
     }
     auto db = open_database(*cfg);
