@@ -1,0 +1,156 @@
+// Payloads below are Slack's own shapes, from the SDK fixtures cited in protocols/slack.md (bolt-python's
+// scenario tests, python-slack-sdk's signature test).
+#include <catch2/catch.hpp>
+
+#include "slack/events.hpp"
+
+using namespace hindsight;
+using namespace hindsight::slack;
+
+namespace {
+
+const bot_identity self{"UBOT", "BBOT"};
+
+std::string wrap(const std::string& event, const std::string& id = "Ev111") {
+    return R"({"token":"verification-token","team_id":"T111","enterprise_id":"E111","api_app_id":"A111","event":)" +
+           event + R"(,"type":"event_callback","event_id":")" + id +
+           R"(","event_time":1665102362,"authorizations":[{"enterprise_id":"E-auth","team_id":"T-auth","user_id":"U-auth","is_bot":true,"is_enterprise_install":false}],"is_ext_shared_channel":false,"event_context":"1-message-T-auth-C111"})";
+}
+
+template <class T>
+T event_of(const std::string& body) {
+    auto decoded = decode_events_api(body, self);
+    REQUIRE(decoded);
+    REQUIRE(decoded->what == decoded_payload::kind::event);
+    CHECK(decoded->event->workspace == "T111");
+    return std::get<T>(decoded->event->payload);
+}
+
+}  // namespace
+
+TEST_CASE("url_verification answers with the challenge") {
+    auto decoded = decode_events_api(
+        R"({"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})",
+        self);
+    REQUIRE(decoded);
+    CHECK(decoded->what == decoded_payload::kind::url_verification);
+    CHECK(decoded->challenge == "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+}
+
+TEST_CASE("messages: plain, thread replies, broadcasts, bots and our own") {
+    auto plain = event_of<chat::message_posted>(wrap(
+        R"({"client_msg_id":"968c94da-c271-4f2a-8ec9-12a9985e5df4","type":"message","text":"Hi there! Thanks for sharing the info!","user":"W111","ts":"1610261659.001400","team":"T111","channel":"C111","event_ts":"1610261659.001400","channel_type":"channel"})"));
+    CHECK(plain.channel.id == "C111");
+    CHECK_FALSE(plain.channel.is_private);
+    CHECK(plain.message_id == "1610261659.001400");
+    CHECK(plain.thread_root.empty());
+    CHECK(plain.user == "W111");
+    CHECK(domain::to_millis(plain.at) == 1610261659001);
+    CHECK_FALSE(plain.from_bot);
+
+    auto broadcast = event_of<chat::message_posted>(wrap(
+        R"({"type":"message","subtype":"thread_broadcast","text":"Hi there!","user":"U111","ts":"1633670813.007500","thread_ts":"1633663824.000500","root":{"type":"message","text":"Write in the thread :bow:","user":"U111","ts":"1633663824.000500"},"client_msg_id":"111-222-333-444-666","channel":"C111","event_ts":"1633670813.007500","channel_type":"channel"})"));
+    CHECK(broadcast.thread_root == "1633663824.000500");
+
+    auto classic_bot = event_of<chat::message_posted>(wrap(
+        R"({"type":"message","subtype":"bot_message","text":"Hi there!","ts":"1610262363.001600","username":"classic-bot","bot_id":"B888","channel":"C111","event_ts":"1610262363.001600","channel_type":"channel"})"));
+    CHECK(classic_bot.from_bot);
+    // Our own posts come back without a subtype.
+    auto ours = event_of<chat::message_posted>(wrap(
+        R"({"type":"message","text":"INC-1 declared","user":"UBOT","bot_id":"BBOT","ts":"1610262364.001700","channel":"G111","channel_type":"group"})"));
+    CHECK(ours.from_bot);
+    CHECK(ours.channel.is_private);
+    auto dm = event_of<chat::message_posted>(wrap(
+        R"({"type":"message","text":"actions mine","user":"U1","ts":"1610262365.000100","channel":"D111","channel_type":"im"})"));
+    CHECK(dm.channel.is_direct);
+}
+
+TEST_CASE("edits, deletions and reactions") {
+    auto edit = event_of<chat::message_edited>(wrap(
+        R"({"type":"message","subtype":"message_changed","message":{"type":"message","text":"updated message","user":"U111","team":"T111","edited":{"user":"U111","ts":"1665102362.000000"}},"previous_message":{"type":"message","text":"original message","user":"U222","team":"T111","ts":"1665102338.901939"},"channel":"C111","hidden":true,"ts":"1665102362.013600","event_ts":"1665102362.013600","channel_type":"channel"})"));
+    CHECK(edit.message_id == "1665102338.901939");  // the edited message, not the change event
+    CHECK(edit.text == "updated message");
+    auto unfurl = decode_events_api(
+        wrap(
+            R"({"type":"message","subtype":"message_changed","message":{"type":"message","text":"same","ts":"1.2"},"previous_message":{"type":"message","text":"same","ts":"1.2"},"channel":"C111","ts":"3.4","channel_type":"channel"})"),
+        self);
+    REQUIRE(unfurl);
+    CHECK(unfurl->what == decoded_payload::kind::ignored);
+
+    auto deleted = event_of<chat::message_deleted>(wrap(
+        R"({"type":"message","subtype":"message_deleted","previous_message":{"type":"message","text":"Delete this message","user":"U111","team":"T111","ts":"1665368619.804829"},"channel":"C111","hidden":true,"deleted_ts":"1665368619.804829","event_ts":"1665368629.007100","ts":"1665368629.007100","channel_type":"channel"})"));
+    CHECK(deleted.message_id == "1665368619.804829");
+
+    auto reaction = event_of<chat::reaction_changed>(wrap(
+        R"({"type":"reaction_added","user":"W111","item":{"type":"message","channel":"C111","ts":"1599529504.000400"},"reaction":"pushpin","item_user":"W111","event_ts":"1599616881.000800"})"));
+    CHECK(reaction.added);
+    CHECK(reaction.channel.id == "C111");
+    CHECK(reaction.message_id == "1599529504.000400");
+    CHECK(reaction.emoji == "pushpin");
+    auto removed = event_of<chat::reaction_changed>(wrap(
+        R"({"type":"reaction_removed","user":"W111","item":{"type":"message","channel":"C111","ts":"1599529504.000400"},"reaction":"pushpin::skin-tone-2","event_ts":"1599616882.000800"})",
+        "Ev222"));
+    CHECK_FALSE(removed.added);
+}
+
+TEST_CASE("what is not ours to handle is ignored with a reason, and broken bodies are errors") {
+    auto mention = decode_events_api(
+        wrap(
+            R"({"type":"app_mention","text":"<@W111> Hi there!","user":"W222","ts":"1595926230.009600","team":"T111","channel":"C111","event_ts":"1595926230.009600"})"),
+        self);
+    REQUIRE(mention);
+    CHECK(mention->what == decoded_payload::kind::ignored);
+    auto file_reaction = decode_events_api(
+        wrap(
+            R"({"type":"reaction_added","user":"W1","item":{"type":"file","file":"F1"},"reaction":"pushpin","event_ts":"1.2"})"),
+        self);
+    REQUIRE(file_reaction);
+    CHECK(file_reaction->what == decoded_payload::kind::ignored);
+    auto limited = decode_events_api(
+        R"({"token":"x","type":"app_rate_limited","team_id":"T123456","minute_rate_limited":1518467820,"api_app_id":"A123456"})",
+        self);
+    REQUIRE(limited);
+    CHECK(limited->what == decoded_payload::kind::rate_limited);
+
+    CHECK_FALSE(decode_events_api("{not json", self));
+    CHECK_FALSE(decode_events_api("[1,2]", self));
+    CHECK_FALSE(decode_events_api(R"({"type":"event_callback","team_id":"T1"})", self));
+    CHECK_FALSE(decode_events_api(wrap(R"({"type":"message","text":"no ts","channel":"C1"})"), self));
+    CHECK_FALSE(decode_events_api(wrap(R"({"type":"reaction_added","user":"U1","item":"C1"})"), self));
+}
+
+TEST_CASE("slash commands from the form Slack posts") {
+    auto fields = parse_form(
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&"
+        "channel_name="
+        "privategroup&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fincident&text=start+DB+down+%3C%"
+        "21channel%3E+"
+        "sev1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%"
+        "2F96rGlfmibIGlgcZRskXaIFfN"
+        "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c");
+    REQUIRE(fields);
+    CHECK(fields->at("text") == "start DB down <!channel> sev1");
+    auto command = decode_slash_command(*fields, "incident", domain::from_millis(1531420618000));
+    REQUIRE(command);
+    CHECK(command->workspace == "T1DC2JH3J");
+    CHECK(command->dedup_key == "cmd:398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c");
+    auto& c = std::get<chat::command_invoked>(command->payload);
+    CHECK(c.channel.id == "G8PSS9T3V");
+    CHECK(c.channel.is_private);
+    CHECK(c.user == "U2CERLKJA");
+    CHECK(c.text == "start DB down <!channel> sev1");
+
+    CHECK_FALSE(decode_slash_command(*fields, "other", {}));
+    CHECK_FALSE(parse_form("a=%zz"));
+    CHECK_FALSE(parse_form("a=%2"));
+    CHECK(parse_form("a=1&&b=&c")->size() == 3);
+}
+
+TEST_CASE("Slack timestamps and mrkdwn escaping") {
+    CHECK(domain::to_millis(*parse_ts("1503435956.000247")) == 1503435956000);
+    CHECK(domain::to_millis(*parse_ts("1503435956.9")) == 1503435956900);
+    CHECK(domain::to_millis(*parse_ts("1503435956")) == 1503435956000);
+    CHECK_FALSE(parse_ts("abc"));
+    CHECK_FALSE(parse_ts("12.x4"));
+    CHECK(escape_mrkdwn("<!channel> & <@U1> > x") == "&lt;!channel&gt; &amp; &lt;@U1&gt; &gt; x");
+}
