@@ -18,15 +18,6 @@ using domain::civil_date;
 
 constexpr std::array<std::string_view, 7> weekday_names{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
-const date::time_zone* zone_or_null(const std::string& zone) {
-    if (zone.empty() || zone == "UTC") return nullptr;
-    try {
-        return date::locate_zone(zone);
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
 // Local wall time → UTC. A time that does not exist (the spring-forward hour) moves to the first instant
 // after the gap; an ambiguous one (the autumn hour) takes the earlier, so a slot is never skipped or doubled.
 sys_seconds to_utc(const date::time_zone* tz, date::local_seconds local) {
@@ -75,7 +66,7 @@ std::optional<weekly_slot> latest_weekly_slot(const std::string& weekly, const s
     if (day_index == weekday_names.end()) return std::nullopt;
     int hour = std::stoi(weekly.substr(4, 2)), minute = std::stoi(weekly.substr(7, 2));
     weekday wanted{static_cast<unsigned>(day_index - weekday_names.begin())};
-    auto* tz = zone_or_null(zone);
+    auto* tz = find_zone(zone);
     auto local_now = to_local(tz, floor<seconds>(now));
     auto local_today = floor<days>(local_now);
     // Walk back at most a week (plus a day for the slot later today) to the latest slot not in the future.

@@ -3,7 +3,6 @@
 #include <date/tz.h>
 
 namespace hindsight::commands {
-namespace {
 
 const date::time_zone* find_zone(const std::string& zone) {
     if (zone.empty() || zone == "UTC") return nullptr;
@@ -13,8 +12,6 @@ const date::time_zone* find_zone(const std::string& zone) {
         return nullptr;
     }
 }
-
-}  // namespace
 
 bool is_known_zone(const std::string& zone) {
     return zone == "UTC" || find_zone(zone) != nullptr;

@@ -4,8 +4,14 @@
 
 #include "domain/time.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace hindsight::commands {
 
+// The zone, or nullptr for UTC and for names the time-zone database does not know.
+const date::time_zone* find_zone(const std::string& zone);
 bool is_known_zone(const std::string& zone);
 // "2026-03-01 11:04 CET"; falls back to UTC for an unknown zone.
 std::string local_minute(domain::timestamp t, const std::string& zone);
