@@ -15,6 +15,7 @@
 #include "bot/app.hpp"
 #include "bot/console_platform.hpp"
 #include "bot/http_server.hpp"
+#include "bot/slack_platform.hpp"
 #include "commands/arguments.hpp"
 #include "config/config.hpp"
 #include "domain/blame_checker.hpp"
@@ -114,9 +115,16 @@ int run_service(const common_options& common, bool http_only) {
                      "`hindsight run --http-only`.\n";
         return 2;
     }
-    if (slack || mattermost) {
-        std::cerr << "hindsight: this build has no " << (slack ? "Slack" : "Mattermost")
-                  << " adapter yet; only the console and the HTTP endpoints are available.\n";
+    if (mattermost) {
+        std::cerr
+            << "hindsight: this build has no Mattermost adapter yet; only Slack over the Events API, the "
+               "console and the HTTP endpoints are available.\n";
+        return 2;
+    }
+    if (slack && cfg->slack.mode != "http") {
+        std::cerr << "hindsight: Slack Socket Mode is not built yet. Set slack.mode = \"http\" and "
+                     "SLACK_SIGNING_SECRET, and point the app's Event Subscriptions at /slack/events and its "
+                     "slash command at /slack/commands.\n";
         return 2;
     }
     if (!cfg->http.tls_cert.empty()) {
@@ -155,6 +163,26 @@ int run_service(const common_options& common, bool http_only) {
             std::to_string(server->rejected()) + "\n";
         return ready_response({200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)});
     });
+    std::unique_ptr<slack_platform> slack_connection;
+    if (slack) {
+        slack_connection = std::make_unique<slack_platform>(io, *cfg, time, application.stats());
+        std::optional<std::string> refused;
+        asio::co_spawn(io, slack_connection->connect(),
+                       [&](std::exception_ptr failure, std::optional<std::string> why) {
+                           refused = failure ? std::optional<std::string>("auth.test failed") : why;
+                       });
+        io.run();
+        io.restart();
+        if (refused) {
+            std::cerr << "hindsight: Slack: " << *refused << "\n";
+            return 2;
+        }
+        application.add_platform(*slack_connection);
+        slack_connection->add_routes(*server);
+        spawn_logged(io, slack_connection->run(application.sink()), "slack");
+        spdlog::info("Slack workspace {} connected over the Events API",
+                     slack_connection->workspaces().front().first);
+    }
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
                  server->port());
 
@@ -167,6 +195,7 @@ int run_service(const common_options& common, bool http_only) {
         spdlog::info("signal {}: stopping", signal);
         server->stop();
         application.stop();
+        if (slack_connection) slack_connection->stop();
         // Whatever is still in flight gets ten seconds; then the process exits regardless.
         deadline.expires_after(std::chrono::seconds{9});
         deadline.async_wait([&](const boost::system::error_code& e) {

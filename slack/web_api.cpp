@@ -1,0 +1,142 @@
+#include "slack/web_api.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "slack/events.hpp"
+
+namespace hindsight::slack {
+namespace {
+
+using nlohmann::json;
+
+std::string text_of(const json& j, const char* key) {
+    auto found = j.find(key);
+    return found != j.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string explain_error(std::string_view code) {
+    if (code == "not_in_channel") return "the bot is not a member of that channel: invite it with /invite";
+    if (code == "channel_not_found") return "the channel does not exist or the bot cannot see it";
+    if (code == "missing_scope")
+        return "the app lacks a scope it needs: reinstall it from deploy/slack-app-manifest.yml";
+    if (code == "invalid_auth" || code == "not_authed" || code == "token_revoked" ||
+        code == "account_inactive")
+        return "the bot token is not accepted: check SLACK_BOT_TOKEN";
+    if (code == "msg_too_long") return "the message is longer than Slack accepts";
+    if (code == "is_archived") return "the channel is archived";
+    if (code == "ratelimited") return "Slack is rate limiting the app";
+    return "Slack refused the call";
+}
+
+api_reply read_reply(int http_status, std::string_view body, std::string_view retry_after_header) {
+    api_reply reply;
+    if (http_status == 429) {
+        long long seconds = 1;
+        std::from_chars(retry_after_header.data(), retry_after_header.data() + retry_after_header.size(),
+                        seconds);
+        reply.status = api_reply::verdict::retry;
+        reply.error = "ratelimited";
+        reply.explanation = explain_error("ratelimited");
+        reply.retry_after = std::chrono::seconds{std::clamp(seconds, 1LL, 3600LL)};
+        return reply;
+    }
+    if (http_status == 0 || http_status >= 500) {
+        reply.status = api_reply::verdict::retry;
+        reply.error = http_status == 0 ? "no answer" : "HTTP " + std::to_string(http_status);
+        reply.explanation = "Slack did not answer; trying again";
+        return reply;
+    }
+    json j = json::parse(body, nullptr, false);
+    if (http_status != 200 || j.is_discarded() || !j.is_object()) {
+        reply.error = "HTTP " + std::to_string(http_status);
+        reply.explanation = "Slack answered something that is not a Web API reply";
+        return reply;
+    }
+    if (j.value("ok", false)) {
+        reply.status = api_reply::verdict::ok;
+        reply.ts = text_of(j, "ts");
+        return reply;
+    }
+    reply.error = text_of(j, "error");
+    if (reply.error.empty()) reply.error = "unknown_error";
+    reply.explanation = explain_error(reply.error);
+    if (reply.error == "ratelimited" || reply.error == "internal_error" || reply.error == "fatal_error" ||
+        reply.error == "service_unavailable" || reply.error == "request_timeout")
+        reply.status = api_reply::verdict::retry;
+    return reply;
+}
+
+std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts) {
+    json j{{"channel", channel}, {"text", text}, {"unfurl_links", false}, {"unfurl_media", false}};
+    if (!thread_ts.empty()) j["thread_ts"] = thread_ts;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string post_ephemeral_body(std::string_view channel, std::string_view user, std::string_view text,
+                                std::string_view thread_ts) {
+    json j{{"channel", channel}, {"user", user}, {"text", text}};
+    if (!thread_ts.empty()) j["thread_ts"] = thread_ts;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string reaction_body(std::string_view channel, std::string_view ts, std::string_view emoji) {
+    return json{{"channel", channel}, {"timestamp", ts}, {"name", emoji}}.dump();
+}
+
+std::optional<auth_info> read_auth_test(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    auth_info info{text_of(j, "team_id"), text_of(j, "user_id"), text_of(j, "bot_id")};
+    if (info.team_id.empty() || info.user_id.empty()) return std::nullopt;
+    return info;
+}
+
+std::optional<chat::message_posted> read_history_message(std::string_view body, std::string_view channel,
+                                                         std::string_view ts) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    auto messages = j.find("messages");
+    if (messages == j.end() || !messages->is_array()) return std::nullopt;
+    for (const auto& m : *messages) {
+        if (!m.is_object() || text_of(m, "ts") != ts) continue;
+        auto at = parse_ts(ts);
+        if (!at) return std::nullopt;
+        chat::message_posted out;
+        out.channel.id = std::string(channel);
+        out.message_id = std::string(ts);
+        auto thread = text_of(m, "thread_ts");
+        out.thread_root = thread == ts ? std::string() : thread;
+        out.user = text_of(m, "user");
+        out.text = text_of(m, "text");
+        out.at = *at;
+        out.from_bot = m.contains("bot_id");
+        return out;
+    }
+    return std::nullopt;
+}
+
+std::optional<user_profile> read_user_info(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    auto user = j.find("user");
+    if (user == j.end() || !user->is_object()) return std::nullopt;
+    user_profile out;
+    auto profile = user->find("profile");
+    if (profile != user->end() && profile->is_object()) {
+        out.display_name = text_of(*profile, "display_name");
+        if (out.display_name.empty()) out.display_name = text_of(*profile, "real_name");
+    }
+    if (out.display_name.empty()) out.display_name = text_of(*user, "name");
+    out.time_zone = text_of(*user, "tz");
+    return out;
+}
+
+std::string to_slack_text(std::string_view neutral) {
+    return escape_mrkdwn(neutral);
+}
+
+}  // namespace hindsight::slack

@@ -1,0 +1,54 @@
+#pragma once
+// The Slack Web API calls hindsight makes, as pure request builders and response readers. The transport is
+// bot/web_client; the decisions (retry, give up, what the error means) are made here and tested without
+// sockets.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chat/event.hpp"
+
+namespace hindsight::slack {
+
+struct api_reply {
+    enum class verdict { ok, retry, rejected } status = verdict::rejected;
+    std::string error;        // Slack's code ("not_in_channel") or the HTTP status, for logs and counters
+    std::string explanation;  // what a person can do about it
+    std::chrono::milliseconds retry_after{0};
+    std::string ts;  // of a posted message
+};
+
+// 429 → retry after Retry-After seconds; 5xx and no answer → retry; ok:false → rejected with the cause.
+api_reply read_reply(int http_status, std::string_view body, std::string_view retry_after_header);
+
+std::string explain_error(std::string_view code);
+
+// JSON bodies for the write methods (Content-Type: application/json; charset=utf-8).
+std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts);
+std::string post_ephemeral_body(std::string_view channel, std::string_view user, std::string_view text,
+                                std::string_view thread_ts);
+std::string reaction_body(std::string_view channel, std::string_view ts, std::string_view emoji);
+
+struct auth_info {
+    std::string team_id;
+    std::string user_id;
+    std::string bot_id;
+};
+std::optional<auth_info> read_auth_test(std::string_view body);
+
+// conversations.history with latest=ts&inclusive=true&limit=1: the message itself, if Slack still has it.
+std::optional<chat::message_posted> read_history_message(std::string_view body, std::string_view channel,
+                                                         std::string_view ts);
+
+struct user_profile {
+    std::string display_name;
+    std::string time_zone;
+};
+std::optional<user_profile> read_user_info(std::string_view body);
+
+// Neutral bot text → Slack text: the neutral markup (*bold*, `code`, ~strike~, _italic_) is mrkdwn already;
+// & < > are escaped everywhere, which is what keeps echoed user text from pinging anyone.
+std::string to_slack_text(std::string_view neutral);
+
+}  // namespace hindsight::slack
