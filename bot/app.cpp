@@ -158,6 +158,7 @@ asio::awaitable<void> app::pump() {
         ~reset_flag() { flag = false; }
     } guard{pumping_};
     for (int round = 0; round < 10000; ++round) {
+        co_await learn_new_users();
         auto report = engine_.process_pending(clock_.now());
         metrics_.add("hindsight_events_handled_total", {}, report.handled);
         for (const auto& failure : report.failures) {
@@ -192,6 +193,18 @@ asio::awaitable<void> app::pump() {
         }
         co_await deliver_due();
         if (!report.progressed) break;
+    }
+}
+
+// Names and time zones first, so the replies to people new to the bot already say who they are.
+asio::awaitable<void> app::learn_new_users() {
+    auto unknown = engine_.unknown_users(20);
+    for (std::size_t i = 0; i < unknown.size(); ++i) {
+        auto* p = platform_for(unknown[i].first);
+        if (!p) continue;
+        auto info = co_await p->lookup_user(unknown[i].first, unknown[i].second);
+        if (info)
+            engine_.learn_user(unknown[i].first, {unknown[i].second, info->display_name, info->time_zone});
     }
 }
 

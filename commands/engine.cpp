@@ -97,7 +97,10 @@ std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain
     }
     // Durable now; keep the decoded form too, so handling does not parse back what was just written.
     for (const auto& [id, index] : recorded)
-        if (accepted_.size() < max_remembered_events) accepted_.emplace(id, batch[index].payload);
+        if (accepted_.size() < max_remembered_events) {
+            accepted_.emplace(id, batch[index].payload);
+            accepted_workspaces_.emplace(id, batch[index].workspace);
+        }
     return fresh;
 }
 
@@ -150,6 +153,7 @@ processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows,
         if (auto cached = accepted_.find(row.id); cached != accepted_.end()) {
             decoded = std::move(cached->second);
             accepted_.erase(cached);
+            accepted_workspaces_.erase(row.id);
         } else {
             decoded = storage::decode_event(row.payload);
         }
@@ -254,6 +258,25 @@ engine::reminder_report engine::send_due_reminders(domain::timestamp now) {
         });
     }
     return report;
+}
+
+std::vector<std::pair<std::string, std::string>> engine::unknown_users(std::size_t limit) {
+    std::vector<std::pair<std::string, std::string>> unknown;
+    for (const auto& [id, e] : accepted_) {
+        auto user = user_of(e);
+        if (user.empty()) continue;
+        auto workspace = accepted_workspaces_.count(id) ? accepted_workspaces_.at(id) : std::string();
+        if (workspace.empty() || asked_about_.count(workspace + "/" + user)) continue;
+        asked_about_.insert(workspace + "/" + user);  // asked once per process, found or not
+        if (stores_.incidents.find_user(workspace, user)) continue;
+        unknown.emplace_back(workspace, user);
+        if (unknown.size() >= limit) break;
+    }
+    return unknown;
+}
+
+void engine::learn_user(const std::string& workspace, const storage::user_profile& user) {
+    db_.transact([&] { stores_.incidents.upsert_user(workspace, user); });
 }
 
 void engine::remember(const std::string& workspace, const storage::cached_message& message) {

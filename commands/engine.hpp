@@ -2,6 +2,7 @@
 // The platform-neutral pipeline: inbound events are made durable in the inbox (persist-then-ack), handled
 // from there, and every reply is written to the outbox in the same transaction as the state it reports.
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +56,11 @@ public:
     };
     reminder_report send_due_reminders(domain::timestamp now);
 
+    // People named in events recorded by this process whom the directory does not know yet (at most limit):
+    // the app asks the platform for their names and time zones before handling those events.
+    std::vector<std::pair<std::string, std::string>> unknown_users(std::size_t limit);
+    void learn_user(const std::string& workspace, const storage::user_profile& user);
+
     // A message fetched from the platform for a reaction on something the bot never saw.
     void remember(const std::string& workspace, const storage::cached_message& message);
     // The fetch found nothing (deleted, no access): the waiting event is closed with this reason.
@@ -83,6 +89,8 @@ private:
     // the inbox instead; the bound keeps a stalled handler from growing memory without limit.
     static constexpr std::size_t max_remembered_events = 20000;
     std::unordered_map<std::int64_t, chat::event> accepted_;
+    std::unordered_map<std::int64_t, std::string> accepted_workspaces_;
+    std::set<std::string> asked_about_;
 };
 
 // What to tell the people whose commands could not even be recorded (the inbox write failed): the platform is

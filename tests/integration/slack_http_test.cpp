@@ -72,6 +72,14 @@ void add_fake_routes(bot::http_server& server, fake_slack& fake) {
         record("chat.postEphemeral", r);
         return answer({200, "application/json", R"({"ok":true,"message_ts":"1700000300.000001"})"});
     });
+    server.route("GET", "/api/users.info", [](const bot::http_request& r) {
+        bool alice = r.target.find("user=U1") != std::string::npos;
+        return answer(
+            {200, "application/json",
+             alice
+                 ? R"({"ok":true,"user":{"id":"U1","name":"alice","tz":"Europe/Berlin","profile":{"display_name":"alice","real_name":"Alice A."}}})"
+                 : R"({"ok":false,"error":"user_not_found"})"});
+    });
     server.route("POST", "/api/reactions.add", [record](const bot::http_request& r) {
         record("reactions.add", r);
         return answer({200, "application/json", R"({"ok":true})"});
@@ -178,7 +186,9 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
     for (int i = 0; i < 100 && !(announced && confirmed); ++i) {
         std::this_thread::sleep_for(milliseconds{50});
         for (const auto& [method, body] : fake.snapshot()) {
-            if (method == "chat.postMessage" && body.find("INC-1: DB down") != std::string::npos)
+            // The name comes from users.info, looked up before the command was handled.
+            if (method == "chat.postMessage" && body.find("INC-1: DB down") != std::string::npos &&
+                body.find("declared by @alice") != std::string::npos)
                 announced = true;
             if (method == "reactions.add" && body.find("1700000100.000100") != std::string::npos &&
                 body.find("white_check_mark") != std::string::npos)
