@@ -212,8 +212,39 @@ asio::awaitable<chat::call_result> slack_platform::react(const std::string&, con
     co_return result;
 }
 
-asio::awaitable<chat::call_result> slack_platform::upload_file(const std::string&, const chat::outgoing&) {
-    co_return chat::call_result::unsupported("file upload to Slack is not built yet; use `hindsight export`");
+asio::awaitable<chat::call_result> slack_platform::upload_file(const std::string&, const chat::outgoing& m) {
+    web_request ask;
+    ask.url = cfg_.slack.api_url + "files.getUploadURLExternal";
+    ask.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_bot_token);
+    ask.content_type = "application/x-www-form-urlencoded";
+    ask.body = slack::upload_url_form(m.file_name, m.text.size());
+    auto asked = co_await client_.send(std::move(ask));
+    auto reply = slack::read_reply(asked.status, asked.body, asked.header("retry-after"));
+    if (reply.status != slack::api_reply::verdict::ok)
+        co_return chat::call_result{reply.status == slack::api_reply::verdict::retry
+                                        ? chat::call_result::outcome::retry
+                                        : chat::call_result::outcome::rejected,
+                                    {},
+                                    "files.getUploadURLExternal: " + reply.error,
+                                    reply.retry_after};
+    auto target = slack::read_upload_url(asked.body);
+    if (!target)
+        co_return chat::call_result{
+            chat::call_result::outcome::rejected, {}, "no upload_url in the reply", {}};
+    web_request upload;
+    upload.url = target->upload_url;
+    upload.content_type = "text/markdown; charset=utf-8";
+    upload.body = m.text;
+    auto uploaded = co_await client_.send(std::move(upload));
+    if (uploaded.status != 200)
+        co_return chat::call_result{
+            chat::call_result::outcome::retry,
+            {},
+            "upload: " + (uploaded.status ? "HTTP " + std::to_string(uploaded.status) : uploaded.error),
+            {}};
+    co_return co_await call(
+        "files.completeUploadExternal",
+        slack::complete_upload_body(target->file_id, m.file_name, m.channel, m.thread_root));
 }
 
 asio::awaitable<std::optional<chat::message_posted>> slack_platform::fetch_message(

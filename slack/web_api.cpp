@@ -87,6 +87,38 @@ std::string reaction_body(std::string_view channel, std::string_view ts, std::st
     return json{{"channel", channel}, {"timestamp", ts}, {"name", emoji}}.dump();
 }
 
+std::string upload_url_form(std::string_view filename, std::size_t length) {
+    std::string out = "filename=";
+    for (char c : filename) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_' || c == '.';
+        if (plain) {
+            out += c;
+        } else {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            out += '%';
+            out += hex[static_cast<unsigned char>(c) >> 4];
+            out += hex[static_cast<unsigned char>(c) & 0x0F];
+        }
+    }
+    return out + "&length=" + std::to_string(length);
+}
+
+std::optional<upload_target> read_upload_url(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    upload_target target{text_of(j, "upload_url"), text_of(j, "file_id")};
+    if (target.upload_url.empty() || target.file_id.empty()) return std::nullopt;
+    return target;
+}
+
+std::string complete_upload_body(std::string_view file_id, std::string_view title, std::string_view channel,
+                                 std::string_view thread_ts) {
+    json j{{"files", json::array({json{{"id", file_id}, {"title", title}}})}, {"channel_id", channel}};
+    if (!thread_ts.empty()) j["thread_ts"] = thread_ts;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::optional<auth_info> read_auth_test(std::string_view body) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;

@@ -30,6 +30,17 @@ std::string post_ephemeral_body(std::string_view channel, std::string_view user,
                                 std::string_view thread_ts);
 std::string reaction_body(std::string_view channel, std::string_view ts, std::string_view emoji);
 
+// The external upload flow: files.getUploadURLExternal (form: filename, length) → POST the bytes to
+// upload_url → files.completeUploadExternal (JSON: the file and the channel to share it in).
+std::string upload_url_form(std::string_view filename, std::size_t length);
+struct upload_target {
+    std::string upload_url;
+    std::string file_id;
+};
+std::optional<upload_target> read_upload_url(std::string_view body);
+std::string complete_upload_body(std::string_view file_id, std::string_view title, std::string_view channel,
+                                 std::string_view thread_ts);
+
 struct auth_info {
     std::string team_id;
     std::string user_id;

@@ -25,6 +25,7 @@ struct fake_slack {
     std::mutex lock;
     std::vector<std::pair<std::string, std::string>> calls;  // method, body
     int rate_limit_first_posts = 1;
+    unsigned short port = 0;
     int posts = 0;
 
     std::vector<std::pair<std::string, std::string>> snapshot() {
@@ -80,6 +81,21 @@ void add_fake_routes(bot::http_server& server, fake_slack& fake) {
                  ? R"({"ok":true,"user":{"id":"U1","name":"alice","tz":"Europe/Berlin","profile":{"display_name":"alice","real_name":"Alice A."}}})"
                  : R"({"ok":false,"error":"user_not_found"})"});
     });
+    server.route("POST", "/api/files.getUploadURLExternal", [&fake, record](const bot::http_request& r) {
+        record("files.getUploadURLExternal", r);
+        return answer({200, "application/json",
+                       R"({"ok":true,"upload_url":"http://127.0.0.1:)" + std::to_string(fake.port) +
+                           R"(/upload/F123","file_id":"F123"})"});
+    });
+    server.route("POST", "/upload/F123", [record](const bot::http_request& r) {
+        record("upload", r);
+        return answer({200, "text/plain", "OK - " + std::to_string(r.body.size())});
+    });
+    server.route("POST", "/api/files.completeUploadExternal", [record](const bot::http_request& r) {
+        record("files.completeUploadExternal", r);
+        return answer({200, "application/json",
+                       R"({"ok":true,"files":[{"id":"F123","title":"inc-1-postmortem.md"}]})"});
+    });
     server.route("POST", "/api/reactions.add", [record](const bot::http_request& r) {
         record("reactions.add", r);
         return answer({200, "application/json", R"({"ok":true})"});
@@ -130,6 +146,7 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
     asio::io_context io;
     fake_slack fake;
     bot::http_server fake_server(io, "127.0.0.1:0", {});
+    fake.port = fake_server.port();
     add_fake_routes(fake_server, fake);
     asio::co_spawn(io, fake_server.run(), asio::detached);
     cfg.slack.api_url = "http://127.0.0.1:" + std::to_string(fake_server.port()) + "/api/";
@@ -167,6 +184,13 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
     CHECK(round_trip(port, signed_post("/slack/events", "application/json", message, now_seconds()))
               .starts_with("HTTP/1.1 200"));
 
+    auto postmortem =
+        "token=x&team_id=T111&channel_id=C111&channel_name=incidents&user_id=U1&command=%2Fincident&text="
+        "postmortem&trigger_id=4.5.6";
+    CHECK(round_trip(port, signed_post("/slack/commands", "application/x-www-form-urlencoded", postmortem,
+                                       now_seconds()))
+              .starts_with("HTTP/1.1 200"));
+
     auto verification = round_trip(
         port, signed_post("/slack/events", "application/json",
                           R"({"token":"t","challenge":"abc123","type":"url_verification"})", now_seconds()));
@@ -182,14 +206,18 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
               .starts_with("HTTP/1.1 400"));
 
     // Replies arrive at the fake Web API, the first post after a 429 (Retry-After defaults to a second).
-    bool announced = false, confirmed = false;
-    for (int i = 0; i < 100 && !(announced && confirmed); ++i) {
+    bool announced = false, confirmed = false, uploaded = false, shared = false;
+    for (int i = 0; i < 100 && !(announced && confirmed && uploaded && shared); ++i) {
         std::this_thread::sleep_for(milliseconds{50});
         for (const auto& [method, body] : fake.snapshot()) {
             // The name comes from users.info, looked up before the command was handled.
             if (method == "chat.postMessage" && body.find("INC-1: DB down") != std::string::npos &&
                 body.find("declared by @alice") != std::string::npos)
                 announced = true;
+            if (method == "upload" && body.starts_with("# INC-1: DB down")) uploaded = true;
+            if (method == "files.completeUploadExternal" &&
+                body.find("\"channel_id\":\"C111\"") != std::string::npos)
+                shared = true;
             if (method == "reactions.add" && body.find("1700000100.000100") != std::string::npos &&
                 body.find("white_check_mark") != std::string::npos)
                 confirmed = true;
@@ -206,6 +234,8 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
 
     CHECK(announced);
     CHECK(confirmed);
+    CHECK(uploaded);
+    CHECK(shared);
     std::size_t reactions = 0;
     for (const auto& [method, body] : fake.snapshot()) reactions += method == "reactions.add" ? 1 : 0;
     CHECK(reactions == 1);  // the retried event was not captured twice
