@@ -99,7 +99,8 @@ bool app::ready() {
     for (auto* p : platforms_)
         if (!p->connected()) return false;
     try {
-        // A write that is rolled back: a read-only file or a held lock fails here, and nothing reaches the disk.
+        // A write that is rolled back: a read-only file or a held lock fails here, and nothing reaches the
+        // disk.
         db_.execute("BEGIN IMMEDIATE");
         try {
             db_.execute("UPDATE inbox_cursor SET handled_up_to = handled_up_to");
