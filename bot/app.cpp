@@ -74,6 +74,8 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
     metrics_.describe("hindsight_outbox_given_up_total",
                       "Outgoing messages given up after repeated failures");
     metrics_.describe("hindsight_message_fetches_total", "Messages fetched from a platform for a mark");
+    metrics_.describe("hindsight_worker_failures_total",
+                      "Rounds of handling or delivery that failed and were retried");
     metrics_.describe("hindsight_outbox_paced_total",
                       "Outgoing messages held back to stay under platform limits");
     metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
@@ -96,6 +98,7 @@ chat::platform* app::platform_for(const std::string& workspace) {
 }
 
 bool app::ready() {
+    if (consecutive_failures_ >= 3) return false;
     for (auto* p : platforms_)
         if (!p->connected()) return false;
     try {
@@ -234,11 +237,16 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     }
     if (!message->thread_key.empty() && message->thread_root.empty()) {
         auto root = engine_.queue().thread_root(row.workspace, message->thread_key);
-        if (root)
+        if (root) {
             message->thread_root = *root;
-        else
+        } else if (engine_.queue().thread_root_pending(row.workspace, message->thread_key)) {
+            // The root is only late (a retry, pacing): wait for it rather than spill into the channel.
+            engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
+            co_return;
+        } else {
             message->how =
-                chat::delivery::channel;  // the root was never delivered: say it in the channel instead
+                chat::delivery::channel;  // the root was given up on: say it in the channel instead
+        }
     }
     if (auto limits = p->pacing()) {
         auto& pacer = pacers_.try_emplace(p, *limits).first->second;
@@ -278,7 +286,25 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
 asio::awaitable<void> app::run_worker() {
     while (!stopping_) {
         work_waiting_ = false;
-        co_await pump();
+        bool failed = false;
+        try {
+            co_await pump();
+            consecutive_failures_ = 0;
+        } catch (const std::exception& failure) {
+            // A full disk or a held lock fails one round, not the worker: it tries again in a few seconds,
+            // and /readyz says not ready while it keeps failing.
+            failed = true;
+            ++consecutive_failures_;
+            metrics_.add("hindsight_worker_failures_total");
+            spdlog::error("handling or delivery failed (attempt {}): {}", consecutive_failures_,
+                          failure.what());
+        }
+        if (failed) {
+            wake_timer_.expires_after(std::chrono::seconds{5});
+            boost::system::error_code ignored;
+            co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            continue;
+        }
         if (work_waiting_) continue;  // events arrived while the pump was delivering
         auto next = engine_.queue().outbox_next_due();
         if (next_reminder_check_ && (!next || *next_reminder_check_ < *next)) next = next_reminder_check_;
@@ -290,6 +316,7 @@ asio::awaitable<void> app::run_worker() {
         boost::system::error_code ignored;
         co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
+    worker_done_ = true;
 }
 
 }  // namespace hindsight::bot

@@ -36,6 +36,8 @@ public:
     commands::engine& engine() { return engine_; }
     metrics& stats() { return metrics_; }
     bool ready();
+    // The worker has finished its last round after stop(): nothing is in flight any more.
+    bool worker_done() const { return worker_done_; }
 
 private:
     chat::platform* platform_for(const std::string& workspace);
@@ -57,6 +59,8 @@ private:
     bool pumping_ = false;
     bool stopping_ = false;
     bool work_waiting_ = false;
+    int consecutive_failures_ = 0;
+    bool worker_done_ = false;
     std::optional<domain::timestamp> next_reminder_check_;
     std::optional<domain::timestamp> last_reminder_plan_;
 };

@@ -189,23 +189,28 @@ int run_service(const common_options& common, bool http_only) {
     spawn_logged(io, server->run(), "http");
     spawn_logged(io, application.run_worker(), "outbox worker");
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    asio::steady_timer deadline(io);
+    asio::steady_timer poll(io);
+    auto stop_requested = std::chrono::steady_clock::now();
+    // Stop taking work, let the worker finish the delivery in flight, then exit; after nine seconds, exit
+    // anyway.
+    std::function<void()> wait_for_worker = [&] {
+        bool late = std::chrono::steady_clock::now() - stop_requested > std::chrono::seconds{9};
+        if (application.worker_done() || late) {
+            if (late) spdlog::warn("stopping with work still in flight");
+            io.stop();
+            return;
+        }
+        poll.expires_after(std::chrono::milliseconds{20});
+        poll.async_wait([&](const boost::system::error_code&) { wait_for_worker(); });
+    };
     signals.async_wait([&](const boost::system::error_code& error, int signal) {
         if (error) return;
         spdlog::info("signal {}: stopping", signal);
+        stop_requested = std::chrono::steady_clock::now();
         server->stop();
         application.stop();
         if (slack_connection) slack_connection->stop();
-        // Whatever is still in flight gets ten seconds; then the process exits regardless.
-        deadline.expires_after(std::chrono::seconds{9});
-        deadline.async_wait([&](const boost::system::error_code& e) {
-            if (!e) io.stop();
-        });
-        asio::post(io, [&] {
-            if (io.stopped()) return;
-            deadline.cancel();
-            io.stop();
-        });
+        wait_for_worker();
     });
     io.run();
     spdlog::info("stopped");
@@ -228,7 +233,17 @@ int export_incident(const common_options& common, const std::string& id, const s
     auto db = open_database(*cfg);
     if (!db) return 2;
     storage::incident_store incidents(*db);
-    std::string workspace = workspace_option.empty() ? "console" : workspace_option;
+    std::string workspace = workspace_option;
+    if (workspace.empty()) {
+        auto known = incidents.workspaces();
+        if (known.size() > 1) {
+            std::cerr << "hindsight: this database has several workspaces; name one with --workspace:";
+            for (const auto& w : known) std::cerr << " " << w;
+            std::cerr << "\n";
+            return 2;
+        }
+        workspace = known.empty() ? "console" : known.front();
+    }
     auto inc = incidents.find(workspace, *number);
     if (!inc) {
         std::cerr << "hindsight: there is no " << id << " in workspace " << workspace << " ("
@@ -317,7 +332,7 @@ int run_cli(int argc, char** argv) {
 
     auto* check = cli.add_subcommand("check-config", "validate a configuration file");
     std::string check_path;
-    check->add_option("file", check_path, "TOML configuration file")->required();
+    check->add_option("file", check_path, "TOML configuration file");
     check->add_option("--config", check_path, "TOML configuration file");
     check->add_option("--db", common.db_path, "ignored");
 
@@ -348,6 +363,10 @@ int run_cli(int argc, char** argv) {
     if (*exporter) return export_incident(common, incident_id, format, workspace);
     if (*blame) return blame_check(blame_file);
     if (*check) {
+        if (check_path.empty()) {
+            std::cerr << "hindsight: check-config needs a file: hindsight check-config <file>\n";
+            return 2;
+        }
         auto loaded = config::load_config_file(check_path, config::process_environment());
         if (!loaded) {
             std::cerr << "hindsight: " << loaded.failure().message << "\n";

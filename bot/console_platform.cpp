@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <iostream>
+#include <random>
 
 #include "commands/arguments.hpp"
 #include "domain/text.hpp"
@@ -69,7 +70,14 @@ console_platform::console_platform(std::istream& in, std::ostream& out, clock& t
                                    std::string trigger)
     : in_(in), out_(out), clock_(time), user_(std::move(user)), trigger_(std::move(trigger)) {
     channels_[channel_] = {};
-    session_ = domain::to_millis(clock_.now());
+    // Not from the (possibly frozen) clock: two sessions with the same --now must not share ids or dedup
+    // keys.
+    std::random_device entropy;
+    session_ = (std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count()
+                << 8) ^
+               static_cast<std::int64_t>(entropy() & 0xFF);
 }
 
 chat::channel_ref console_platform::current_channel() const {

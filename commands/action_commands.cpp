@@ -265,7 +265,12 @@ result<void> assign_action(context& ctx, arguments& args) {
     std::string text = a.label() + " now belongs to " + ctx.who(*user) + " (was " + ctx.who(before) +
                        ", changed by " + ctx.who(ctx.user) + "): " + quote(a.text);
     announce_action(ctx, a, text);
-    if (before != ctx.user && before != *user) ctx.direct_message(before, text);
+    if (before != ctx.user && before != *user) {
+        // Once it is not theirs, a private incident's action is not theirs to read outside the channel.
+        auto inc = ctx.store.incidents.find_by_id(a.incident_id);
+        bool is_private = inc && inc->private_channel;
+        ctx.direct_message(before, is_private ? a.label() + " was reassigned; you no longer own it." : text);
+    }
     return {};
 }
 

@@ -55,7 +55,7 @@ void context::react(const std::string& channel_id, const std::string& message_id
 
 std::string context::who(const std::string& user_id) {
     if (user_id.empty()) return "nobody";
-    return "@" + quote(store.incidents.display_name(workspace, user_id));
+    return quote("@" + store.incidents.display_name(workspace, user_id));
 }
 
 std::string context::user_zone(const std::string& user_id) {

@@ -211,11 +211,22 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
     std::vector<std::pair<std::int64_t, std::string>> failed;
     // Optimistic first: the whole batch in one transaction without per-event savepoints, which is what a
     // burst costs. If anything fails, it is all rolled back and handled again with a savepoint per event.
+    bool committed = false;
+    processing_report optimistic;
     try {
-        processing_report report;
-        db_.transact([&] { report = run_batch(rows, now, false, failed); });
-        if (failed.empty()) return report;
+        db_.transact([&] { optimistic = run_batch(rows, now, false, failed); });
+        committed = true;
     } catch (const std::exception&) {
+    }
+    if (committed) {
+        // Unreadable rows did not stop the batch; they are only marked, never handled twice.
+        for (const auto& [id, reason] : failed) {
+            try {
+                db_.transact([&] { stores_.queue.inbox_mark_failed(id, reason); });
+            } catch (const std::exception&) {
+            }
+        }
+        return optimistic;
     }
     failed.clear();
     processing_report report;

@@ -53,6 +53,9 @@ result<std::string> resolve_user(context& ctx, std::string_view word) {
     auto mention = parse_user_mention(word);
     if (!mention) return make_error(errc::bad_input, "'" + quote(word) + "' is not a user; write @name.");
     if (mention->is_id) return mention->value;
+    auto lowered = domain::ascii_lower(mention->value);
+    if (lowered == "here" || lowered == "channel" || lowered == "all" || lowered == "everyone")
+        return make_error(errc::bad_input, "Name one person, not a crowd.");
     if (auto known = ctx.store.incidents.find_user_by_name(ctx.workspace, mention->value)) return known->id;
     // Unknown names are kept as typed: on the console, names are ids; elsewhere the directory fills in.
     return mention->value;
@@ -141,10 +144,18 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
             if (!note.empty()) inc.summary = domain::sanitize_utf8(note);
             event = "Resolved";
             break;
-        case incident_status::active:
+        case incident_status::active: {
+            auto current = ctx.store.incidents.current_in_channel(ctx.workspace, inc.channel);
+            if (current && current->id != inc.id &&
+                (current->status == incident_status::active || current->status == incident_status::mitigated))
+                return make_error(errc::conflict, current->label() + " is " +
+                                                      std::string(domain::to_string(current->status)) +
+                                                      " in that channel; resolve it before reopening " +
+                                                      inc.label() + ".");
             inc.resolved_at.reset();
             event = "Reopened";
             break;
+        }
         case incident_status::reviewed:
             break;
     }
@@ -157,7 +168,10 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
     if (to == incident_status::resolved)
         text += " Time to resolve: " + domain::format_duration(*inc.resolved_at - inc.started_at) + ".";
     announce_for(ctx, inc, text);
-    if (to == incident_status::resolved) start_review_thread(ctx, inc);
+    if (to == incident_status::resolved) {
+        start_review_thread(ctx, inc);
+        complete_review_if_ready(ctx, inc);  // a review finished while the incident was still open
+    }
     return {};
 }
 
@@ -177,7 +191,11 @@ result<void> start_incident(context& ctx, arguments& args) {
     std::string_view rest = args.rest();
     if (!words.empty()) {
         auto last = words.back();
-        if (domain::starts_with_ci(last, "sev")) {
+        // "sev2" ends the title; "severe" or "Seville" are words of it.
+        bool looks_like_severity =
+            last.size() > 3 && domain::starts_with_ci(last, "sev") &&
+            std::all_of(last.begin() + 3, last.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (looks_like_severity) {
             auto parsed = domain::parse_severity(last);
             if (!parsed)
                 return make_error(errc::bad_input,

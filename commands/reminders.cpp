@@ -111,7 +111,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         if (cached != names.end()) return cached->second;
         auto found = people.find(user);
         auto display = found == people.end() ? user : found->second.display_name;
-        return names.emplace(user, "@" + domain::defuse_crowd_mentions(display)).first->second;
+        return names.emplace(user, domain::defuse_crowd_mentions("@" + display)).first->second;
     };
     std::map<std::string, civil_date> todays;  // zone → local date now
     auto today_in = [&](const std::string& zone) {
@@ -237,7 +237,8 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         auto business_days =
             cfg.review.due_business_days[static_cast<std::size_t>(static_cast<int>(inc.sev) - 1)];
         auto due_day = add_business_days(resolved_day, business_days);
-        auto late = (sys_days{today} - sys_days{due_day}).count();
+        // Due by the end of due_day: the reminder comes the day after, then weekly.
+        auto late = (sys_days{today} - sys_days{due_day}).count() - 1;
         if (late < 0) continue;
         chat::outgoing post;
         post.how = chat::delivery::channel;

@@ -355,11 +355,15 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
             std::size_t added = 0;
             for (auto line : split_lines(text)) {
                 auto item = checked_text(line, "item", domain::max_text_length);
-                if (!item) continue;
+                if (!item) {
+                    ctx.tell(item.failure().message);
+                    continue;
+                }
                 auto id = ctx.store.review.add_note(inc.id, {list, *item, ctx.user});
                 if (added++ == 0) record(ctx, m, "note", id);
                 nudge_if_blaming(ctx, *item);
             }
+            if (added == 0) return true;  // nothing usable: the question stands
             say_in_review(ctx, inc,
                           "Recorded " + std::to_string(added) + " item(s) from " + ctx.who(ctx.user) + ".");
         }

@@ -50,7 +50,7 @@ std::string encode_event(const chat::event& e) {
         out += value ? "\":true" : "\":false";
     };
     auto channel = [&](const chat::channel_ref& c) {
-        out += ",\"channel\":{\"id\":\"" + domain::json_escape(c.id) +
+        out += ",\"channel\":{\"id\":\"" + domain::json_escape(domain::sanitize_utf8(c.id)) +
                "\",\"private\":" + (c.is_private ? "true" : "false") +
                ",\"direct\":" + (c.is_direct ? "true" : "false") + "}";
     };

@@ -67,6 +67,25 @@ TEST_CASE("bad input gets a specific answer and the usage line") {
     CHECK(has(h.say("alice", "elsewhere", "start X --new-channel"), "not available yet"));
 }
 
+TEST_CASE(
+    "edge cases found in review: crowd owners, words like 'severe', a second active incident, an early "
+    "review") {
+    harness h;
+    CHECK(has(h.say("alice", "ops", "start Latency severe"), "INC-1: Latency severe*"));
+    CHECK(has(h.say("alice", "ops", "commander @here"), "Name one person, not a crowd."));
+    CHECK(has(h.say("alice", "ops", "action Fix it @channel"), "Name one person, not a crowd."));
+    h.say("alice", "ops", "resolve");
+    h.say("alice", "ops", "start Another one");
+    CHECK(has(h.say("alice", "ops", "reopen INC-1"), "INC-2 is active in that channel"));
+    // A review finished while the incident was open completes when it is resolved.
+    h.say("alice", "ops", "review");
+    h.say("alice", "ops", "factor No alert on saturation");
+    h.say("alice", "ops", "why The dashboards had no thresholds");
+    h.say("alice", "ops", "why done");
+    h.say("alice", "ops", "action Add a saturation alert @bob due +1w detection");
+    CHECK(has(h.say("alice", "ops", "resolve"), "Review of INC-2 complete"));
+}
+
 TEST_CASE("oversized and invalid text is refused or repaired, never stored half") {
     harness h;
     h.say("alice", "ops", "start DB down");

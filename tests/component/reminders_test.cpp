@@ -114,10 +114,10 @@ TEST_CASE("review-due reminders by severity in business days, then weekly, until
     harness h;  // Wednesday
     h.say("alice", "ops", "start Checkout down sev1");
     h.say("alice", "ops", "resolve");
-    // sev1: 3 business days after Wednesday 03-04 is Monday 03-09.
-    h.set_now(at("2026-03-08T12:00:00Z"));
-    for (const auto& o : h.reminders()) CHECK_FALSE(has(o.text, "review of INC-1 was due"));
+    // sev1: 3 business days after Wednesday 03-04 is the end of Monday 03-09; the reminder comes on Tuesday.
     h.set_now(at("2026-03-09T12:00:00Z"));
+    for (const auto& o : h.reminders()) CHECK_FALSE(has(o.text, "review of INC-1 was due"));
+    h.set_now(at("2026-03-10T12:00:00Z"));
     auto due = h.reminders();
     REQUIRE(of_kind(due, chat::delivery::channel, "ops").size() == 1);
     CHECK(has(of_kind(due, chat::delivery::channel, "ops")[0].text,
@@ -125,12 +125,14 @@ TEST_CASE("review-due reminders by severity in business days, then weekly, until
     h.set_now(at("2026-03-12T12:00:00Z"));
     CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").empty());
     h.set_now(at("2026-03-16T12:00:00Z"));
+    CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").empty());
+    h.set_now(at("2026-03-17T12:00:00Z"));  // a week after the first
     CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").size() == 1);
     h.say("alice", "ops", "factor No canary for config");
     h.say("alice", "ops", "why Config changes skip the pipeline");
     h.say("alice", "ops", "why done");
     h.say("alice", "ops", "action none");
-    h.set_now(at("2026-03-23T12:00:00Z"));
+    h.set_now(at("2026-03-24T12:00:00Z"));
     CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").empty());
 }
 
