@@ -1,5 +1,6 @@
 #include "domain/rules.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "domain/text.hpp"
@@ -79,6 +80,32 @@ std::vector<std::string> action_text_concerns(std::string_view raw) {
         in_word = letter;
     }
     if (words < 3) concerns.push_back("the action is very short; start with a verb and name the outcome");
+    if (concerns.empty()) {
+        // A verb-led action names what will change ("Add an alert…"); a noun phrase ("Alerting on lag") reads
+        // as a topic, and topics are what action items go stale on.
+        static constexpr std::array<std::string_view, 96> action_verbs{
+            "add",         "adjust",      "alert",    "allow",      "archive",   "audit",    "automate",
+            "backfill",    "block",       "build",    "cap",        "change",    "clean",    "configure",
+            "consolidate", "create",      "decrease", "define",     "delete",    "deploy",   "deprecate",
+            "disable",     "document",    "drain",    "drop",       "enable",    "enforce",  "ensure",
+            "escalate",    "expose",      "extend",   "fix",        "gate",      "harden",   "hold",
+            "implement",   "improve",     "increase", "instrument", "introduce", "label",    "limit",
+            "link",        "log",         "lower",    "make",       "measure",   "merge",    "migrate",
+            "monitor",     "move",        "notify",   "page",       "patch",     "pin",      "practice",
+            "practise",    "prevent",     "protect",  "provision",  "prune",     "publish",  "raise",
+            "record",      "reduce",      "refactor", "reject",     "remove",    "rename",   "replace",
+            "require",     "restore",     "retire",   "revert",     "rewrite",   "rotate",   "route",
+            "run",         "schedule",    "separate", "set",        "share",     "simplify", "split",
+            "standardise", "standardize", "stop",     "switch",     "teach",     "test",     "track",
+            "train",       "tune",        "update",   "upgrade",    "validate"};
+        auto first = text.substr(0, text.find(' '));
+        bool verb_led = std::find(action_verbs.begin(), action_verbs.end(), first) != action_verbs.end() ||
+                        first == "write" || first == "verify" || first == "version" || first == "wire";
+        if (!verb_led)
+            concerns.push_back(
+                "it does not start with a verb; say what will be done, e.g. 'Add …', 'Automate …', "
+                "'Document …'");
+    }
     return concerns;
 }
 

@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "domain/rules.hpp"
+
+using namespace hindsight::domain;
+
+TEST_CASE("status changes follow active → mitigated → resolved → reviewed, and only resolved reopens") {
+    incident inc;
+    inc.number = 1;
+    CHECK(check_status_change(inc, incident_status::mitigated));
+    CHECK(check_status_change(inc, incident_status::resolved));
+    CHECK_FALSE(check_status_change(inc, incident_status::active));
+    CHECK_FALSE(check_status_change(inc, incident_status::reviewed));
+    inc.status = incident_status::resolved;
+    CHECK(check_status_change(inc, incident_status::active));
+    CHECK_FALSE(check_status_change(inc, incident_status::mitigated));
+    inc.status = incident_status::reviewed;
+    CHECK(check_status_change(inc, incident_status::active).failure().message.find("start a new incident") !=
+          std::string::npos);
+}
+
+TEST_CASE("default due dates by severity") {
+    auto today = *parse_date("2026-03-04");
+    CHECK(format_date(default_due_date(severity::sev1, {7, 14, 30, 30}, today)) == "2026-03-11");
+    CHECK(format_date(default_due_date(severity::sev4, {7, 14, 30, 30}, today)) == "2026-04-03");
+}
+
+TEST_CASE("the current why-chain and review completeness") {
+    std::vector<factor> factors(2);
+    factors[0].whys = {{1, "a", "u"}};
+    factors[0].chain_closed = true;
+    CHECK(current_factor(factors, 5) == 1);
+    factors[1].whys = {{1, "a", "u"}, {2, "b", "u"}};
+    CHECK(current_factor(factors, 2) == -1);  // max whys reached
+    auto progress = assess_review(factors, 0, false, 2);
+    CHECK_FALSE(progress.complete());
+    CHECK(assess_review(factors, 0, true, 2).complete());
+    CHECK(assess_review(factors, 1, false, 2).complete());
+    factors.push_back({});
+    CHECK_FALSE(assess_review(factors, 1, false, 2).complete());  // a factor without a why
+}
+
+TEST_CASE("action items get suggestions for vague or verbless wording") {
+    CHECK(action_text_concerns("Add an alert on replica lag above 30 s").empty());
+    CHECK(action_text_concerns("Document the failover runbook for the payments DB").empty());
+    CHECK(action_text_concerns("look into the database").front().find("no concrete outcome") !=
+          std::string::npos);
+    CHECK(action_text_concerns("Investigate flaky deploys in CI").front().find("no concrete outcome") !=
+          std::string::npos);
+    CHECK(action_text_concerns("fix it").front().find("very short") != std::string::npos);
+    CHECK(action_text_concerns("Alerting on replica lag").front().find("does not start with a verb") !=
+          std::string::npos);
+}
