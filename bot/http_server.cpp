@@ -19,7 +19,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-std::string http_request::header(std::string_view name) const {
+std::string find_header(const header_list& headers, std::string_view name) {
     auto wanted = domain::ascii_lower(name);
     for (const auto& [key, value] : headers)
         if (key == wanted) return value;

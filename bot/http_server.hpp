@@ -10,12 +10,17 @@
 
 namespace hindsight::bot {
 
+// Headers as both the server and the client keep them: names lower-cased, in arrival order.
+using header_list = std::vector<std::pair<std::string, std::string>>;
+// The first value of a header, or "" (name matched case-insensitively).
+std::string find_header(const header_list& headers, std::string_view name);
+
 struct http_request {
     std::string method;
     std::string target;  // path and query
     std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
-    std::string header(std::string_view name) const;
+    header_list headers;
+    std::string header(std::string_view name) const { return find_header(headers, name); }
     std::string path() const { return target.substr(0, target.find('?')); }
 };
 

@@ -17,13 +17,6 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
-std::string web_response::header(std::string_view name) const {
-    auto wanted = domain::ascii_lower(name);
-    for (const auto& [key, value] : headers)
-        if (key == wanted) return value;
-    return {};
-}
-
 std::optional<url_parts> parse_url(const std::string& url, std::string* why) {
     auto fail = [&](std::string reason) -> std::optional<url_parts> {
         if (why) *why = std::move(reason);

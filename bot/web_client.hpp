@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bot/http_server.hpp"
+
 namespace hindsight::bot {
 
 struct web_request {
@@ -22,9 +24,9 @@ struct web_request {
 struct web_response {
     int status = 0;  // 0: no HTTP answer at all (see error)
     std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+    header_list headers;
     std::string error;  // a network or TLS failure, without any credential in it
-    std::string header(std::string_view name) const;
+    std::string header(std::string_view name) const { return find_header(headers, name); }
 };
 
 struct url_parts {

@@ -6,30 +6,13 @@
 #include <thread>
 
 #include "bot/http_server.hpp"
+#include "loopback_client.hpp"
 
 namespace asio = boost::asio;
+using hindsight::testing::round_trip;
 using namespace hindsight::bot;
 
-namespace {
-
-// Sends raw bytes and reads the whole response (the server closes after a non-keep-alive reply).
-std::string round_trip(unsigned short port, const std::string& request) {
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    asio::write(socket, asio::buffer(request));
-    std::string response;
-    boost::system::error_code error;
-    std::array<char, 4096> chunk{};
-    for (int reads = 0; reads < 1000; ++reads) {
-        auto n = socket.read_some(asio::buffer(chunk), error);
-        response.append(chunk.data(), n);
-        if (error) break;
-    }
-    return response;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("the HTTP listener routes, refuses bad requests and keeps serving") {
     asio::io_context io;

@@ -11,9 +11,11 @@
 #include "bot/app.hpp"
 #include "bot/http_server.hpp"
 #include "bot/slack_platform.hpp"
+#include "loopback_client.hpp"
 #include "slack/signature.hpp"
 
 namespace asio = boost::asio;
+using hindsight::testing::round_trip;
 using namespace hindsight;
 using namespace std::chrono;
 
@@ -100,22 +102,6 @@ void add_fake_routes(bot::http_server& server, fake_slack& fake) {
         record("reactions.add", r);
         return answer({200, "application/json", R"({"ok":true})"});
     });
-}
-
-std::string round_trip(unsigned short port, const std::string& request) {
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    asio::write(socket, asio::buffer(request));
-    std::string response;
-    boost::system::error_code error;
-    std::array<char, 4096> chunk{};
-    for (int reads = 0; reads < 1000; ++reads) {
-        auto n = socket.read_some(asio::buffer(chunk), error);
-        response.append(chunk.data(), n);
-        if (error) break;
-    }
-    return response;
 }
 
 std::string signed_post(const std::string& path, const std::string& content_type, const std::string& body,
