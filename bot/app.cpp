@@ -196,6 +196,10 @@ asio::awaitable<void> app::pump() {
         auto now = clock_.now();
         if (!last_reminder_plan_ || now - *last_reminder_plan_ >= std::chrono::minutes{1} ||
             (next_reminder_check_ && now >= *next_reminder_check_)) {
+            if (!last_prune_ || now - *last_prune_ >= std::chrono::hours{1}) {
+                engine_.prune_inbox(now);
+                last_prune_ = now;
+            }
             auto reminders = engine_.send_due_reminders(now);
             last_reminder_plan_ = now;
             next_reminder_check_ = reminders.next_check;

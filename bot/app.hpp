@@ -63,6 +63,7 @@ private:
     bool worker_done_ = false;
     std::optional<domain::timestamp> next_reminder_check_;
     std::optional<domain::timestamp> last_reminder_plan_;
+    std::optional<domain::timestamp> last_prune_;
 };
 
 }  // namespace hindsight::bot

@@ -290,6 +290,12 @@ void engine::learn_user(const std::string& workspace, const storage::user_profil
     db_.transact([&] { stores_.incidents.upsert_user(workspace, user); });
 }
 
+std::int64_t engine::prune_inbox(domain::timestamp now) {
+    std::int64_t removed = 0;
+    db_.transact([&] { removed = stores_.queue.inbox_prune(now - std::chrono::days{7}); });
+    return removed;
+}
+
 void engine::remember(const std::string& workspace, const storage::cached_message& message) {
     auto copy = message;
     copy.workspace = workspace;

@@ -61,6 +61,10 @@ public:
     std::vector<std::pair<std::string, std::string>> unknown_users(std::size_t limit);
     void learn_user(const std::string& workspace, const storage::user_profile& user);
 
+    // Forgets handled inbox rows older than a week: Slack retries for minutes and Mattermost replays within a
+    // reconnect, so a week of keys is plenty to recognise a replay.
+    std::int64_t prune_inbox(domain::timestamp now);
+
     // A message fetched from the platform for a reaction on something the bot never saw.
     void remember(const std::string& workspace, const storage::cached_message& message);
     // The fetch found nothing (deleted, no access): the waiting event is closed with this reason.

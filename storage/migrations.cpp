@@ -128,7 +128,8 @@ CREATE TABLE action_history (
 );
 CREATE INDEX history_by_action ON action_history (action_id);
 CREATE TABLE inbox (
-    id INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: ids must never be reused after a prune, or a new event would sit below the watermark.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     workspace TEXT NOT NULL,
     dedup_key TEXT NOT NULL,
     payload TEXT NOT NULL,

@@ -150,4 +150,11 @@ TEST_CASE("the inbox deduplicates and survives a restart; the outbox keeps undel
     CHECK(h.engine().accept(
               {{"console", "ev-2", chat::command_invoked{{"ops"}, {}, "alice", "sev 1", h.now()}}},
               h.now()) == std::vector<bool>{false});
+    // Handled rows older than a week are pruned (then, and only then, a replay key is forgotten).
+    CHECK(h.engine().prune_inbox(h.now()) == 0);
+    CHECK(h.engine().prune_inbox(h.now() + std::chrono::days{8}) == 2);
+    // Ids are never reused after a prune, so what comes next is above the watermark and gets handled.
+    h.engine().accept({{"console", "ev-3", chat::command_invoked{{"ops"}, {}, "alice", "sev 2", h.now()}}},
+                      h.now());
+    CHECK(h.engine().process_pending(h.now()).handled == 1);
 }
