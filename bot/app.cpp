@@ -198,6 +198,8 @@ asio::awaitable<void> app::pump() {
             (next_reminder_check_ && now >= *next_reminder_check_)) {
             if (!last_prune_ || now - *last_prune_ >= std::chrono::hours{1}) {
                 engine_.prune_inbox(now);
+                for (auto& [platform, pacer] : pacers_)
+                    pacer.forget_idle(now);  // one bucket per channel adds up
                 last_prune_ = now;
             }
             auto reminders = engine_.send_due_reminders(now);
