@@ -121,12 +121,6 @@ int run_service(const common_options& common, bool http_only) {
                "console and the HTTP endpoints are available.\n";
         return 2;
     }
-    if (slack && cfg->slack.mode != "http") {
-        std::cerr << "hindsight: Slack Socket Mode is not built yet. Set slack.mode = \"http\" and "
-                     "SLACK_SIGNING_SECRET, and point the app's Event Subscriptions at /slack/events and its "
-                     "slash command at /slack/commands.\n";
-        return 2;
-    }
     if (!cfg->http.tls_cert.empty()) {
         // Refusing beats silently serving plain HTTP where TLS was asked for.
         std::cerr
@@ -180,8 +174,8 @@ int run_service(const common_options& common, bool http_only) {
         application.add_platform(*slack_connection);
         slack_connection->add_routes(*server);
         spawn_logged(io, slack_connection->run(application.sink()), "slack");
-        spdlog::info("Slack workspace {} connected over the Events API",
-                     slack_connection->workspaces().front().first);
+        spdlog::info("Slack workspace {}: events over {}", slack_connection->workspaces().front().first,
+                     cfg->slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
     }
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
                  server->port());

@@ -5,8 +5,12 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <random>
+
+#include "bot/websocket.hpp"
 #include "domain/json_writer.hpp"
 #include "slack/signature.hpp"
+#include "slack/socket_mode.hpp"
 #include "slack/web_api.hpp"
 
 namespace hindsight::bot {
@@ -28,11 +32,19 @@ slack_platform::slack_platform(asio::io_context& io, const config::settings& cfg
       clock_(time),
       metrics_(stats),
       client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
-      stopped_(io) {
+      stopped_(io),
+      supervisor_wake_(io) {
     metrics_.describe("hindsight_slack_api_calls_total", "Slack Web API calls by method and outcome");
     metrics_.describe("hindsight_slack_requests_total", "Signed Slack requests accepted, by path");
     metrics_.describe("hindsight_slack_rejected_total", "Slack requests refused, by reason");
     metrics_.describe("hindsight_slack_429_total", "Slack Web API answers of 429");
+    metrics_.describe("hindsight_slack_envelopes_total", "Socket Mode envelopes received, by type");
+    metrics_.describe("hindsight_slack_acks_total", "Socket Mode envelopes acknowledged");
+    metrics_.describe("hindsight_slack_redeliveries_total", "Socket Mode envelopes with retry_attempt > 0");
+    metrics_.describe("hindsight_slack_disconnects_total", "Socket Mode disconnect messages, by reason");
+    metrics_.describe("hindsight_slack_connections_total", "Socket Mode connections opened");
+    metrics_.describe("hindsight_slack_connection_failures_total",
+                      "Socket Mode connection attempts that failed");
 }
 
 std::vector<std::pair<std::string, std::string>> slack_platform::workspaces() const {
@@ -63,17 +75,310 @@ void slack_platform::add_routes(http_server& server) {
     server.route("POST", "/slack/commands", [this](const http_request& r) { return on_command(r); });
 }
 
+// One WebSocket connection. Its reader decodes frames into `batch`; its committer makes each batch durable in
+// one transaction and only then acks the envelopes in it, so a burst costs a few commits, not one per event,
+// and nothing is acked that a crash could lose.
+struct slack_platform::socket_link {
+    struct pending {
+        std::string envelope_id;
+        std::optional<chat::inbound> event;
+        std::string answer;  // for a slash command that could not be read: said in the ack
+    };
+    explicit socket_link(asio::io_context& io) : batch_ready(io), room(io) {}
+    int id = 0;
+    std::shared_ptr<websocket> socket;
+    std::vector<pending> batch;
+    asio::steady_timer batch_ready;  // wakes the committer
+    asio::steady_timer room;         // wakes the reader when a full batch was taken
+    bool reading = true;
+    bool draining = false;  // a newer connection has replaced this one
+    std::chrono::steady_clock::time_point opened_at = std::chrono::steady_clock::now();
+};
+
 asio::awaitable<void> slack_platform::run(chat::event_sink sink) {
-    // Events arrive through the HTTP routes; this only holds the sink until the app stops.
     sink_ = std::move(sink);
-    stopped_.expires_at(asio::steady_timer::time_point::max());
-    boost::system::error_code ignored;
-    co_await stopped_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-    sink_.reset();
+    if (cfg_.slack.mode == "socket") {
+        co_await run_socket_mode();
+    } else {
+        // Events arrive through the HTTP routes; this only holds the sink until the app stops.
+        stopped_.expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ignored;
+        co_await stopped_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
 }
 
 void slack_platform::stop() {
+    stopping_ = true;
     stopped_.cancel();
+    supervisor_wake_.cancel();
+    for (auto& link : links_) link->socket->close();
+}
+
+// ---- Socket Mode
+// -------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t max_batch = 4096;  // the reader waits (and TCP pushes back) beyond this
+
+asio::awaitable<void> wait_on(asio::steady_timer& timer) {
+    timer.expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+// 1 s, 2 s, 4 s … up to a minute, each between half and all of that (so restarted instances spread out).
+std::chrono::milliseconds backoff(int failures) {
+    static thread_local std::minstd_rand random{std::random_device{}()};
+    if (failures <= 0) return std::chrono::milliseconds{0};
+    auto ceiling = std::min<long long>(60000, 1000LL << std::min(failures - 1, 6));
+    std::uniform_int_distribution<long long> pick(ceiling / 2, ceiling);
+    return std::chrono::milliseconds{pick(random)};
+}
+
+}  // namespace
+
+void slack_platform::wake_supervisor() {
+    supervisor_wake_.cancel();
+}
+
+asio::awaitable<void> slack_platform::sleep_for(std::chrono::milliseconds delay) {
+    supervisor_wake_.expires_after(delay);
+    boost::system::error_code ignored;
+    co_await supervisor_wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+asio::awaitable<void> slack_platform::run_socket_mode() {
+    bool just_waited = false;  // a failed open already slept its backoff
+    while (!stopping_ && !disabled_) {
+        bool have_live =
+            std::any_of(links_.begin(), links_.end(), [](const auto& l) { return !l->draining; });
+        if (have_live && !replacement_wanted_) {
+            co_await wait_on(supervisor_wake_);
+            continue;
+        }
+        if (!have_live && consecutive_failures_ > 0 && !just_waited) {
+            auto delay = backoff(consecutive_failures_);
+            spdlog::info("Slack Socket Mode: reconnecting in {} ms", delay.count());
+            co_await sleep_for(delay);
+            if (stopping_) break;
+        }
+        std::string error;
+        bool give_up = false;
+        std::chrono::milliseconds wait{0};
+        auto link = co_await open_socket(error, give_up, wait);
+        if (stopping_) {
+            if (link) link->socket->close();
+            break;
+        }
+        if (!link) {
+            metrics_.add("hindsight_slack_connection_failures_total");
+            if (give_up) {
+                disabled_ = true;
+                spdlog::error("Slack Socket Mode stopped: {}", error);
+                break;
+            }
+            ++consecutive_failures_;
+            auto delay = std::max(wait, backoff(consecutive_failures_));
+            spdlog::warn("Slack Socket Mode: {}; trying again in {} ms", error, delay.count());
+            co_await sleep_for(delay);
+            just_waited = true;
+            continue;
+        }
+        just_waited = false;
+        metrics_.add("hindsight_slack_connections_total");
+        // Make before break: the old connection closes only now that the new one has said hello.
+        for (auto& old : links_) {
+            if (old->draining) continue;
+            old->draining = true;
+            old->socket->close();
+        }
+        replacement_wanted_ = false;
+        links_.push_back(link);
+        connected_ = true;
+        asio::co_spawn(io_, read_link(link), [](std::exception_ptr failure) {
+            if (failure) spdlog::error("Slack Socket Mode reader failed");
+        });
+        asio::co_spawn(io_, commit_link(link), [](std::exception_ptr failure) {
+            if (failure) spdlog::error("Slack Socket Mode committer failed");
+        });
+    }
+    connected_ = false;
+    for (auto& link : links_) link->socket->close();
+}
+
+asio::awaitable<std::shared_ptr<slack_platform::socket_link>> slack_platform::open_socket(
+    std::string& error, bool& give_up, std::chrono::milliseconds& wait) {
+    web_request request;
+    request.url = cfg_.slack.api_url + "apps.connections.open";
+    // The app-level token, and only in the header (Slack refuses it as a parameter).
+    request.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_app_token);
+    request.content_type = "application/x-www-form-urlencoded";
+    auto response = co_await client_.send(std::move(request));
+    auto reply = slack::read_reply(response.status, response.body, response.header("retry-after"));
+    if (response.status == 429) metrics_.add("hindsight_slack_429_total");
+    metrics_.add("hindsight_slack_api_calls_total",
+                 "method=\"apps.connections.open\",outcome=\"" +
+                     (reply.status == slack::api_reply::verdict::ok ? "ok" : reply.error) + "\"");
+    if (reply.status != slack::api_reply::verdict::ok) {
+        bool token_refused = reply.error == "invalid_auth" || reply.error == "not_authed";
+        error =
+            "apps.connections.open: " + reply.error +
+            (token_refused ? " (the app-level token is not accepted: check SLACK_APP_TOKEN, an xapp- token "
+                             "with connections:write)"
+             : reply.explanation.empty() ? ""
+                                         : " (" + reply.explanation + ")");
+        give_up = reply.status == slack::api_reply::verdict::rejected &&
+                  slack::unrecoverable_open_error(reply.error);
+        wait = reply.retry_after;
+        co_return nullptr;
+    }
+    auto url = slack::read_connections_open(response.body);
+    if (!url) {
+        error = "apps.connections.open answered without a url";
+        co_return nullptr;
+    }
+    websocket_options options;
+    options.extra_ca_file = cfg_.tls.ca_file;
+    std::string why;
+    auto socket = co_await websocket::open(io_, *url, options, &why);
+    if (!socket) {
+        error = "connecting to Slack's WebSocket: " + why;
+        co_return nullptr;
+    }
+    // Connected means hello received; anything else first is a broken connection.
+    auto first = co_await socket->read();
+    if (!first) {
+        error = "the WebSocket closed before hello: " + socket->end_reason();
+        co_return nullptr;
+    }
+    auto hello = slack::read_socket_frame(*first);
+    if (hello.what != slack::socket_frame::kind::hello) {
+        socket->drop();
+        error = "the WebSocket did not start with hello";
+        co_return nullptr;
+    }
+    auto link = std::make_shared<socket_link>(io_);
+    link->id = next_link_id_++;
+    link->socket = std::move(socket);
+    spdlog::info("Slack Socket Mode connection {} open ({} open for this app)", link->id,
+                 hello.num_connections);
+    co_return link;
+}
+
+void slack_platform::ack(socket_link& link, const std::string& envelope_id, const std::string& answer) {
+    // On the connection it came from while that is open; else on the newest (Slack accepts either).
+    websocket* target = link.socket->is_open() ? link.socket.get() : nullptr;
+    for (auto it = links_.rbegin(); !target && it != links_.rend(); ++it)
+        if ((*it)->socket->is_open()) target = (*it)->socket.get();
+    if (!target) return;  // unacked: Slack delivers it again, and the inbox drops the duplicate
+    target->send(slack::ack_frame(envelope_id, answer));
+    metrics_.add("hindsight_slack_acks_total");
+}
+
+asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> link) {
+    while (auto text = co_await link->socket->read()) {
+        auto frame = slack::read_socket_frame(*text);
+        switch (frame.what) {
+            case slack::socket_frame::kind::hello:
+                continue;
+            case slack::socket_frame::kind::disconnect: {
+                metrics_.add("hindsight_slack_disconnects_total", "reason=\"" + frame.reason + "\"");
+                spdlog::info("Slack asked connection {} to disconnect: {}", link->id, frame.reason);
+                switch (slack::on_disconnect(frame.reason)) {
+                    case slack::disconnect_action::replace:
+                        if (!link->draining) replacement_wanted_ = true;
+                        break;
+                    case slack::disconnect_action::reconnect:
+                        link->socket->close();
+                        break;
+                    case slack::disconnect_action::stop:
+                        disabled_ = true;
+                        spdlog::error(
+                            "Slack disabled Socket Mode for this app (link_disabled): hindsight no longer "
+                            "receives Slack events. Turn Socket Mode back on in the app's settings and "
+                            "restart, "
+                            "or set slack.mode = \"http\".");
+                        link->socket->close();
+                        break;
+                }
+                wake_supervisor();
+                continue;
+            }
+            case slack::socket_frame::kind::unknown:
+                metrics_.add("hindsight_slack_rejected_total", "reason=\"unknown frame\"");
+                spdlog::debug("ignored a Socket Mode frame: {}", frame.reason);
+                continue;
+            case slack::socket_frame::kind::malformed:
+                metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
+                spdlog::warn("malformed Socket Mode frame: {}", frame.reason);
+                // Acked, so Slack stops resending what we can never read.
+                if (!frame.envelope_id.empty()) ack(*link, frame.envelope_id);
+                continue;
+            case slack::socket_frame::kind::envelope:
+                break;
+        }
+        metrics_.add("hindsight_slack_envelopes_total", "type=\"" + frame.type + "\"");
+        if (frame.retry_attempt > 0) metrics_.add("hindsight_slack_redeliveries_total");
+        socket_link::pending item{frame.envelope_id, std::nullopt, {}};
+        if (frame.type == "events_api") {
+            auto decoded = slack::decode_event_callback(frame.payload, self_);
+            if (!decoded)
+                metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
+            else if (decoded->what == slack::decoded_payload::kind::event)
+                item.event = std::move(decoded->event);
+            else if (decoded->what == slack::decoded_payload::kind::rate_limited)
+                spdlog::error("{}", decoded->reason);
+        } else if (frame.type == "slash_commands") {
+            auto command =
+                slack::decode_socket_slash_command(frame.payload, cfg_.incidents.command, clock_.now());
+            if (command)
+                item.event = std::move(*command);
+            else
+                item.answer = command.failure().message;
+        } else {
+            spdlog::debug("ignored a Socket Mode envelope of type {}", frame.type);
+        }
+        link->batch.push_back(std::move(item));
+        link->batch_ready.cancel();
+        while (link->batch.size() >= max_batch && link->socket->is_open()) co_await wait_on(link->room);
+    }
+    spdlog::info("Slack Socket Mode connection {} ended: {}", link->id, link->socket->end_reason());
+    link->reading = false;
+    link->batch_ready.cancel();
+    std::erase(links_, link);
+    if (!link->draining && !stopping_) {
+        // Lost rather than replaced: reconnect, slowing down if connections keep dying young.
+        bool short_lived = std::chrono::steady_clock::now() - link->opened_at < std::chrono::seconds{30};
+        consecutive_failures_ = short_lived ? consecutive_failures_ + 1 : 0;
+        if (links_.empty()) connected_ = false;
+        wake_supervisor();
+    }
+}
+
+asio::awaitable<void> slack_platform::commit_link(std::shared_ptr<socket_link> link) {
+    for (;;) {
+        while (link->batch.empty() && link->reading) co_await wait_on(link->batch_ready);
+        if (link->batch.empty()) break;
+        auto batch = std::move(link->batch);
+        link->batch.clear();
+        link->room.cancel();
+        std::vector<chat::inbound> events;
+        for (auto& item : batch)
+            if (item.event) events.push_back(std::move(*item.event));
+        if (!events.empty()) {
+            bool durable = true;
+            try {
+                co_await sink_->accept(std::move(events));
+            } catch (const std::exception& failure) {
+                durable = false;
+                spdlog::error("could not record {} Slack events (not acked; Slack delivers them again): {}",
+                              batch.size(), failure.what());
+            }
+            if (!durable) continue;
+        }
+        for (const auto& item : batch) ack(*link, item.envelope_id, item.answer);
+    }
 }
 
 std::optional<http_response> slack_platform::refuse_unsigned(const http_request& request) {

@@ -1,10 +1,13 @@
 #pragma once
-// Slack as a chat platform over the Events API (HTTP): signed requests come in at /slack/events and
-// /slack/commands, replies go out through the Web API. Socket Mode is not built yet.
+// Slack as a chat platform. Events come in over Socket Mode (the default: a WebSocket the bot opens, no
+// public URL) or the Events API (signed requests at /slack/events and /slack/commands); replies go out
+// through the Web API. Either way an event is acknowledged only once it is durable in the inbox.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/clock.hpp"
 #include "bot/http_server.hpp"
@@ -27,9 +30,10 @@ public:
     std::string name() const override { return "slack"; }
     std::vector<std::pair<std::string, std::string>> workspaces() const override;
     bool connected() const override { return connected_; }
-    std::optional<chat::pace> pacing() const override {
-        return chat::pace{std::chrono::milliseconds{1000}, 3};
-    }
+    // About one post per second per channel with short bursts (Slack's documented tolerance). Benchmarks
+    // against the fake lift it with set_pacing.
+    std::optional<chat::pace> pacing() const override { return pace_; }
+    void set_pacing(std::optional<chat::pace> pace) { pace_ = pace; }
     boost::asio::awaitable<void> run(chat::event_sink sink) override;
     void stop() override;
 
@@ -49,6 +53,16 @@ public:
                                                                        const std::string& user_id) override;
 
 private:
+    struct socket_link;
+    boost::asio::awaitable<void> run_socket_mode();
+    boost::asio::awaitable<std::shared_ptr<socket_link>> open_socket(std::string& error, bool& give_up,
+                                                                     std::chrono::milliseconds& wait);
+    boost::asio::awaitable<void> read_link(std::shared_ptr<socket_link> link);
+    boost::asio::awaitable<void> commit_link(std::shared_ptr<socket_link> link);
+    void ack(socket_link& link, const std::string& envelope_id, const std::string& answer = {});
+    void wake_supervisor();
+    boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
+
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
     boost::asio::awaitable<web_response> get(std::string method_and_query);
     boost::asio::awaitable<http_response> on_events(http_request request);
@@ -66,6 +80,15 @@ private:
     bool connected_ = false;
     std::optional<chat::event_sink> sink_;
     boost::asio::steady_timer stopped_;
+    // Socket Mode: the open connections (two during a handover), and what the supervisor should do next.
+    std::vector<std::shared_ptr<socket_link>> links_;
+    boost::asio::steady_timer supervisor_wake_;
+    bool replacement_wanted_ = false;
+    bool stopping_ = false;
+    bool disabled_ = false;
+    int consecutive_failures_ = 0;
+    int next_link_id_ = 1;
+    std::optional<chat::pace> pace_ = chat::pace{std::chrono::milliseconds{1000}, 3};
 };
 
 }  // namespace hindsight::bot

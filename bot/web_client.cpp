@@ -24,13 +24,13 @@ std::optional<url_parts> parse_url(const std::string& url, std::string* why) {
     };
     url_parts parts;
     std::string_view rest = url;
-    if (rest.starts_with("https://")) {
+    if (rest.starts_with("https://") || rest.starts_with("wss://")) {
         parts.tls = true;
-        rest.remove_prefix(8);
-    } else if (rest.starts_with("http://")) {
-        rest.remove_prefix(7);
+        rest.remove_prefix(rest.find("://") + 3);
+    } else if (rest.starts_with("http://") || rest.starts_with("ws://")) {
+        rest.remove_prefix(rest.find("://") + 3);
     } else {
-        return fail("not an http(s) URL");
+        return fail("not an http(s) or ws(s) URL");
     }
     auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
@@ -51,7 +51,7 @@ std::optional<url_parts> parse_url(const std::string& url, std::string* why) {
     if (parts.host.empty()) return fail("no host");
     if (!parts.tls) {
         bool loopback = parts.host == "localhost" || parts.host == "::1" || parts.host.starts_with("127.");
-        if (!loopback) return fail("plain http is only allowed to loopback addresses");
+        if (!loopback) return fail("unencrypted connections are only allowed to loopback addresses");
     }
     return parts;
 }

@@ -35,7 +35,7 @@ struct url_parts {
     std::string port;
     std::string target;  // path and query
 };
-// Refuses anything but https://, or http:// to 127.0.0.0/8, ::1 and localhost.
+// Refuses anything but https:// and wss://, or http:// and ws:// to 127.0.0.0/8, ::1 and localhost.
 std::optional<url_parts> parse_url(const std::string& url, std::string* why = nullptr);
 
 class web_client {

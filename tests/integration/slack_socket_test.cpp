@@ -1,0 +1,276 @@
+// Slack over Socket Mode against the in-process fake on loopback: envelopes are acked only once durable, a
+// burst is captured exactly once across a refresh (make before break) and a dropped socket, link_disabled
+// stops the connection for good, malformed and oversized frames lose nothing, and our own messages are never
+// captured.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <boost/asio.hpp>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "bot/app.hpp"
+#include "bot/slack_platform.hpp"
+#include "support/fake_slack.hpp"
+
+namespace asio = boost::asio;
+using namespace hindsight;
+using namespace std::chrono;
+using testing::fake_slack;
+
+namespace {
+
+struct socket_rig {
+    std::string path;
+    config::settings cfg;
+    asio::io_context io;
+    fake_slack fake{io};
+    std::unique_ptr<storage::database> db;
+    bot::clock time;
+    std::unique_ptr<bot::app> application;
+    std::unique_ptr<bot::slack_platform> slack;
+    std::thread runner;
+
+    explicit socket_rig(const std::string& name)
+        : path((std::filesystem::temp_directory_path() /
+                ("hindsight-socket-" + name + "-" + std::to_string(::getpid()) + ".db"))
+                   .string()),
+          cfg(config::default_settings([](const std::string&) { return std::nullopt; })) {
+        std::filesystem::remove(path);
+        cfg.secret.slack_bot_token = "xoxb-test-token";
+        cfg.secret.slack_app_token = "xapp-test-token";
+        cfg.slack.mode = "socket";
+        cfg.slack.api_url = fake.api_url();
+    }
+
+    void start() {
+        db = std::make_unique<storage::database>(path);
+        application = std::make_unique<bot::app>(io, *db, cfg, time, "slack");
+        slack = std::make_unique<bot::slack_platform>(io, cfg, time, application->stats());
+        slack->set_pacing(chat::pace{milliseconds{1}, 1000});
+        std::optional<std::string> refused = std::string("not run");
+        asio::co_spawn(io, slack->connect(),
+                       [&](std::exception_ptr, std::optional<std::string> why) { refused = why; });
+        for (int i = 0; i < 500 && refused && *refused == "not run"; ++i) io.run_for(milliseconds{10});
+        REQUIRE_FALSE(refused);
+        application->add_platform(*slack);
+        bot::spawn_logged(io, application->run_worker(), "worker");
+        bot::spawn_logged(io, slack->run(application->sink()), "slack");
+        io.restart();
+        runner = std::thread([this] { io.run_for(seconds{60}); });
+    }
+
+    // Runs f on the io thread and waits for it.
+    template <class F>
+    auto on_io(F f) {
+        std::packaged_task<decltype(f())()> task(std::move(f));
+        auto result = task.get_future();
+        asio::post(io, [&task] { task(); });
+        return result.get();
+    }
+
+    template <class Predicate>
+    bool wait_until(Predicate ready, milliseconds limit = milliseconds{15000}) {
+        auto deadline = steady_clock::now() + limit;
+        while (steady_clock::now() < deadline) {
+            if (ready()) return true;
+            std::this_thread::sleep_for(milliseconds{20});
+        }
+        return ready();
+    }
+
+    std::int64_t count(const std::string& sql) {
+        return on_io([&] { return db->handle().execAndGet(sql).getInt64(); });
+    }
+
+    void stop() {
+        if (!runner.joinable()) return;
+        asio::post(io, [this] {
+            application->stop();
+            slack->stop();
+            fake.stop();
+        });
+        std::this_thread::sleep_for(milliseconds{50});
+        io.stop();
+        runner.join();
+    }
+
+    ~socket_rig() {
+        stop();
+        slack.reset();
+        application.reset();
+        db.reset();
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+};
+
+std::string ts_of(int i) {
+    return "1700000100." + std::to_string(100000 + i);
+}
+
+// Message i, and for every fifth one a pin on it, as envelopes "m<i>" / "p<i>" with event ids "Evm<i>" /
+// "Evp<i>".
+void send_burst(fake_slack& fake, const std::shared_ptr<testing::fake_ws_session>& session, int from,
+                int to) {
+    for (int i = from; i < to; ++i) {
+        auto n = std::to_string(i);
+        fake.send_envelope(session, "m" + n,
+                           testing::message_envelope("m" + n, "Evm" + n, "C111", "U1", ts_of(i),
+                                                     "status update " + n + " <!channel>"));
+        if (i % 5 == 0)
+            fake.send_envelope(
+                session, "p" + n,
+                testing::reaction_envelope("p" + n, "Evp" + n, "C111", "U2", ts_of(i), "pushpin"));
+    }
+}
+
+void start_incident(socket_rig& rig) {
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "start",
+            testing::slash_command_envelope("start", "C111", "U1", "start DB down sev2", "1.2.3"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.count("SELECT COUNT(*) FROM incidents") == 1; }));
+}
+
+}  // namespace
+
+TEST_CASE("Socket Mode: acked only once durable, exactly once across a refresh and a drop") {
+    socket_rig rig("burst");
+    std::vector<std::string> acked_before_durable;
+    rig.fake.on_ack = [&](const std::string& envelope_id) {
+        // On the io thread, between the bot's steps: the event must already be in the inbox.
+        auto key = envelope_id == "start" ? std::string("cmd:1.2.3") : "Ev" + envelope_id;
+        SQLite::Statement query(rig.db->handle(), "SELECT COUNT(*) FROM inbox WHERE dedup_key = ?");
+        query.bind(1, key);
+        query.executeStep();
+        if (query.getColumn(0).getInt() != 1) acked_before_durable.push_back(envelope_id);
+    };
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    start_incident(rig);
+
+    // Part of a burst, then Slack asks for a refresh mid-burst and keeps sending on the old connection.
+    rig.on_io([&] {
+        auto first = rig.fake.latest();
+        send_burst(rig.fake, first, 0, 150);
+        first->send(testing::disconnect_frame("refresh_requested"));
+        send_burst(rig.fake, first, 150, 200);
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 2; }));
+    // Make before break: the old connection is closed by the bot only after the new one is open.
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return !rig.fake.sessions[0]->is_open(); }); }));
+    rig.on_io([&] {
+        send_burst(rig.fake, rig.fake.latest(), 200, 300);
+        // Then the connection dies mid-burst without a close frame.
+        rig.fake.latest()->drop();
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 3; }));
+    rig.on_io([&] {
+        send_burst(rig.fake, rig.fake.latest(), 300, 400);
+        return 0;
+    });
+
+    constexpr std::int64_t messages = 400, pins = 80;
+    REQUIRE(rig.wait_until([&] { return rig.fake.reaction_count() >= pins; }));
+    REQUIRE(rig.wait_until([&] {
+        return rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'Evm%'") == messages &&
+               rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") >= pins;
+    }));
+    std::this_thread::sleep_for(milliseconds{300});  // anything doubled would show up by now
+
+    CHECK(acked_before_durable.empty());
+    CHECK(rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'Evp%'") == pins);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == pins);
+    auto state = rig.fake.snapshot();
+    std::set<std::string> reacted;
+    for (const auto& call : state.calls)
+        if (call.method == "reactions.add") CHECK(reacted.insert(call.body).second);  // never twice
+    CHECK(reacted.size() == pins);
+    CHECK(state.history_fetches == 0);  // every pinned message was seen live
+    // Every envelope acked at least once, across the three connections.
+    std::set<std::string> acked(state.acks.begin(), state.acks.end());
+    CHECK(acked.size() == 1 + messages + pins);
+    CHECK(state.connections_opened == 3);
+    // The user's <!channel> never reached Slack unescaped.
+    for (const auto& call : state.calls) CHECK(call.body.find("<!channel>") == std::string::npos);
+    CHECK(rig.application->stats().value("hindsight_slack_disconnects_total",
+                                         "reason=\"refresh_requested\"") == 1);
+}
+
+TEST_CASE("Socket Mode: bad frames are answered without losing the connection's events") {
+    socket_rig rig("frames");
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    start_incident(rig);
+    rig.on_io([&] {
+        auto session = rig.fake.latest();
+        session->send("{not json");
+        session->send(R"({"type":"something_new","envelope_id":"x1","payload":{}})");
+        session->send(R"({"envelope_id":"x2","type":"events_api","payload":"not an object"})");
+        session->send(R"({"envelope_id":"x3","type":"events_api","payload":{"type":"event_callback"}})");
+        // Our own message with the capture prefix: never captured.
+        rig.fake.send_envelope(
+            session, "own",
+            R"({"envelope_id":"own","type":"events_api","accepts_response_payload":false,"retry_attempt":0,"payload":{"team_id":"T111","type":"event_callback","event_id":"EvOwn","event":{"type":"message","text":"!tl ours","user":"UBOT","bot_id":"BBOT","ts":"1700000200.000001","channel":"C111","channel_type":"channel"}}})");
+        rig.fake.send_envelope(
+            session, "mine",
+            testing::message_envelope("mine", "EvMine", "C111", "U1", "1700000200.000002", "!tl a real one"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == 1; }));
+    // A frame over the 1 MiB limit fails that connection; the bot reconnects and nothing is lost.
+    rig.on_io([&] {
+        rig.fake.latest()->send(R"({"type":"events_api","envelope_id":"big","payload":{"x":")" +
+                                std::string(2 << 20, 'a') + "\"}}");
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 2; }));
+    rig.on_io([&] {
+        rig.fake.send_envelope(rig.fake.latest(), "after",
+                               testing::message_envelope("after", "EvAfter", "C111", "U1",
+                                                         "1700000200.000003", "!tl after the reconnect"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == 2; }));
+    auto state = rig.fake.snapshot();
+    std::set<std::string> acked(state.acks.begin(), state.acks.end());
+    CHECK(acked.count("x2"));  // malformed but acked: Slack need not send it again
+    CHECK(acked.count("x3"));
+    CHECK(acked.count("own"));
+    CHECK(acked.count("mine"));
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text LIKE '%ours%'") == 0);
+}
+
+TEST_CASE("Socket Mode: a rate-limited open waits, link_disabled stops for good") {
+    socket_rig rig("disabled");
+    rig.fake.rate_limit_opens = 1;  // Retry-After defaults to a second
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    CHECK(rig.application->stats().value("hindsight_slack_429_total") == 1);
+    CHECK(rig.slack->connected());
+    rig.on_io([&] {
+        rig.fake.latest()->send(testing::disconnect_frame("link_disabled"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return !rig.slack->connected(); }));
+    std::this_thread::sleep_for(milliseconds{1500});
+    CHECK(rig.fake.connections_opened() == 1);  // no reconnect
+}
+
+TEST_CASE("Socket Mode: an app token Slack refuses stops without a retry loop") {
+    socket_rig rig("refused");
+    rig.fake.refuse_opens_with = "invalid_auth";
+    rig.start();
+    std::this_thread::sleep_for(milliseconds{1000});
+    auto opens = 0;
+    for (const auto& call : rig.fake.snapshot().calls) opens += call.method == "apps.connections.open";
+    CHECK(opens == 1);
+    CHECK_FALSE(rig.slack->connected());
+}

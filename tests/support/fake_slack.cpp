@@ -1,0 +1,220 @@
+#include "fake_slack.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <nlohmann/json.hpp>
+
+namespace hindsight::testing {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+asio::awaitable<bot::http_response> answer(bot::http_response response) {
+    co_return response;
+}
+
+bot::http_response ok_json(std::string body) {
+    return {200, "application/json", std::move(body)};
+}
+
+}  // namespace
+
+fake_slack::fake_slack(asio::io_context& io) : io_(io), http_(io, "127.0.0.1:0", {}), ws_(io) {
+    add_routes();
+    asio::co_spawn(io, http_.run(), asio::detached);
+    ws_.on_session = [this](std::shared_ptr<fake_ws_session> session) {
+        sessions.push_back(session);
+        session->on_message = [this](const std::string& text) {
+            auto frame = json::parse(text, nullptr, false);
+            if (frame.is_discarded() || !frame.contains("envelope_id")) return;
+            auto id = frame["envelope_id"].get<std::string>();
+            if (on_ack) on_ack(id);
+            unacked_.erase(id);
+            std::lock_guard guard(lock_);
+            state_.acks.push_back(id);
+            if (frame.contains("payload")) state_.ack_payloads[id] = frame["payload"].dump();
+        };
+        if (send_hello)
+            session->send(
+                R"({"type":"hello","num_connections":1,"debug_info":{"host":"applink-111-222","build_number":10,"approximate_connection_time":18060},"connection_info":{"app_id":"A111"}})");
+        if (redeliver_unacked) {
+            for (const auto& id : unacked_order_) {
+                auto found = unacked_.find(id);
+                if (found == unacked_.end()) continue;
+                auto frame = found->second;
+                auto attempt = frame.find("\"retry_attempt\":0");
+                if (attempt != std::string::npos) frame.replace(attempt, 17, "\"retry_attempt\":1");
+                session->send(frame);
+            }
+        }
+        if (on_connection) on_connection(session);
+    };
+}
+
+void fake_slack::send_envelope(const std::shared_ptr<fake_ws_session>& session,
+                               const std::string& envelope_id, std::string frame) {
+    if (!unacked_.count(envelope_id)) unacked_order_.push_back(envelope_id);
+    unacked_[envelope_id] = frame;
+    session->send(std::move(frame));
+}
+
+fake_slack::~fake_slack() = default;
+
+std::string fake_slack::api_url() const {
+    return "http://127.0.0.1:" + std::to_string(http_.port()) + "/api/";
+}
+
+void fake_slack::stop() {
+    http_.stop();
+    ws_.stop();
+    for (auto& session : sessions) session->drop();
+}
+
+fake_slack_state fake_slack::snapshot() {
+    std::lock_guard guard(lock_);
+    return state_;
+}
+
+std::size_t fake_slack::ack_count() {
+    std::lock_guard guard(lock_);
+    return state_.acks.size();
+}
+
+std::size_t fake_slack::reaction_count() {
+    std::lock_guard guard(lock_);
+    return state_.reactions;
+}
+
+int fake_slack::connections_opened() {
+    std::lock_guard guard(lock_);
+    return state_.connections_opened;
+}
+
+void fake_slack::add_routes() {
+    auto record = [this](const std::string& method, const bot::http_request& r) {
+        std::lock_guard guard(lock_);
+        state_.calls.push_back({method, r.body});
+    };
+    http_.route("POST", "/api/auth.test", [](const bot::http_request& r) {
+        bool authorised = r.header("authorization") == "Bearer xoxb-test-token";
+        return answer(ok_json(
+            authorised
+                ? R"({"ok":true,"url":"https://t.slack.com/","team":"Test","user":"hindsight","team_id":"T111","user_id":"UBOT","bot_id":"BBOT"})"
+                : R"({"ok":false,"error":"invalid_auth"})"));
+    });
+    http_.route("POST", "/api/apps.connections.open", [this, record](const bot::http_request& r) {
+        record("apps.connections.open", r);
+        if (r.header("authorization") != "Bearer xapp-test-token")
+            return answer(ok_json(R"({"ok":false,"error":"invalid_auth"})"));
+        if (!refuse_opens_with.empty())
+            return answer(ok_json(R"({"ok":false,"error":")" + refuse_opens_with + R"("})"));
+        if (rate_limit_opens > 0) {
+            --rate_limit_opens;
+            return answer({429, "application/json", R"({"ok":false,"error":"ratelimited"})"});
+        }
+        int ticket = 0;
+        {
+            std::lock_guard guard(lock_);
+            ticket = ++state_.connections_opened;
+        }
+        return answer(ok_json(R"({"ok":true,"url":"ws://127.0.0.1:)" + std::to_string(ws_.port()) +
+                              "/link/?ticket=" + std::to_string(ticket) + R"(&app_id=A111"})"));
+    });
+    http_.route("POST", "/api/chat.postMessage", [this, record](const bot::http_request& r) {
+        record("chat.postMessage", r);
+        int n = 0;
+        {
+            std::lock_guard guard(lock_);
+            n = ++posts_;
+        }
+        return answer(ok_json(R"({"ok":true,"channel":"C111","ts":"1700009000.)" +
+                              std::to_string(100000 + n) + R"("})"));
+    });
+    http_.route("POST", "/api/chat.postEphemeral", [record](const bot::http_request& r) {
+        record("chat.postEphemeral", r);
+        return answer(ok_json(R"({"ok":true,"message_ts":"1700000300.000001"})"));
+    });
+    http_.route("POST", "/api/reactions.add", [this](const bot::http_request& r) {
+        std::lock_guard guard(lock_);
+        ++state_.reactions;
+        state_.calls.push_back({"reactions.add", r.body});
+        return answer(ok_json(R"({"ok":true})"));
+    });
+    http_.route("GET", "/api/conversations.history", [this](const bot::http_request&) {
+        std::lock_guard guard(lock_);
+        ++state_.history_fetches;
+        return answer(ok_json(R"({"ok":true,"messages":[],"has_more":false})"));
+    });
+    http_.route("GET", "/api/users.info", [](const bot::http_request& r) {
+        auto at = r.target.find("user=");
+        auto user = at == std::string::npos ? std::string("U0") : r.target.substr(at + 5);
+        return answer(ok_json(R"({"ok":true,"user":{"id":")" + user + R"(","name":")" + user +
+                              R"(","tz":"Europe/Berlin","profile":{"display_name":")" + user + R"("}}})"));
+    });
+}
+
+std::string message_envelope(const std::string& envelope_id, const std::string& event_id,
+                             const std::string& channel, const std::string& user, const std::string& ts,
+                             const std::string& text, int retry_attempt) {
+    json event = {{"type", "message"},
+                  {"text", text},
+                  {"user", user},
+                  {"ts", ts},
+                  {"channel", channel},
+                  {"event_ts", ts},
+                  {"channel_type", "channel"},
+                  {"team", "T111"}};
+    json payload = {
+        {"token", "verification-token"}, {"team_id", "T111"},    {"api_app_id", "A111"},    {"event", event},
+        {"type", "event_callback"},      {"event_id", event_id}, {"event_time", 1700000000}};
+    json envelope = {{"envelope_id", envelope_id},     {"payload", payload},
+                     {"type", "events_api"},           {"accepts_response_payload", false},
+                     {"retry_attempt", retry_attempt}, {"retry_reason", retry_attempt ? "timeout" : ""}};
+    return envelope.dump();
+}
+
+std::string reaction_envelope(const std::string& envelope_id, const std::string& event_id,
+                              const std::string& channel, const std::string& user, const std::string& ts,
+                              const std::string& emoji) {
+    json event = {{"type", "reaction_added"},
+                  {"user", user},
+                  {"reaction", emoji},
+                  {"item_user", "U2"},
+                  {"item", {{"type", "message"}, {"channel", channel}, {"ts", ts}}},
+                  {"event_ts", ts}};
+    json payload = {{"team_id", "T111"},        {"api_app_id", "A111"}, {"event", event},
+                    {"type", "event_callback"}, {"event_id", event_id}, {"event_time", 1700000000}};
+    json envelope = {{"envelope_id", envelope_id},        {"payload", payload}, {"type", "events_api"},
+                     {"accepts_response_payload", false}, {"retry_attempt", 0}, {"retry_reason", ""}};
+    return envelope.dump();
+}
+
+std::string slash_command_envelope(const std::string& envelope_id, const std::string& channel,
+                                   const std::string& user, const std::string& text,
+                                   const std::string& trigger_id) {
+    json payload = {{"token", "verification-token"},
+                    {"team_id", "T111"},
+                    {"team_domain", "xxx"},
+                    {"channel_id", channel},
+                    {"channel_name", "incidents"},
+                    {"user_id", user},
+                    {"user_name", "alice"},
+                    {"command", "/incident"},
+                    {"text", text},
+                    {"api_app_id", "A111"},
+                    {"response_url", "https://hooks.slack.com/commands/T111/111/xxx"},
+                    {"trigger_id", trigger_id}};
+    json envelope = {{"envelope_id", envelope_id},
+                     {"payload", payload},
+                     {"type", "slash_commands"},
+                     {"accepts_response_payload", true}};
+    return envelope.dump();
+}
+
+std::string disconnect_frame(const std::string& reason) {
+    return R"({"type":"disconnect","reason":")" + reason + R"(","debug_info":{"host":"applink-2"}})";
+}
+
+}  // namespace hindsight::testing

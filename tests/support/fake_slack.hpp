@@ -1,0 +1,89 @@
+#pragma once
+// An in-process fake Slack on 127.0.0.1: the Web API over HTTP (bot::http_server) and Socket Mode over a
+// WebSocket (fake_ws_server). Payload shapes follow the SDK fixtures cited in protocols/slack.md. Tests
+// script it from their own thread through run_on_io(); everything it records is read through snapshot().
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bot/http_server.hpp"
+#include "fake_ws_server.hpp"
+
+namespace hindsight::testing {
+
+struct slack_call {
+    std::string method;
+    std::string body;
+};
+
+struct fake_slack_state {
+    std::vector<slack_call> calls;
+    std::vector<std::string> acks;  // envelope ids, in arrival order (all connections)
+    std::map<std::string, std::string> ack_payloads;
+    int connections_opened = 0;  // apps.connections.open answered with a URL
+    int history_fetches = 0;
+    std::size_t reactions = 0;
+};
+
+class fake_slack {
+public:
+    explicit fake_slack(boost::asio::io_context& io);
+    ~fake_slack();
+
+    std::string api_url() const;  // "http://127.0.0.1:port/api/"
+    void stop();
+
+    // Scripting (set before the bot connects, or from the io thread).
+    int rate_limit_opens = 0;       // this many apps.connections.open calls answer 429, Retry-After: 1
+    std::string refuse_opens_with;  // e.g. "invalid_auth": apps.connections.open answers ok:false
+    bool send_hello = true;
+    // Called on the io thread for each new Socket Mode session, after its hello.
+    std::function<void(std::shared_ptr<fake_ws_session>)> on_connection;
+    // Called on the io thread for every ack, before it is recorded.
+    std::function<void(const std::string& envelope_id)> on_ack;
+
+    // Sends an envelope and remembers it until acked; with redeliver_unacked, every new connection first gets
+    // the envelopes still unacked (retry_attempt 1), as Slack does (io thread only).
+    void send_envelope(const std::shared_ptr<fake_ws_session>& session, const std::string& envelope_id,
+                       std::string frame);
+    bool redeliver_unacked = true;
+
+    // The sessions in the order they connected (io thread only).
+    std::vector<std::shared_ptr<fake_ws_session>> sessions;
+    std::shared_ptr<fake_ws_session> latest() const { return sessions.empty() ? nullptr : sessions.back(); }
+
+    fake_slack_state snapshot();
+    std::size_t ack_count();
+    std::size_t reaction_count();
+    int connections_opened();
+
+private:
+    void add_routes();
+    boost::asio::io_context& io_;
+    bot::http_server http_;
+    fake_ws_server ws_;
+    std::mutex lock_;
+    fake_slack_state state_;
+    int posts_ = 0;
+    std::map<std::string, std::string> unacked_;  // envelope id → frame
+    std::vector<std::string> unacked_order_;
+};
+
+// Envelopes as Slack's Socket Mode sends them.
+std::string message_envelope(const std::string& envelope_id, const std::string& event_id,
+                             const std::string& channel, const std::string& user, const std::string& ts,
+                             const std::string& text, int retry_attempt = 0);
+std::string reaction_envelope(const std::string& envelope_id, const std::string& event_id,
+                              const std::string& channel, const std::string& user, const std::string& ts,
+                              const std::string& emoji);
+std::string slash_command_envelope(const std::string& envelope_id, const std::string& channel,
+                                   const std::string& user, const std::string& text,
+                                   const std::string& trigger_id);
+std::string disconnect_frame(const std::string& reason);
+
+}  // namespace hindsight::testing
