@@ -229,7 +229,17 @@ asio::awaitable<void> app::deliver_due() {
         auto rows = engine_.queue().outbox_due(clock_.now(), 64);
         if (rows.empty()) co_return;
         for (const auto& row : rows) co_await deliver_row(row);
+        flush_delivered_reactions();
     }
+}
+
+void app::flush_delivered_reactions() {
+    if (delivered_reactions_.empty()) return;
+    db_.transact([&] {
+        for (auto id : delivered_reactions_) engine_.queue().outbox_sent(id);
+    });
+    metrics_.add("hindsight_outbox_sent_total", {}, delivered_reactions_.size());
+    delivered_reactions_.clear();
 }
 
 asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
@@ -269,6 +279,12 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     }
     auto result = co_await chat::deliver(*p, row.workspace, *message);
     auto now = clock_.now();
+    if (result.ok() && message->how == chat::delivery::reaction) {
+        // Recorded with the rest of the round, one commit for many: adding a reaction twice after a crash
+        // changes nothing (already_reacted counts as done), unlike a post.
+        delivered_reactions_.push_back(row.id);
+        co_return;
+    }
     db_.transact([&] {
         if (result.ok()) {
             engine_.queue().outbox_sent(row.id);

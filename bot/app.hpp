@@ -45,6 +45,7 @@ private:
     boost::asio::awaitable<void> deliver_due();
     boost::asio::awaitable<void> learn_new_users();
     boost::asio::awaitable<void> deliver_row(const storage::outbox_row& row);
+    void flush_delivered_reactions();
     void wake();
 
     boost::asio::io_context& io_;
@@ -64,6 +65,7 @@ private:
     std::optional<domain::timestamp> next_reminder_check_;
     std::optional<domain::timestamp> last_reminder_plan_;
     std::optional<domain::timestamp> last_prune_;
+    std::vector<std::int64_t> delivered_reactions_;  // sent, to be marked so in one commit
 };
 
 }  // namespace hindsight::bot

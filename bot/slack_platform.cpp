@@ -34,6 +34,7 @@ slack_platform::slack_platform(asio::io_context& io, const config::settings& cfg
       client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
       stopped_(io),
       supervisor_wake_(io) {
+    if (!cfg.slack.pacing) pace_.reset();
     metrics_.describe("hindsight_slack_api_calls_total", "Slack Web API calls by method and outcome");
     metrics_.describe("hindsight_slack_requests_total", "Signed Slack requests accepted, by path");
     metrics_.describe("hindsight_slack_rejected_total", "Slack requests refused, by reason");
@@ -84,12 +85,13 @@ struct slack_platform::socket_link {
         std::optional<chat::inbound> event;
         std::string answer;  // for a slash command that could not be read: said in the ack
     };
-    explicit socket_link(asio::io_context& io) : batch_ready(io), room(io) {}
+    explicit socket_link(asio::io_context& io) : batch_ready(io), room(io), gather(io) {}
     int id = 0;
     std::shared_ptr<websocket> socket;
     std::vector<pending> batch;
     asio::steady_timer batch_ready;  // wakes the committer
     asio::steady_timer room;         // wakes the reader when a full batch was taken
+    asio::steady_timer gather;       // the committer's short waits for more of a burst
     bool reading = true;
     bool draining = false;  // a newer connection has replaced this one
     std::chrono::steady_clock::time_point opened_at = std::chrono::steady_clock::now();
@@ -278,7 +280,7 @@ void slack_platform::ack(socket_link& link, const std::string& envelope_id, cons
 
 asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> link) {
     while (auto text = co_await link->socket->read()) {
-        auto frame = slack::read_socket_frame(*text);
+        auto frame = slack::read_socket_frame(*text, self_);
         switch (frame.what) {
             case slack::socket_frame::kind::hello:
                 continue;
@@ -322,7 +324,7 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
         if (frame.retry_attempt > 0) metrics_.add("hindsight_slack_redeliveries_total");
         socket_link::pending item{frame.envelope_id, std::nullopt, {}};
         if (frame.type == "events_api") {
-            auto decoded = slack::decode_event_callback(frame.payload, self_);
+            auto& decoded = *frame.event;
             if (!decoded)
                 metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
             else if (decoded->what == slack::decoded_payload::kind::event)
@@ -360,6 +362,15 @@ asio::awaitable<void> slack_platform::commit_link(std::shared_ptr<socket_link> l
     for (;;) {
         while (link->batch.empty() && link->reading) co_await wait_on(link->batch_ready);
         if (link->batch.empty()) break;
+        // Group commit: one fsync per burst rather than per event. The reader gets half a millisecond at a
+        // time to drain what has arrived; the batch is committed once a pause brings nothing new (or it is
+        // full). That costs a single event about half a millisecond of ack latency.
+        for (std::size_t seen = 0; link->batch.size() != seen && link->batch.size() < max_batch;) {
+            seen = link->batch.size();
+            link->gather.expires_after(std::chrono::microseconds{500});
+            boost::system::error_code ignored;
+            co_await link->gather.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
         auto batch = std::move(link->batch);
         link->batch.clear();
         link->room.cancel();

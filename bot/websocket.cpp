@@ -93,6 +93,8 @@ struct stream_impl final : websocket::impl {
     // The upgrade, after the TCP (and TLS) connection is up.
     asio::awaitable<void> upgrade(const url_parts& parts) {
         beast::get_lowest_layer(stream).expires_never();
+        // Acks are small frames that should leave at once, not wait for Nagle's algorithm to fill a segment.
+        beast::get_lowest_layer(stream).socket().set_option(tcp::no_delay(true));
         stream.set_option(ws::stream_base::timeout{options.handshake_timeout, options.idle_timeout, true});
         stream.read_message_max(options.max_message_bytes);
         auto headers = options.headers;

@@ -61,6 +61,7 @@ struct slack_settings {
     bool enabled = false;
     std::string api_url = "https://slack.com/api/";  // always ends with '/'
     std::string mode = "socket";                     // socket | http
+    bool pacing = true;  // about one post per second per channel; off only against a test double
     bool operator==(const slack_settings&) const = default;
 };
 struct mattermost_settings {

@@ -549,6 +549,10 @@ private:
             });
         };
 
+        handlers_["slack.pacing"] = [this, &c](const toml::node& n, const std::string& k) {
+            read_bool(n, k, c.slack.pacing);
+        };
+
         handlers_["mattermost.enabled"] = [this, &c](const toml::node& n, const std::string& k) {
             read_bool(n, k, c.mattermost.enabled);
         };

@@ -1,5 +1,7 @@
 #include "slack/events.hpp"
 
+#include "slack/events_json.hpp"
+
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -174,6 +176,11 @@ std::optional<domain::timestamp> parse_ts(std::string_view ts) {
         for (std::size_t i = fraction.size(); i < 3; ++i) millis *= 10;
     }
     return domain::from_millis(seconds * 1000 + millis);
+}
+
+result<decoded_payload> decode_event_callback_json(const json& event_callback, const bot_identity& self) {
+    if (!event_callback.is_object()) return make_error(errc::bad_input, "not a JSON object");
+    return decode_inner(event_callback, self);
 }
 
 result<decoded_payload> decode_event_callback(std::string_view text, const bot_identity& self) {

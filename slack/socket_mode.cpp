@@ -3,12 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/json_writer.hpp"
+#include "slack/events_json.hpp"
 
 namespace hindsight::slack {
 
 using nlohmann::json;
 
-socket_frame read_socket_frame(std::string_view text) {
+socket_frame read_socket_frame(std::string_view text, const bot_identity& self) {
     socket_frame frame;
     auto parsed = json::parse(text, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
@@ -52,7 +53,10 @@ socket_frame read_socket_frame(std::string_view text) {
     frame.retry_attempt = int_at("retry_attempt");
     auto accepts = parsed.find("accepts_response_payload");
     frame.accepts_response_payload = accepts != parsed.end() && accepts->is_boolean() && accepts->get<bool>();
-    frame.payload = payload->dump();
+    if (type == "events_api")
+        frame.event = decode_event_callback_json(*payload, self);
+    else
+        frame.payload = payload->dump();
     return frame;
 }
 

@@ -19,10 +19,13 @@ struct socket_frame {
     std::string type;  // events_api, slash_commands, interactive
     int retry_attempt = 0;
     bool accepts_response_payload = false;
-    std::string payload;  // the payload object as JSON text
+    std::string payload;  // the payload object as JSON text (slash_commands, interactive)
+    // events_api: the payload already decoded (the envelope is parsed once)
+    std::optional<result<decoded_payload>> event;
 };
 
-socket_frame read_socket_frame(std::string_view text);
+// self: who the bot is, so that an events_api payload can be decoded in the same pass.
+socket_frame read_socket_frame(std::string_view text, const bot_identity& self = {});
 
 // {"envelope_id":"…"} or, with an answer for a slash command, {"envelope_id":"…","payload":{"text":"…"}}.
 std::string ack_frame(std::string_view envelope_id, std::string_view answer_text = {});

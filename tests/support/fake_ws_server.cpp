@@ -97,6 +97,8 @@ struct fake_ws_server::impl : std::enable_shared_from_this<fake_ws_server::impl>
         auto self = shared_from_this();
         acceptor.async_accept([self](beast::error_code error, tcp::socket socket) {
             if (error) return;
+            beast::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
             self->upgrade(std::move(socket));
             self->accept_next();
         });
