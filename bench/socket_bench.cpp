@@ -20,47 +20,20 @@
 #include <map>
 #include <thread>
 
+#include "support/child_process.hpp"
 #include "support/fake_slack.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono;
 using hindsight::testing::fake_slack;
+using hindsight::testing::on_io;
+using hindsight::testing::wait_until;
 namespace testing = hindsight::testing;
 
 namespace {
 
-template <class F>
-auto on_io(asio::io_context& io, F f) {
-    std::packaged_task<decltype(f())()> task(std::move(f));
-    auto result = task.get_future();
-    asio::post(io, [&task] { task(); });
-    return result.get();
-}
-
-template <class Predicate>
-bool wait_until(Predicate ready, milliseconds limit) {
-    auto deadline = steady_clock::now() + limit;
-    while (steady_clock::now() < deadline) {
-        if (ready()) return true;
-        std::this_thread::sleep_for(milliseconds{2});
-    }
-    return ready();
-}
-
 std::string ts_of(int i) {
     return std::to_string(1700000000 + i / 1000) + "." + std::to_string(100000 + i);
-}
-
-pid_t start_bot(const std::string& binary, const std::string& config_path) {
-    pid_t child = fork();
-    if (child == 0) {
-        setenv("SLACK_BOT_TOKEN", "xoxb-test-token", 1);
-        setenv("SLACK_APP_TOKEN", "xapp-test-token", 1);
-        execl(binary.c_str(), binary.c_str(), "run", "--config", config_path.c_str(),
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return child;
 }
 
 }  // namespace
@@ -88,7 +61,9 @@ int main(int argc, char** argv) {
                   "= \""
                << fake.api_url() << "\"\n";
     }
-    auto bot = start_bot(binary, config_path);
+    auto bot =
+        testing::start_bot(binary, config_path,
+                           {{"SLACK_BOT_TOKEN", "xoxb-test-token"}, {"SLACK_APP_TOKEN", "xapp-test-token"}});
     int exit_code = 0;
     [&] {
         if (!wait_until([&] { return on_io(io, [&] { return fake.sessions.size(); }) == 1; }, seconds{20})) {
@@ -142,7 +117,7 @@ int main(int argc, char** argv) {
                     acked_at = duration<double>(steady_clock::now() - start).count();
                 return acked_at > 0 && fake.reaction_count() - reactions_before >= pins;
             },
-            seconds{120});
+            seconds{120}, milliseconds{1});
         double confirmed_at = duration<double>(steady_clock::now() - start).count();
         auto state = fake.snapshot();
         std::printf(
@@ -202,11 +177,8 @@ int main(int argc, char** argv) {
     }();
 
     kill(bot, SIGTERM);
-    int status = 0;
-    rusage usage{};
-    wait4(bot, &status, 0, &usage);
-    std::printf("socket: bot peak RSS %.1f MB (exit status %d)\n",
-                static_cast<double>(usage.ru_maxrss) / 1024.0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    auto ended = testing::wait_for_bot(bot);
+    std::printf("socket: bot peak RSS %.1f MB (exit status %d)\n", ended.peak_rss_mb, ended.status);
     on_io(io, [&] {
         fake.stop();
         return 0;

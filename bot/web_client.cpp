@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <map>
+
 #include "domain/text.hpp"
 
 namespace hindsight::bot {
@@ -56,10 +58,29 @@ std::optional<url_parts> parse_url(const std::string& url, std::string* why) {
     return parts;
 }
 
+// One kept-alive connection to a host, plain or TLS.
+struct pooled_connection {
+    std::unique_ptr<beast::tcp_stream> plain;
+    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+    std::chrono::steady_clock::time_point idle_since;
+
+    void close() {
+        beast::error_code ignored;
+        auto& socket = secure ? beast::get_lowest_layer(*secure).socket() : plain->socket();
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+    }
+};
+
 struct web_client::impl {
     asio::io_context& io;
     ssl::context tls{ssl::context::tls_client};
     std::chrono::seconds timeout;
+    // Idle connections by "scheme host port": a call takes one out (or opens one) and puts it back when the
+    // answer allows keep-alive. A few per host, dropped after 30 s idle (servers close theirs at about 60 s).
+    std::map<std::string, std::vector<std::unique_ptr<pooled_connection>>> idle;
+    static constexpr std::size_t max_idle_per_host = 4;
+    static constexpr std::chrono::seconds max_idle_time{30};
 
     impl(asio::io_context& context, const std::string& ca_file, std::chrono::seconds t)
         : io(context), timeout(t) {
@@ -70,9 +91,58 @@ struct web_client::impl {
                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     }
 
+    std::unique_ptr<pooled_connection> take_idle(const std::string& key) {
+        auto found = idle.find(key);
+        if (found == idle.end()) return nullptr;
+        auto& list = found->second;
+        auto now = std::chrono::steady_clock::now();
+        while (!list.empty()) {
+            auto connection = std::move(list.back());
+            list.pop_back();
+            if (now - connection->idle_since < max_idle_time) return connection;
+            connection->close();
+        }
+        return nullptr;
+    }
+
+    void put_back(const std::string& key, std::unique_ptr<pooled_connection> connection) {
+        auto& list = idle[key];
+        if (list.size() >= max_idle_per_host) {
+            connection->close();
+            return;
+        }
+        connection->idle_since = std::chrono::steady_clock::now();
+        list.push_back(std::move(connection));
+    }
+
+    asio::awaitable<std::unique_ptr<pooled_connection>> open(const url_parts& parts) {
+        tcp::resolver resolver(io);
+        auto endpoints = co_await resolver.async_resolve(parts.host, parts.port, asio::use_awaitable);
+        auto connection = std::make_unique<pooled_connection>();
+        if (!parts.tls) {
+            connection->plain = std::make_unique<beast::tcp_stream>(io);
+            connection->plain->expires_after(timeout);
+            co_await connection->plain->async_connect(endpoints, asio::use_awaitable);
+            connection->plain->socket().set_option(tcp::no_delay(true));
+            co_return connection;
+        }
+        connection->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(io, tls);
+        auto& stream = *connection->secure;
+        // SNI, and the certificate must name the host we asked for.
+        if (!SSL_set_tlsext_host_name(stream.native_handle(), parts.host.c_str()))
+            throw boost::system::system_error(asio::error::invalid_argument, "could not set SNI");
+        stream.set_verify_callback(ssl::host_name_verification(parts.host));
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+        beast::get_lowest_layer(stream).socket().set_option(tcp::no_delay(true));
+        co_await stream.async_handshake(ssl::stream_base::client, asio::use_awaitable);
+        co_return connection;
+    }
+
+    // The response, and whether the connection may be used again.
     template <class Stream>
-    asio::awaitable<web_response> exchange(Stream& stream, const url_parts& parts,
-                                           const web_request& request) {
+    asio::awaitable<std::pair<web_response, bool>> exchange(Stream& stream, const url_parts& parts,
+                                                            const web_request& request) {
         http::request<http::string_body> message{http::string_to_verb(request.method), parts.target, 11};
         message.set(http::field::host, parts.host);
         message.set(http::field::user_agent, "hindsight");
@@ -80,56 +150,73 @@ struct web_client::impl {
         if (!request.content_type.empty()) message.set(http::field::content_type, request.content_type);
         message.body() = request.body;
         message.prepare_payload();
+        message.keep_alive(true);
         beast::get_lowest_layer(stream).expires_after(timeout);
         co_await http::async_write(stream, message, asio::use_awaitable);
         beast::flat_buffer buffer;
         http::response_parser<http::string_body> parser;
         parser.body_limit(16 * 1024 * 1024);
         co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
+        beast::get_lowest_layer(stream).expires_never();
         web_response response;
         auto& reply = parser.get();
         response.status = static_cast<int>(reply.result_int());
+        bool reusable = reply.keep_alive() && buffer.size() == 0;
         response.body = std::move(reply.body());
         for (const auto& field : reply)
             response.headers.emplace_back(domain::ascii_lower(field.name_string()),
                                           std::string(field.value()));
-        co_return response;
+        co_return std::pair{std::move(response), reusable};
+    }
+
+    asio::awaitable<std::pair<web_response, bool>> exchange_on(pooled_connection& connection,
+                                                               const url_parts& parts,
+                                                               const web_request& request) {
+        if (connection.secure) co_return co_await exchange(*connection.secure, parts, request);
+        co_return co_await exchange(*connection.plain, parts, request);
     }
 };
 
 web_client::web_client(asio::io_context& io, std::string extra_ca_file, std::chrono::seconds timeout)
     : impl_(std::make_unique<impl>(io, extra_ca_file, timeout)) {}
 
-web_client::~web_client() = default;
+web_client::~web_client() {
+    for (auto& [key, list] : impl_->idle)
+        for (auto& connection : list) connection->close();
+}
 
 asio::awaitable<web_response> web_client::send(web_request request) {
     std::string why;
     auto parts = parse_url(request.url, &why);
     if (!parts) co_return web_response{0, {}, {}, "refused URL: " + why};
-    try {
-        tcp::resolver resolver(impl_->io);
-        auto endpoints = co_await resolver.async_resolve(parts->host, parts->port, asio::use_awaitable);
-        if (!parts->tls) {
-            beast::tcp_stream stream(impl_->io);
-            stream.expires_after(impl_->timeout);
-            co_await stream.async_connect(endpoints, asio::use_awaitable);
-            auto response = co_await impl_->exchange(stream, *parts, request);
-            beast::error_code ignored;
-            stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    auto key = std::string(parts->tls ? "https " : "http ") + parts->host + " " + parts->port;
+    // A kept-alive connection the server has closed meanwhile fails at once, before any answer: then the
+    // request is sent once more on a new connection. Nothing else is retried here (the outbox decides).
+    if (auto reused = impl_->take_idle(key)) {
+        bool stale = false;
+        try {
+            auto [response, reusable] = co_await impl_->exchange_on(*reused, *parts, request);
+            if (reusable)
+                impl_->put_back(key, std::move(reused));
+            else
+                reused->close();
             co_return response;
+        } catch (const boost::system::system_error& failure) {
+            auto code = failure.code();
+            stale = code == http::error::end_of_stream || code == asio::error::eof ||
+                    code == asio::error::connection_reset || code == asio::error::broken_pipe ||
+                    code == ssl::error::stream_truncated;
+            reused->close();
+            if (!stale) co_return web_response{0, {}, {}, parts->host + ": " + code.message()};
         }
-        beast::ssl_stream<beast::tcp_stream> stream(impl_->io, impl_->tls);
-        // SNI, and the certificate must name the host we asked for.
-        if (!SSL_set_tlsext_host_name(stream.native_handle(), parts->host.c_str()))
-            co_return web_response{0, {}, {}, "could not set SNI"};
-        stream.set_verify_callback(ssl::host_name_verification(parts->host));
-        beast::get_lowest_layer(stream).expires_after(impl_->timeout);
-        co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
-        co_await stream.async_handshake(ssl::stream_base::client, asio::use_awaitable);
-        auto response = co_await impl_->exchange(stream, *parts, request);
-        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{2});
-        auto [ignored] = co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
-        (void)ignored;
+    }
+    try {
+        auto connection = co_await impl_->open(*parts);
+        auto [response, reusable] = co_await impl_->exchange_on(*connection, *parts, request);
+        if (reusable)
+            impl_->put_back(key, std::move(connection));
+        else
+            connection->close();
         co_return response;
     } catch (const boost::system::system_error& failure) {
         // The message names the host and the failure, never the request (which carries the token).

@@ -12,6 +12,7 @@
 
 #include "bot/app.hpp"
 #include "bot/slack_platform.hpp"
+#include "support/child_process.hpp"
 #include "support/fake_slack.hpp"
 
 namespace asio = boost::asio;
@@ -61,23 +62,14 @@ struct socket_rig {
         runner = std::thread([this] { io.run_for(seconds{60}); });
     }
 
-    // Runs f on the io thread and waits for it.
     template <class F>
     auto on_io(F f) {
-        std::packaged_task<decltype(f())()> task(std::move(f));
-        auto result = task.get_future();
-        asio::post(io, [&task] { task(); });
-        return result.get();
+        return testing::on_io(io, std::move(f));
     }
 
     template <class Predicate>
     bool wait_until(Predicate ready, milliseconds limit = milliseconds{15000}) {
-        auto deadline = steady_clock::now() + limit;
-        while (steady_clock::now() < deadline) {
-            if (ready()) return true;
-            std::this_thread::sleep_for(milliseconds{20});
-        }
-        return ready();
+        return testing::wait_until(std::move(ready), limit, milliseconds{20});
     }
 
     std::int64_t count(const std::string& sql) {
@@ -191,6 +183,7 @@ TEST_CASE("Socket Mode: acked only once durable, exactly once across a refresh a
     for (const auto& call : state.calls)
         if (call.method == "reactions.add") CHECK(reacted.insert(call.body).second);  // never twice
     CHECK(reacted.size() == pins);
+    CHECK(state.duplicate_reactions == 0);
     CHECK(state.history_fetches == 0);  // every pinned message was seen live
     // Every envelope acked at least once, across the three connections.
     std::set<std::string> acked(state.acks.begin(), state.acks.end());

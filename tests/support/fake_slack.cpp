@@ -138,6 +138,11 @@ void fake_slack::add_routes() {
     });
     http_.route("POST", "/api/reactions.add", [this](const bot::http_request& r) {
         std::lock_guard guard(lock_);
+        // As Slack: the same reaction by the same user on the same message is refused.
+        if (!reacted_.insert(r.body).second) {
+            ++state_.duplicate_reactions;
+            return answer(ok_json(R"({"ok":false,"error":"already_reacted"})"));
+        }
         ++state_.reactions;
         state_.calls.push_back({"reactions.add", r.body});
         return answer(ok_json(R"({"ok":true})"));

@@ -28,6 +28,7 @@ struct fake_slack_state {
     int connections_opened = 0;  // apps.connections.open answered with a URL
     int history_fetches = 0;
     std::size_t reactions = 0;
+    std::size_t duplicate_reactions = 0;  // answered already_reacted
 };
 
 class fake_slack {
@@ -72,6 +73,7 @@ private:
     int posts_ = 0;
     std::map<std::string, std::string> unacked_;  // envelope id → frame
     std::vector<std::string> unacked_order_;
+    std::set<std::string> reacted_;  // reactions.add bodies seen
 };
 
 // Envelopes as Slack's Socket Mode sends them.

@@ -1,0 +1,148 @@
+// End to end: the real `hindsight run` binary over Socket Mode against the in-process fake Slack, killed with
+// SIGKILL in the middle of a burst (envelopes received but not yet acked, batches committed but not acked,
+// reactions sent but not marked), then started again on the same database. The fake redelivers everything
+// unacked, as Slack does. Nothing may be lost and nothing doubled.
+// Usage: e2e_slack_kill path/to/hindsight
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <boost/asio.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "support/child_process.hpp"
+#include "support/fake_slack.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono;
+namespace testing = hindsight::testing;
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const std::string& what) {
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+    if (!ok) ++failures;
+}
+
+std::int64_t count(const std::string& db_path, const std::string& sql) {
+    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt64();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: %s path/to/hindsight\n", argv[0]);
+        return 2;
+    }
+    std::string binary = argv[1];
+    auto dir = std::filesystem::temp_directory_path() / ("hindsight-kill-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto db_path = (dir / "kill.db").string();
+
+    asio::io_context io;
+    auto guard = asio::make_work_guard(io);
+    testing::fake_slack fake(io);
+    std::thread runner([&] { io.run(); });
+    auto config_path = (dir / "kill.toml").string();
+    {
+        std::ofstream config(config_path);
+        config << "log_level = \"warn\"\n[storage]\npath = \"" << db_path
+               << "\"\n[http]\nlisten = \"127.0.0.1:0\"\n[slack]\nmode = \"socket\"\npacing = false\napi_url "
+                  "= \""
+               << fake.api_url() << "\"\n";
+    }
+    std::vector<std::pair<std::string, std::string>> environment{{"SLACK_BOT_TOKEN", "xoxb-test-token"},
+                                                                 {"SLACK_APP_TOKEN", "xapp-test-token"}};
+
+    constexpr int messages = 6000, pins = 600;
+    constexpr std::size_t kill_after_acks = 2500;
+    pid_t bot = testing::start_bot(binary, config_path, environment);
+    std::atomic<bool> killed{false};
+    [&] {
+        if (!testing::wait_until(
+                [&] { return testing::on_io(io, [&] { return fake.sessions.size(); }) == 1; }, seconds{20})) {
+            check(false, "the bot connected");
+            return;
+        }
+        testing::on_io(io, [&] {
+            fake.send_envelope(
+                fake.latest(), "start",
+                testing::slash_command_envelope("start", "C111", "U1", "start Kill test sev2", "1.2.3"));
+            return 0;
+        });
+        check(testing::wait_until([&] { return fake.ack_count() == 1; }, seconds{20}),
+              "the start command was acked");
+        // SIGKILL from inside the fake, the moment the 2 500th ack of the burst arrives: the bot is mid-burst
+        // with envelopes read, committed or acked in every mix.
+        testing::on_io(io, [&] {
+            auto acks = std::make_shared<std::size_t>(0);
+            fake.on_ack = [&, acks](const std::string&) {
+                if (++*acks == kill_after_acks && !killed.exchange(true)) kill(bot, SIGKILL);
+            };
+            auto session = fake.latest();
+            for (int i = 0; i < messages; ++i) {
+                auto n = std::to_string(i);
+                auto ts = "1700000100." + std::to_string(100000 + i);
+                fake.send_envelope(
+                    session, "m" + n,
+                    testing::message_envelope("m" + n, "Evm" + n, "C111", "U1", ts, "line " + n));
+                if (i % (messages / pins) == 0)
+                    fake.send_envelope(
+                        session, "p" + n,
+                        testing::reaction_envelope("p" + n, "Evp" + n, "C111", "U2", ts, "pushpin"));
+            }
+            return 0;
+        });
+        check(testing::wait_until([&] { return killed.load(); }, seconds{30}),
+              "the bot was killed mid-burst");
+        auto ended = testing::wait_for_bot(bot);
+        check(ended.status == -SIGKILL, "it died of SIGKILL");
+        auto acked_before = fake.ack_count();
+        std::printf("     acked before the kill: %zu of %d\n", acked_before, 1 + messages + pins);
+        check(acked_before < 1 + messages + pins, "some envelopes were still unacked at the kill");
+
+        bot = testing::start_bot(binary, config_path, environment);
+        std::set<std::string> acked;
+        bool all = testing::wait_until(
+            [&] {
+                auto state = fake.snapshot();
+                acked = std::set<std::string>(state.acks.begin(), state.acks.end());
+                return acked.size() == 1 + messages + pins && state.reactions >= pins;
+            },
+            seconds{60}, milliseconds{20});
+        check(all, "after the restart every envelope is acked and every pin confirmed");
+        std::this_thread::sleep_for(milliseconds{500});  // anything doubled shows up by now
+        kill(bot, SIGTERM);
+        check(testing::wait_for_bot(bot).status == 0, "the restarted bot stopped cleanly on SIGTERM");
+        auto state = fake.snapshot();
+        check(state.connections_opened == 2, "two connections: one per run");
+        check(count(db_path, "SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'Evm%'") == messages,
+              "every message is in the inbox exactly once");
+        check(count(db_path, "SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'Evp%'") == pins,
+              "every pin is in the inbox exactly once");
+        check(count(db_path, "SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == pins,
+              "one timeline entry per pin");
+        check(count(db_path, "SELECT COUNT(*) FROM incidents") == 1, "one incident");
+        check(state.reactions == pins, "one ✅ per pin at Slack");
+        std::printf("     reactions sent again after the kill (answered already_reacted): %zu\n",
+                    state.duplicate_reactions);
+        check(state.history_fetches == 0, "no history fetches");
+    }();
+    if (!killed) kill(bot, SIGKILL);
+    testing::on_io(io, [&] {
+        fake.on_ack = nullptr;
+        fake.stop();
+        return 0;
+    });
+    guard.reset();
+    io.stop();
+    runner.join();
+    std::filesystem::remove_all(dir);
+    std::printf("%s\n", failures ? "FAILED" : "passed");
+    return failures ? 1 : 0;
+}

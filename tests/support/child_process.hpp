@@ -1,0 +1,69 @@
+#pragma once
+// Helpers for tests and benchmarks that drive the real `hindsight` binary as a child process against an
+// in-process fake: running code on the fake's io thread, bounded waiting, starting the bot.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace hindsight::testing {
+
+// Runs f on the io thread and waits for its result.
+template <class F>
+auto on_io(boost::asio::io_context& io, F f) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    boost::asio::post(io, [&task] { task(); });
+    return result.get();
+}
+
+// Polls ready() until it holds or the limit passes; returns its last answer.
+template <class Predicate>
+bool wait_until(Predicate ready, std::chrono::milliseconds limit,
+                std::chrono::milliseconds poll = std::chrono::milliseconds{5}) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (ready()) return true;
+        std::this_thread::sleep_for(poll);
+    }
+    return ready();
+}
+
+// `binary run --config config_path` with the given environment added.
+inline pid_t start_bot(const std::string& binary, const std::string& config_path,
+                       const std::vector<std::pair<std::string, std::string>>& environment) {
+    pid_t child = fork();
+    if (child == 0) {
+        for (const auto& [name, value] : environment) setenv(name.c_str(), value.c_str(), 1);
+        execl(binary.c_str(), binary.c_str(), "run", "--config", config_path.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    return child;
+}
+
+struct child_exit {
+    int status = -1;  // exit status, or -signal
+    double peak_rss_mb = 0;
+};
+
+inline child_exit wait_for_bot(pid_t child) {
+    int status = 0;
+    rusage usage{};
+    wait4(child, &status, 0, &usage);
+    child_exit out;
+    out.status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1;
+    out.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    return out;
+}
+
+}  // namespace hindsight::testing
