@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "bot/group_commit.hpp"
 #include "bot/websocket.hpp"
 #include "domain/json_writer.hpp"
 #include "slack/signature.hpp"
@@ -79,20 +80,17 @@ void slack_platform::add_routes(http_server& server) {
 // One WebSocket connection. Its reader decodes frames into `batch`; its committer makes each batch durable in
 // one transaction and only then acks the envelopes in it, so a burst costs a few commits, not one per event,
 // and nothing is acked that a crash could lose.
+struct slack_platform::socket_pending {
+    std::string envelope_id;
+    std::optional<chat::inbound> event;
+    std::string answer;  // for a slash command that could not be read: said in the ack
+};
+
 struct slack_platform::socket_link {
-    struct pending {
-        std::string envelope_id;
-        std::optional<chat::inbound> event;
-        std::string answer;  // for a slash command that could not be read: said in the ack
-    };
-    explicit socket_link(asio::io_context& io) : batch_ready(io), room(io), gather(io) {}
+    explicit socket_link(asio::io_context& io) : commits(io) {}
     int id = 0;
     std::shared_ptr<websocket> socket;
-    std::vector<pending> batch;
-    asio::steady_timer batch_ready;  // wakes the committer
-    asio::steady_timer room;         // wakes the reader when a full batch was taken
-    asio::steady_timer gather;       // the committer's short waits for more of a burst
-    bool reading = true;
+    group_commit<socket_pending> commits;
     bool draining = false;  // a newer connection has replaced this one
     std::chrono::steady_clock::time_point opened_at = std::chrono::steady_clock::now();
 };
@@ -120,8 +118,6 @@ void slack_platform::stop() {
 // -------------------------------------------------------------------------------------------
 
 namespace {
-
-constexpr std::size_t max_batch = 4096;  // the reader waits (and TCP pushes back) beyond this
 
 asio::awaitable<void> wait_on(asio::steady_timer& timer) {
     timer.expires_at(asio::steady_timer::time_point::max());
@@ -322,7 +318,7 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
         }
         metrics_.add("hindsight_slack_envelopes_total", "type=\"" + frame.type + "\"");
         if (frame.retry_attempt > 0) metrics_.add("hindsight_slack_redeliveries_total");
-        socket_link::pending item{frame.envelope_id, std::nullopt, {}};
+        socket_pending item{frame.envelope_id, std::nullopt, {}};
         if (frame.type == "events_api") {
             auto& decoded = *frame.event;
             if (!decoded)
@@ -341,13 +337,10 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
         } else {
             spdlog::debug("ignored a Socket Mode envelope of type {}", frame.type);
         }
-        link->batch.push_back(std::move(item));
-        link->batch_ready.cancel();
-        while (link->batch.size() >= max_batch && link->socket->is_open()) co_await wait_on(link->room);
+        co_await link->commits.push(std::move(item));
     }
     spdlog::info("Slack Socket Mode connection {} ended: {}", link->id, link->socket->end_reason());
-    link->reading = false;
-    link->batch_ready.cancel();
+    link->commits.finish();
     std::erase(links_, link);
     if (!link->draining && !stopping_) {
         // Lost rather than replaced: reconnect, slowing down if connections keep dying young.
@@ -359,37 +352,29 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
 }
 
 asio::awaitable<void> slack_platform::commit_link(std::shared_ptr<socket_link> link) {
-    for (;;) {
-        while (link->batch.empty() && link->reading) co_await wait_on(link->batch_ready);
-        if (link->batch.empty()) break;
-        // Group commit: one fsync per burst rather than per event. The reader gets half a millisecond at a
-        // time to drain what has arrived; the batch is committed once a pause brings nothing new (or it is
-        // full). That costs a single event about half a millisecond of ack latency.
-        for (std::size_t seen = 0; link->batch.size() != seen && link->batch.size() < max_batch;) {
-            seen = link->batch.size();
-            link->gather.expires_after(std::chrono::microseconds{500});
-            boost::system::error_code ignored;
-            co_await link->gather.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    // A plain lambda returning the member coroutine, held in a named local: g++ 12 destroys temporaries in a
+    // co_await expression twice.
+    std::function<asio::awaitable<void>(std::vector<socket_pending>&)> commit_batch =
+        [this, raw = link.get()](std::vector<socket_pending>& batch) { return commit(*raw, batch); };
+    co_await link->commits.run(std::move(commit_batch));
+}
+
+asio::awaitable<void> slack_platform::commit(socket_link& link, std::vector<socket_pending>& batch) {
+    std::vector<chat::inbound> events;
+    for (auto& item : batch)
+        if (item.event) events.push_back(std::move(*item.event));
+    if (!events.empty()) {
+        bool durable = true;
+        try {
+            co_await sink_->accept(std::move(events));
+        } catch (const std::exception& failure) {
+            durable = false;
+            spdlog::error("could not record {} Slack events (not acked; Slack delivers them again): {}",
+                          batch.size(), failure.what());
         }
-        auto batch = std::move(link->batch);
-        link->batch.clear();
-        link->room.cancel();
-        std::vector<chat::inbound> events;
-        for (auto& item : batch)
-            if (item.event) events.push_back(std::move(*item.event));
-        if (!events.empty()) {
-            bool durable = true;
-            try {
-                co_await sink_->accept(std::move(events));
-            } catch (const std::exception& failure) {
-                durable = false;
-                spdlog::error("could not record {} Slack events (not acked; Slack delivers them again): {}",
-                              batch.size(), failure.what());
-            }
-            if (!durable) continue;
-        }
-        for (const auto& item : batch) ack(*link, item.envelope_id, item.answer);
+        if (!durable) co_return;
     }
+    for (const auto& item : batch) ack(link, item.envelope_id, item.answer);
 }
 
 std::optional<http_response> slack_platform::refuse_unsigned(const http_request& request) {

@@ -59,6 +59,8 @@ private:
                                                                      std::chrono::milliseconds& wait);
     boost::asio::awaitable<void> read_link(std::shared_ptr<socket_link> link);
     boost::asio::awaitable<void> commit_link(std::shared_ptr<socket_link> link);
+    struct socket_pending;
+    boost::asio::awaitable<void> commit(socket_link& link, std::vector<socket_pending>& batch);
     void ack(socket_link& link, const std::string& envelope_id, const std::string& answer = {});
     void wake_supervisor();
     boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);

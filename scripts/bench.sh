@@ -2,11 +2,12 @@
 # Builds and runs the benchmarks and prints their figures (they are not tests: the machine is noisy).
 #   capture + render: bench/capture_bench.cpp
 #   memory: idle RSS of `hindsight run --http-only`, and how long it takes to stop on SIGTERM
+#   Slack Socket Mode burst, ack latency and peak RSS: bench/socket_bench.cpp (the real binary, a fake Slack)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target bench_core hindsight >/dev/null
+cmake --build --preset release --target bench_core bench_socket hindsight >/dev/null
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,3 +29,5 @@ kill -TERM "$pid"
 wait "$pid" && status=0 || status=$?
 stop_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "memory: idle RSS of 'hindsight run --http-only' ${rss} KiB (peak ${hwm} KiB); SIGTERM to exit ${stop_ms} ms, exit status ${status}"
+
+build/release/bench/bench_socket build/release/hindsight "$work" 2> "$work/socket.log"

@@ -1,0 +1,14 @@
+#pragma once
+// application/x-www-form-urlencoded bodies, as Slack and Mattermost send slash commands.
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "domain/result.hpp"
+
+namespace hindsight::domain {
+
+// → fields (later duplicates win). Malformed %-escapes are an error.
+result<std::map<std::string, std::string>> parse_form(std::string_view body);
+
+}  // namespace hindsight::domain

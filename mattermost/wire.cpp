@@ -1,0 +1,440 @@
+#include "mattermost/wire.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "domain/json_writer.hpp"
+
+namespace hindsight::mattermost {
+
+using nlohmann::json;
+
+namespace {
+
+std::string string_at(const json& object, const char* key) {
+    auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+std::int64_t int_at(const json& object, const char* key) {
+    auto found = object.find(key);
+    return found != object.end() && found->is_number_integer() ? found->get<std::int64_t>() : 0;
+}
+
+// data.post, data.reaction: JSON text inside the JSON (protocols/mattermost.md §1.3).
+std::optional<json> inner_object(const json& data, const char* key) {
+    auto found = data.find(key);
+    if (found == data.end()) return std::nullopt;
+    if (found->is_object()) return *found;  // tolerated, should a server ever send it plainly
+    if (!found->is_string()) return std::nullopt;
+    auto parsed = json::parse(found->get<std::string>(), nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    return parsed;
+}
+
+chat::channel_ref channel_of_type(std::string id, std::string_view type) {
+    chat::channel_ref channel;
+    channel.id = std::move(id);
+    channel.is_private = type == "P" || type == "D" || type == "G";
+    channel.is_direct = type == "D";
+    return channel;
+}
+
+bool from_bot(const json& post, std::string_view self) {
+    auto props = post.find("props");
+    bool bot_prop = props != post.end() && props->is_object() && string_at(*props, "from_bot") == "true";
+    return bot_prop || (!self.empty() && string_at(post, "user_id") == self);
+}
+
+chat::message_posted posted_from(const json& post, const chat::channel_ref& channel, std::string_view self) {
+    chat::message_posted m;
+    m.channel = channel;
+    m.message_id = string_at(post, "id");
+    m.thread_root = string_at(post, "root_id");
+    m.user = string_at(post, "user_id");
+    m.text = string_at(post, "message");
+    m.at = domain::from_millis(int_at(post, "create_at"));
+    m.from_bot = from_bot(post, self);
+    return m;
+}
+
+bool system_post(const json& post) {
+    return string_at(post, "type").starts_with("system_");
+}
+
+}  // namespace
+
+std::string post_key(std::string_view post_id) {
+    return "post:" + std::string(post_id);
+}
+
+std::string edit_key(std::string_view post_id, std::int64_t edit_at) {
+    return "edit:" + std::string(post_id) + ":" + std::to_string(edit_at);
+}
+
+std::string reaction_key(bool added, std::string_view post_id, std::string_view user, std::string_view emoji,
+                         std::int64_t at) {
+    return std::string(added ? "react+:" : "react-:") + std::string(post_id) + ":" + std::string(user) + ":" +
+           std::string(emoji) + ":" + std::to_string(at);
+}
+
+ws_frame read_ws_frame(std::string_view text, std::string_view workspace, std::string_view self) {
+    ws_frame frame;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.remove_suffix(1);
+    auto parsed = json::parse(text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        frame.ignored_because = "not a JSON object";
+        return frame;
+    }
+    if (!parsed.contains("event")) {
+        if (parsed.contains("seq_reply") || parsed.contains("status")) {
+            frame.what = ws_frame::kind::response;
+            return frame;
+        }
+        frame.ignored_because = "neither an event nor a response";
+        return frame;
+    }
+    auto seq = parsed.find("seq");
+    if (seq == parsed.end() || !seq->is_number_integer()) {
+        frame.ignored_because = "an event without seq";
+        return frame;
+    }
+    frame.seq = seq->get<std::int64_t>();
+    frame.event_type = string_at(parsed, "event");
+    auto data_it = parsed.find("data");
+    json data = data_it != parsed.end() && data_it->is_object() ? *data_it : json::object();
+    auto broadcast = parsed.find("broadcast");
+    if (broadcast != parsed.end() && broadcast->is_object())
+        frame.channel_id = string_at(*broadcast, "channel_id");
+    frame.what = ws_frame::kind::event;
+    if (frame.event_type == "hello") {
+        frame.what = ws_frame::kind::hello;
+        frame.connection_id = string_at(data, "connection_id");
+        return frame;
+    }
+    auto ignore = [&](std::string why) {
+        frame.ignored_because = std::move(why);
+        return frame;
+    };
+    auto file = [&](std::string key, chat::event e) {
+        frame.decoded = chat::inbound{std::string(workspace), std::move(key), std::move(e)};
+        return frame;
+    };
+    const auto& type = frame.event_type;
+    if (type == "posted" || type == "post_edited" || type == "post_deleted") {
+        auto post = inner_object(data, "post");
+        if (!post) return ignore(type + " without a readable post");
+        if (system_post(*post)) return ignore("a system message");
+        auto id = string_at(*post, "id");
+        auto channel_id = string_at(*post, "channel_id");
+        if (id.empty() || channel_id.empty()) return ignore(type + " without a post id or channel");
+        if (type == "posted") {
+            auto channel = channel_of_type(channel_id, string_at(data, "channel_type"));
+            return file(post_key(id), posted_from(*post, channel, self));
+        }
+        chat::channel_ref channel;
+        channel.id = channel_id;
+        if (type == "post_edited") {
+            auto edit_at = int_at(*post, "edit_at");
+            // Pins, reactions on old servers and props changes are post_edited too; only a message edit
+            // counts.
+            if (edit_at == 0) return ignore("an update that is not a message edit");
+            return file(edit_key(id, edit_at), chat::message_edited{channel, id, string_at(*post, "message"),
+                                                                    domain::from_millis(edit_at)});
+        }
+        auto at = std::max(int_at(*post, "delete_at"), int_at(*post, "update_at"));
+        return file("del:" + id, chat::message_deleted{channel, id, domain::from_millis(at)});
+    }
+    if (type == "reaction_added" || type == "reaction_removed") {
+        auto reaction = inner_object(data, "reaction");
+        if (!reaction) return ignore(type + " without a readable reaction");
+        bool added = type == "reaction_added";
+        chat::reaction_changed r;
+        r.channel.id = string_at(*reaction, "channel_id");
+        if (r.channel.id.empty()) r.channel.id = frame.channel_id;
+        r.message_id = string_at(*reaction, "post_id");
+        r.user = string_at(*reaction, "user_id");
+        r.emoji = string_at(*reaction, "emoji_name");
+        r.added = added;
+        auto at = added ? int_at(*reaction, "create_at")
+                        : std::max(int_at(*reaction, "delete_at"), int_at(*reaction, "update_at"));
+        r.at = domain::from_millis(at);
+        if (r.channel.id.empty() || r.message_id.empty() || r.user.empty() || r.emoji.empty())
+            return ignore(type + " without channel, post, user or emoji");
+        auto key = reaction_key(added, r.message_id, r.user, r.emoji, at);
+        return file(std::move(key), std::move(r));
+    }
+    return ignore("event " + type);
+}
+
+api_reply read_reply(int http_status, std::string_view body, std::string_view retry_after,
+                     std::string_view rate_limit_reset) {
+    api_reply reply;
+    if (http_status >= 200 && http_status < 300) {
+        reply.status = api_reply::verdict::ok;
+        return reply;
+    }
+    auto seconds_from = [](std::string_view text) -> std::optional<long long> {
+        if (text.empty()) return std::nullopt;
+        long long value = 0;
+        for (char c : text) {
+            if (c < '0' || c > '9') return std::nullopt;
+            value = value * 10 + (c - '0');
+            if (value > 3600) return 3600;
+        }
+        return value;
+    };
+    if (http_status == 429) {
+        reply.status = api_reply::verdict::retry;
+        reply.error = "rate limited";
+        auto wait = seconds_from(retry_after);
+        if (!wait) wait = seconds_from(rate_limit_reset);
+        reply.retry_after = std::chrono::seconds{wait.value_or(1)};
+        reply.explanation = "the Mattermost server's rate limit";
+        return reply;
+    }
+    if (http_status == 0 || http_status >= 500) {
+        reply.status = api_reply::verdict::retry;
+        reply.error = http_status ? "HTTP " + std::to_string(http_status) : "no answer";
+        return reply;
+    }
+    reply.status = api_reply::verdict::rejected;
+    auto parsed = json::parse(body, nullptr, false);
+    if (!parsed.is_discarded() && parsed.is_object()) {
+        reply.error = string_at(parsed, "id");
+        reply.explanation = string_at(parsed, "message");
+    }
+    if (reply.error.empty()) reply.error = "HTTP " + std::to_string(http_status);
+    if (http_status == 401)
+        reply.explanation = "the bot token is not accepted: check MATTERMOST_TOKEN";
+    else if (http_status == 403 && reply.explanation.empty())
+        reply.explanation = "the bot lacks a permission for this";
+    return reply;
+}
+
+std::optional<me_info> read_me(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    me_info me{string_at(parsed, "id"), string_at(parsed, "username")};
+    if (me.user_id.empty()) return std::nullopt;
+    return me;
+}
+
+std::optional<std::string> read_id(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    auto id = string_at(parsed, "id");
+    if (id.empty()) return std::nullopt;
+    return id;
+}
+
+std::optional<user_profile> read_user(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object() || string_at(parsed, "id").empty()) return std::nullopt;
+    user_profile user;
+    user.username = string_at(parsed, "username");
+    auto zone = parsed.find("timezone");
+    if (zone != parsed.end() && zone->is_object()) {
+        bool automatic = string_at(*zone, "useAutomaticTimezone") == "true";
+        user.time_zone = string_at(*zone, automatic ? "automaticTimezone" : "manualTimezone");
+    }
+    return user;
+}
+
+std::optional<channel_info> read_channel(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    channel_info channel{string_at(parsed, "id"), string_at(parsed, "type")};
+    if (channel.id.empty()) return std::nullopt;
+    return channel;
+}
+
+std::optional<chat::message_posted> read_post(std::string_view body, std::string_view self) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object() || string_at(parsed, "id").empty()) return std::nullopt;
+    chat::channel_ref channel;
+    channel.id = string_at(parsed, "channel_id");
+    return posted_from(parsed, channel, self);
+}
+
+std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::channel_ref& channel,
+                                            std::string_view workspace, std::string_view self,
+                                            std::int64_t* newest_update_at) {
+    std::vector<chat::inbound> events;
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return events;
+    auto posts = parsed.find("posts");
+    if (posts == parsed.end() || !posts->is_object()) return events;
+    std::vector<const json*> ordered;
+    for (const auto& [id, post] : posts->items())
+        if (post.is_object()) ordered.push_back(&post);
+    std::sort(ordered.begin(), ordered.end(),
+              [](const json* a, const json* b) { return int_at(*a, "create_at") < int_at(*b, "create_at"); });
+    std::string ws(workspace);
+    for (const json* post : ordered) {
+        if (newest_update_at) *newest_update_at = std::max(*newest_update_at, int_at(*post, "update_at"));
+        if (system_post(*post)) continue;
+        auto id = string_at(*post, "id");
+        if (id.empty()) continue;
+        if (int_at(*post, "delete_at") > 0) {
+            events.push_back(
+                {ws, "del:" + id,
+                 chat::message_deleted{channel, id, domain::from_millis(int_at(*post, "delete_at"))}});
+            continue;
+        }
+        events.push_back({ws, post_key(id), posted_from(*post, channel, self)});
+        if (auto edit_at = int_at(*post, "edit_at"); edit_at > 0)
+            events.push_back({ws, edit_key(id, edit_at),
+                              chat::message_edited{channel, id, string_at(*post, "message"),
+                                                   domain::from_millis(edit_at)}});
+        auto metadata = post->find("metadata");
+        if (metadata == post->end() || !metadata->is_object()) continue;
+        auto reactions = metadata->find("reactions");
+        if (reactions == metadata->end() || !reactions->is_array()) continue;
+        for (const auto& reaction : *reactions) {
+            if (!reaction.is_object()) continue;
+            chat::reaction_changed r;
+            r.channel = channel;
+            r.message_id = id;
+            r.user = string_at(reaction, "user_id");
+            r.emoji = string_at(reaction, "emoji_name");
+            r.added = true;
+            auto at = int_at(reaction, "create_at");
+            r.at = domain::from_millis(at);
+            if (r.user.empty() || r.emoji.empty()) continue;
+            auto key = reaction_key(true, id, r.user, r.emoji, at);
+            events.push_back({ws, std::move(key), std::move(r)});
+        }
+    }
+    return events;
+}
+
+std::string create_post_body(std::string_view channel, std::string_view message, std::string_view root_id,
+                             std::string_view pending_post_id, std::string_view file_id) {
+    domain::json_writer out;
+    out.begin_object().key("channel_id").value(channel).key("message").value(message);
+    if (!root_id.empty()) out.key("root_id").value(root_id);
+    if (!pending_post_id.empty()) out.key("pending_post_id").value(pending_post_id);
+    if (!file_id.empty()) out.key("file_ids").begin_array().value(file_id).end_array();
+    out.end_object();
+    return out.str();
+}
+
+std::string ephemeral_post_body(std::string_view user, std::string_view channel, std::string_view message,
+                                std::string_view root_id) {
+    domain::json_writer out;
+    out.begin_object().key("user_id").value(user).key("post").begin_object();
+    out.key("channel_id").value(channel).key("message").value(message);
+    if (!root_id.empty()) out.key("root_id").value(root_id);
+    out.end_object().end_object();
+    return out.str();
+}
+
+std::string reaction_body(std::string_view self, std::string_view post_id, std::string_view emoji) {
+    domain::json_writer out;
+    out.begin_object()
+        .key("user_id")
+        .value(self)
+        .key("post_id")
+        .value(post_id)
+        .key("emoji_name")
+        .value(emoji);
+    out.end_object();
+    return out.str();
+}
+
+std::string direct_channel_body(std::string_view self, std::string_view user) {
+    domain::json_writer out;
+    out.begin_array().value(self).value(user).end_array();
+    return out.str();
+}
+
+std::string upload_body(std::string_view boundary, std::string_view channel, std::string_view file_name,
+                        std::string_view content) {
+    std::string b(boundary);
+    std::string out;
+    out += "--" + b + "\r\nContent-Disposition: form-data; name=\"channel_id\"\r\n\r\n" +
+           std::string(channel) + "\r\n";
+    out += "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" +
+           std::string(file_name) + "\"\r\nContent-Type: text/markdown; charset=utf-8\r\n\r\n";
+    out += content;
+    out += "\r\n--" + b + "--\r\n";
+    return out;
+}
+
+std::optional<std::string> read_uploaded_file_id(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    auto infos = parsed.find("file_infos");
+    if (infos == parsed.end() || !infos->is_array() || infos->empty() || !(*infos)[0].is_object())
+        return std::nullopt;
+    auto id = string_at((*infos)[0], "id");
+    if (id.empty()) return std::nullopt;
+    return id;
+}
+
+result<chat::inbound> decode_slash_command(const std::map<std::string, std::string>& fields,
+                                           std::string_view trigger, domain::timestamp received_at) {
+    auto field = [&](const char* key) {
+        auto found = fields.find(key);
+        return found == fields.end() ? std::string() : found->second;
+    };
+    auto command = field("command");
+    if (command != "/" + std::string(trigger))
+        return make_error(errc::bad_input, "slash command '" + command + "' is not /" + std::string(trigger));
+    auto team = field("team_id"), channel = field("channel_id"), user = field("user_id");
+    if (channel.empty() || user.empty())
+        return make_error(errc::bad_input, "slash command without channel_id or user_id");
+    chat::command_invoked c;
+    c.channel.id = channel;
+    c.channel.is_direct = field("channel_name").find("__") != std::string::npos;
+    c.channel.is_private = c.channel.is_direct;
+    c.user = user;
+    auto text = field("text");
+    auto first = text.find_first_not_of(' ');
+    auto last = text.find_last_not_of(' ');
+    c.text = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+    c.at = received_at;
+    auto trigger_id = field("trigger_id");
+    return chat::inbound{team, trigger_id.empty() ? std::string() : "cmd:" + trigger_id, std::move(c)};
+}
+
+std::string command_token_from_header(std::string_view authorization) {
+    if (!authorization.starts_with("Token ")) return {};
+    return std::string(authorization.substr(6));
+}
+
+std::string command_response(std::string_view ephemeral_text) {
+    if (ephemeral_text.empty()) return "{}";
+    domain::json_writer out;
+    out.begin_object().key("response_type").value("ephemeral").key("text").value(ephemeral_text).end_object();
+    return out.str();
+}
+
+std::string to_mattermost_text(std::string_view neutral) {
+    std::string out;
+    out.reserve(neutral.size() + 16);
+    bool in_code = false;
+    for (std::size_t i = 0; i < neutral.size(); ++i) {
+        char c = neutral[i];
+        if (c == '`') {
+            // A fence or a span toggles code; inside it nothing is rewritten.
+            std::size_t run = 1;
+            while (i + run < neutral.size() && neutral[i + run] == '`') ++run;
+            out.append(neutral.substr(i, run));
+            i += run - 1;
+            in_code = !in_code;
+            continue;
+        }
+        if (!in_code && (c == '*' || c == '~')) {
+            out += c;
+            out += c;
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace hindsight::mattermost
