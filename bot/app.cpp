@@ -277,6 +277,7 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
             co_return;
         }
     }
+    message->idempotency_key = "hindsight-" + row.workspace + "-" + std::to_string(row.id);
     auto result = co_await chat::deliver(*p, row.workspace, *message);
     auto now = clock_.now();
     if (result.ok() && message->how == chat::delivery::reaction) {

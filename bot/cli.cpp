@@ -15,6 +15,7 @@
 #include "bot/app.hpp"
 #include "bot/console_platform.hpp"
 #include "bot/http_server.hpp"
+#include "bot/mattermost_platform.hpp"
 #include "bot/slack_platform.hpp"
 #include "commands/arguments.hpp"
 #include "config/config.hpp"
@@ -115,12 +116,6 @@ int run_service(const common_options& common, bool http_only) {
                      "`hindsight run --http-only`.\n";
         return 2;
     }
-    if (mattermost) {
-        std::cerr
-            << "hindsight: this build has no Mattermost adapter yet; only Slack over the Events API, the "
-               "console and the HTTP endpoints are available.\n";
-        return 2;
-    }
     if (!cfg->http.tls_cert.empty()) {
         // Refusing beats silently serving plain HTTP where TLS was asked for.
         std::cerr
@@ -177,6 +172,27 @@ int run_service(const common_options& common, bool http_only) {
         spdlog::info("Slack workspace {}: events over {}", slack_connection->workspaces().front().first,
                      cfg->slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
     }
+    std::unique_ptr<mattermost_platform> mattermost_connection;
+    if (mattermost) {
+        mattermost_connection =
+            std::make_unique<mattermost_platform>(io, *cfg, time, application.stats(), *db);
+        std::optional<std::string> refused;
+        asio::co_spawn(io, mattermost_connection->connect(),
+                       [&](std::exception_ptr failure, std::optional<std::string> why) {
+                           refused = failure ? std::optional<std::string>("users/me failed") : why;
+                       });
+        io.run();
+        io.restart();
+        if (refused) {
+            std::cerr << "hindsight: Mattermost: " << *refused << "\n";
+            return 2;
+        }
+        application.add_platform(*mattermost_connection);
+        mattermost_connection->add_routes(*server);
+        spawn_logged(io, mattermost_connection->run(application.sink()), "mattermost");
+        spdlog::info("Mattermost team {}: events over the WebSocket, slash command at /mattermost/command",
+                     mattermost_connection->workspaces().front().first);
+    }
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
                  server->port());
 
@@ -204,6 +220,7 @@ int run_service(const common_options& common, bool http_only) {
         server->stop();
         application.stop();
         if (slack_connection) slack_connection->stop();
+        if (mattermost_connection) mattermost_connection->stop();
         wait_for_worker();
     });
     io.run();

@@ -51,6 +51,18 @@ struct http_server::impl {
     asio::awaitable<http_response> dispatch(const http_request& request) {
         auto found = routes.find({request.method, request.path()});
         if (found != routes.end()) co_return co_await found->second(request);
+        // "/prefix/*" routes: the longest matching prefix wins.
+        const http_handler* best = nullptr;
+        std::size_t best_length = 0;
+        for (const auto& [key, handler] : routes) {
+            if (key.first != request.method || !key.second.ends_with("/*")) continue;
+            auto prefix = std::string_view(key.second).substr(0, key.second.size() - 1);
+            if (request.path().starts_with(prefix) && prefix.size() > best_length) {
+                best = &handler;
+                best_length = prefix.size();
+            }
+        }
+        if (best) co_return co_await (*best)(request);
         for (const auto& [key, handler] : routes)
             if (key.second == request.path())
                 co_return http_response{405, "text/plain; charset=utf-8", "method not allowed\n"};

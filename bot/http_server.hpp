@@ -45,6 +45,7 @@ public:
     http_server(boost::asio::io_context& io, const std::string& listen, http_limits limits);
     ~http_server();
 
+    // An exact path, or "/prefix/*" for everything under it (exact routes win, then the longest prefix).
     void route(std::string method, std::string path, http_handler handler);
     unsigned short port() const;
     boost::asio::awaitable<void> run();

@@ -28,6 +28,9 @@ struct outgoing {
     std::string message_id;  // reaction target
     std::string emoji;
     std::string file_name;
+    // Set by the outbox worker, not stored: the same for every attempt at one outbox row, so a platform with
+    // idempotent creates (Mattermost's pending_post_id) can make a retry harmless.
+    std::string idempotency_key;
 };
 
 }  // namespace hindsight::chat

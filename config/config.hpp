@@ -67,6 +67,7 @@ struct slack_settings {
 struct mattermost_settings {
     bool enabled = false;
     std::string team;
+    bool pacing = true;  // about ten posts per second per channel; off only against a test double
     bool operator==(const mattermost_settings&) const = default;
 };
 // From the environment only. mattermost_url also comes from the file's mattermost.url (MATTERMOST_URL wins);

@@ -564,6 +564,9 @@ private:
                          });
             c.secret.mattermost_url = without_trailing_slashes(c.secret.mattermost_url);
         };
+        handlers_["mattermost.pacing"] = [this, &c](const toml::node& n, const std::string& k) {
+            read_bool(n, k, c.mattermost.pacing);
+        };
         handlers_["mattermost.team"] = [this, &c](const toml::node& n, const std::string& k) {
             read_checked(n, k, c.mattermost.team, none);
         };

@@ -229,6 +229,15 @@ std::optional<std::string> read_id(std::string_view body) {
     return id;
 }
 
+std::optional<std::string> read_first_id(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_array() || parsed.empty() || !parsed[0].is_object())
+        return std::nullopt;
+    auto id = string_at(parsed[0], "id");
+    if (id.empty()) return std::nullopt;
+    return id;
+}
+
 std::optional<user_profile> read_user(std::string_view body) {
     auto parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object() || string_at(parsed, "id").empty()) return std::nullopt;

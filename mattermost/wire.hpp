@@ -55,6 +55,8 @@ struct me_info {
 };
 std::optional<me_info> read_me(std::string_view body);
 std::optional<std::string> read_id(std::string_view body);  // any object with "id" (team, channel, post)
+std::optional<std::string> read_first_id(
+    std::string_view body);  // an array of such objects (GET /users/me/teams)
 
 struct user_profile {
     std::string username;

@@ -212,6 +212,16 @@ void timeline_store::remember(const cached_message& m) {
     s.exec();
 }
 
+std::optional<domain::timestamp> timeline_store::newest_message_at(const std::string& workspace,
+                                                                   const std::string& channel) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT MAX(posted_at) FROM messages WHERE workspace = ? AND channel = ?");
+    s.bind(1, workspace);
+    s.bind(2, channel);
+    if (!s.executeStep() || s.getColumn(0).isNull()) return std::nullopt;
+    return domain::from_millis(s.getColumn(0).getInt64());
+}
+
 std::optional<cached_message> timeline_store::find_message(const std::string& workspace,
                                                            const std::string& channel,
                                                            const std::string& message_id) {

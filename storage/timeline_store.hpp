@@ -54,6 +54,9 @@ public:
     std::int64_t count_marks(std::int64_t entry_id);
 
     void remember(const cached_message& message);  // insert or ignore: the first sighting wins
+    // When the newest message seen in a channel was posted (where a catch-up after lost events starts).
+    std::optional<domain::timestamp> newest_message_at(const std::string& workspace,
+                                                       const std::string& channel);
     std::optional<cached_message> find_message(const std::string& workspace, const std::string& channel,
                                                const std::string& message_id);
     void update_message_text(const std::string& workspace, const std::string& channel,

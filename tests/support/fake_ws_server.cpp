@@ -92,6 +92,7 @@ struct fake_ws_server::impl : std::enable_shared_from_this<fake_ws_server::impl>
     explicit impl(asio::io_context& io) : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
     tcp::acceptor acceptor;
     std::function<void(std::shared_ptr<fake_ws_session>)>* on_session = nullptr;
+    std::function<bot::http_response(const bot::http_request&)>* on_http = nullptr;
 
     void accept_next() {
         auto self = shared_from_this();
@@ -110,16 +111,55 @@ struct fake_ws_server::impl : std::enable_shared_from_this<fake_ws_server::impl>
         auto stream = std::make_unique<fake_ws_session::impl>(std::move(socket));
         auto* raw = stream.get();
         auto session = std::make_shared<fake_ws_session>(std::move(stream));
+        read_request(state, session, raw);
+    }
+
+    // Plain HTTP requests on the same port go to on_http (keep-alive), an upgrade becomes a session.
+    template <class State>
+    void read_request(std::shared_ptr<State> state, std::shared_ptr<fake_ws_session> session,
+                      fake_ws_session::impl* raw) {
         auto self = shared_from_this();
+        state->second = {};
         beast::http::async_read(
             beast::get_lowest_layer(raw->stream), state->first, state->second,
             [self, state, session, raw](beast::error_code error, std::size_t) {
                 if (error) return;
-                session->target = std::string(state->second.target());
-                for (const auto& field : state->second)
+                auto& request = state->second;
+                if (!ws::is_upgrade(request)) {
+                    bot::http_request plain;
+                    plain.method = std::string(request.method_string());
+                    plain.target = std::string(request.target());
+                    plain.body = request.body();
+                    for (const auto& field : request)
+                        plain.headers.emplace_back(domain::ascii_lower(field.name_string()),
+                                                   std::string(field.value()));
+                    bot::http_response reply{404, "text/plain", "not found\n"};
+                    if (self->on_http && *self->on_http) reply = (*self->on_http)(plain);
+                    auto response = std::make_shared<beast::http::response<beast::http::string_body>>(
+                        static_cast<beast::http::status>(reply.status), 11);
+                    response->set(beast::http::field::content_type, reply.content_type);
+                    response->body() = reply.body;
+                    response->keep_alive(request.keep_alive());
+                    response->prepare_payload();
+                    beast::http::async_write(
+                        beast::get_lowest_layer(raw->stream), *response,
+                        [self, state, session, raw, response](beast::error_code written, std::size_t) {
+                            if (written || !response->keep_alive()) {
+                                beast::error_code ignored;
+                                beast::get_lowest_layer(raw->stream)
+                                    .socket()
+                                    .shutdown(tcp::socket::shutdown_both, ignored);
+                                return;
+                            }
+                            self->read_request(state, session, raw);
+                        });
+                    return;
+                }
+                session->target = std::string(request.target());
+                for (const auto& field : request)
                     session->headers.emplace_back(domain::ascii_lower(field.name_string()),
                                                   std::string(field.value()));
-                raw->stream.async_accept(state->second, [self, session](beast::error_code accepted) {
+                raw->stream.async_accept(request, [self, session](beast::error_code accepted) {
                     if (accepted) return;
                     if (self->on_session && *self->on_session) (*self->on_session)(session);
                     session->start();
@@ -130,11 +170,13 @@ struct fake_ws_server::impl : std::enable_shared_from_this<fake_ws_server::impl>
 
 fake_ws_server::fake_ws_server(asio::io_context& io) : impl_(std::make_shared<impl>(io)) {
     impl_->on_session = &on_session;
+    impl_->on_http = &on_http;
     impl_->accept_next();
 }
 
 fake_ws_server::~fake_ws_server() {
     impl_->on_session = nullptr;
+    impl_->on_http = nullptr;
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
 }

@@ -46,6 +46,8 @@ public:
     ~fake_ws_server();
     unsigned short port() const;
     std::function<void(std::shared_ptr<fake_ws_session>)> on_session;
+    // Plain HTTP requests on the same port (Mattermost serves REST and the WebSocket on one).
+    std::function<bot::http_response(const bot::http_request&)> on_http;
     void stop();
 
 private:

@@ -1,0 +1,223 @@
+// Mattermost against the in-process fake on loopback: the slash command with its token, events over the
+// WebSocket captured exactly once across a dropped socket (replay), a sequence gap (replay) and a lost
+// connection (a new connection_id, REST catch-up); replies through REST with Markdown, defused mentions,
+// a 429, and ephemeral posts falling back to direct messages.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <boost/asio.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "bot/app.hpp"
+#include "bot/mattermost_platform.hpp"
+#include "loopback_client.hpp"
+#include "support/child_process.hpp"
+#include "support/fake_mattermost.hpp"
+
+namespace asio = boost::asio;
+using namespace hindsight;
+using namespace std::chrono;
+using testing::fake_mattermost;
+
+namespace {
+
+constexpr const char* channel = "chan0000000000000000000001";
+constexpr const char* alice = "alice000000000000000000001";
+constexpr const char* command_token = "mm-command-token";
+
+struct mattermost_rig {
+    std::string path;
+    config::settings cfg;
+    asio::io_context io;
+    fake_mattermost fake{io};
+    std::unique_ptr<storage::database> db;
+    bot::clock time;
+    std::unique_ptr<bot::app> application;
+    std::unique_ptr<bot::mattermost_platform> mattermost;
+    std::unique_ptr<bot::http_server> server;
+    std::thread runner;
+
+    explicit mattermost_rig(const std::string& name)
+        : path((std::filesystem::temp_directory_path() /
+                ("hindsight-mm-" + name + "-" + std::to_string(::getpid()) + ".db"))
+                   .string()),
+          cfg(config::default_settings([](const std::string&) { return std::nullopt; })) {
+        std::filesystem::remove(path);
+        cfg.secret.mattermost_url = fake.url();
+        cfg.secret.mattermost_token = fake_mattermost::token;
+        cfg.secret.mattermost_command_token = command_token;
+        cfg.mattermost.pacing = false;
+        fake.add_channel(channel, "O");
+    }
+
+    void start() {
+        db = std::make_unique<storage::database>(path);
+        application = std::make_unique<bot::app>(io, *db, cfg, time, "mattermost");
+        mattermost = std::make_unique<bot::mattermost_platform>(io, cfg, time, application->stats(), *db);
+        std::optional<std::string> refused = std::string("not run");
+        asio::co_spawn(io, mattermost->connect(),
+                       [&](std::exception_ptr, std::optional<std::string> why) { refused = why; });
+        for (int i = 0; i < 500 && refused && *refused == "not run"; ++i) io.run_for(milliseconds{10});
+        REQUIRE_FALSE(refused);
+        REQUIRE(mattermost->workspaces().front().first == fake_mattermost::team_id);
+        application->add_platform(*mattermost);
+        server = std::make_unique<bot::http_server>(io, "127.0.0.1:0", bot::http_limits{});
+        mattermost->add_routes(*server);
+        asio::co_spawn(io, server->run(), asio::detached);
+        bot::spawn_logged(io, application->run_worker(), "worker");
+        bot::spawn_logged(io, mattermost->run(application->sink()), "mattermost");
+        io.restart();
+        runner = std::thread([this] { io.run_for(seconds{60}); });
+    }
+
+    template <class F>
+    auto on_io(F f) {
+        return testing::on_io(io, std::move(f));
+    }
+    template <class Predicate>
+    bool wait_until(Predicate ready, milliseconds limit = milliseconds{15000}) {
+        return testing::wait_until(std::move(ready), limit, milliseconds{20});
+    }
+    std::int64_t count(const std::string& sql) {
+        return on_io([&] { return db->handle().execAndGet(sql).getInt64(); });
+    }
+    std::string command(const std::string& text, const std::string& token, const std::string& trigger_id) {
+        auto body = "channel_id=" + std::string(channel) +
+                    "&channel_name=incidents&command=%2Fincident&team_id=" + fake_mattermost::team_id +
+                    "&team_domain=ops&text=" + text + "&token=" + token + "&trigger_id=" + trigger_id +
+                    "&user_id=" + alice + "&user_name=alice";
+        return hindsight::testing::round_trip(
+            server->port(),
+            "POST /mattermost/command HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Token " +
+                token + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+    void stop() {
+        if (!runner.joinable()) return;
+        asio::post(io, [this] {
+            application->stop();
+            mattermost->stop();
+            server->stop();
+            fake.stop();
+        });
+        std::this_thread::sleep_for(milliseconds{50});
+        io.stop();
+        runner.join();
+    }
+    ~mattermost_rig() {
+        stop();
+        mattermost.reset();
+        application.reset();
+        server.reset();
+        db.reset();
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+};
+
+// Posts i in [from, to) as alice, pinning every fifth; returns the post ids.
+std::vector<std::string> burst(fake_mattermost& fake, int from, int to) {
+    std::vector<std::string> ids;
+    for (int i = from; i < to; ++i) {
+        ids.push_back(fake.post(channel, alice, "update " + std::to_string(i) + " @channel"));
+        if (i % 5 == 0) fake.react(ids.back(), alice, "pushpin");
+    }
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("Mattermost: slash command, capture exactly once across a drop, a gap and a lost connection") {
+    mattermost_rig rig("flow");
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
+
+    CHECK(rig.command("start+DB+down+sev2", "wrong-token", "t0").starts_with("HTTP/1.1 401"));
+    auto accepted = rig.command("start+DB+down+sev2", command_token, "t1");
+    CHECK(accepted.starts_with("HTTP/1.1 200"));
+    CHECK(accepted.ends_with("{}"));  // a silent acknowledgement: the bot answers with its own post
+    REQUIRE(rig.wait_until([&] { return rig.count("SELECT COUNT(*) FROM incidents") == 1; }));
+    CHECK(rig.application->stats().value("hindsight_mattermost_rejected_total",
+                                         "reason=\"wrong command token\"") == 1);
+
+    rig.on_io([&] {
+        burst(rig.fake, 0, 100);
+        rig.fake.drop();  // the socket dies mid-burst: reconnect with connection_id + sequence_number, replay
+        burst(rig.fake, 100, 150);
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
+    rig.on_io([&] {
+        burst(rig.fake, 150, 200);
+        rig.fake.lose_next_event();  // a gap in seq: the bot reconnects and the server replays it
+        burst(rig.fake, 200, 250);
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.fake.snapshot().resumed >= 2; }));
+    rig.on_io([&] {
+        // The server loses our connection while we are away: a new connection_id, and a REST catch-up.
+        rig.fake.forget_connection();
+        rig.fake.drop();
+        burst(rig.fake, 250, 300);
+        return 0;
+    });
+    constexpr std::int64_t messages = 300, pins = 60;
+    REQUIRE(rig.wait_until([&] {
+        return rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'post:%'") == messages &&
+               rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == pins &&
+               rig.fake.snapshot().reactions == pins;
+    }));
+    std::this_thread::sleep_for(milliseconds{300});
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == pins);
+    auto state = rig.fake.snapshot();
+    CHECK(state.reactions == pins);
+    CHECK(state.duplicate_reactions == 0);
+    CHECK(state.hellos == 2);          // the first connection and the one after the loss
+    CHECK(state.resumed >= 2);         // the drop and the gap were replayed
+    CHECK(state.catch_up_reads >= 1);  // after the loss (at start there was no incident yet)
+    // Every WebSocket upgrade after the first asked to resume.
+    for (std::size_t i = 1; i < state.upgrade_queries.size(); ++i)
+        CHECK(state.upgrade_queries[i].find("connection_id=") != std::string::npos);
+    bool announced = false;
+    for (const auto& call : state.calls) {
+        if (call.method == "POST /posts" && call.body.find("INC-1") != std::string::npos) {
+            announced = true;
+            CHECK(call.body.find("\"pending_post_id\": \"hindsight-") != std::string::npos);
+            CHECK(call.body.find("**") != std::string::npos);  // Mattermost bold
+        }
+        // Echoed user text never pings the channel.
+        CHECK(call.body.find("@channel") == std::string::npos);
+    }
+    CHECK(announced);
+    CHECK(rig.application->stats().value("hindsight_mattermost_sequence_gaps_total") >= 1);
+}
+
+TEST_CASE("Mattermost: own posts are never captured; ephemeral replies fall back to DMs; 429 is retried") {
+    mattermost_rig rig("replies");
+    rig.fake.rate_limit_posts = 1;
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
+    CHECK(rig.command("start+Cache+stampede", command_token, "t1").starts_with("HTTP/1.1 200"));
+    REQUIRE(rig.wait_until([&] { return rig.count("SELECT COUNT(*) FROM incidents") == 1; }));
+    rig.on_io([&] {
+        rig.fake.post(channel, fake_mattermost::bot_id, "!tl from the bot itself");
+        rig.fake.post(channel, alice, "!tl from a person");
+        return 0;
+    });
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == 1; }));
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text LIKE '%bot itself%'") == 0);
+    // An unknown sub-command answers the caller alone: ephemeral is refused (403), so a direct message.
+    CHECK(rig.command("frobnicate", command_token, "t2").starts_with("HTTP/1.1 200"));
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& call : rig.fake.snapshot().calls)
+            if (call.method == "POST /posts" && call.body.find("\"channel_id\": \"dm-") != std::string::npos)
+                return true;
+        return false;
+    }));
+    auto state = rig.fake.snapshot();
+    int ephemeral_attempts = 0;
+    for (const auto& call : state.calls) ephemeral_attempts += call.method == "POST /posts/ephemeral";
+    CHECK(ephemeral_attempts == 1);
+    CHECK(rig.application->stats().value("hindsight_mattermost_429_total") == 1);
+}
