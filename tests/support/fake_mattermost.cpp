@@ -104,6 +104,7 @@ void fake_mattermost::emit(const std::string& event, const std::string& channel,
         lose_next_ = false;
         return;
     }
+    if (held_from_) return;
     if (session_ && session_->is_open()) session_->send(frame);
 }
 
@@ -155,6 +156,18 @@ void fake_mattermost::react(const std::string& post_id, const std::string& user,
     stored.reactions.push_back(reaction.dump());
     stored.update_at = at;
     emit("reaction_added", stored.channel, json{{"reaction", reaction.dump()}}.dump());
+}
+
+void fake_mattermost::hold_events() {
+    held_from_ = events_.size();
+}
+
+void fake_mattermost::release_events() {
+    if (!held_from_) return;
+    auto from = *held_from_;
+    held_from_.reset();
+    if (session_ && session_->is_open())
+        for (auto i = from; i < events_.size(); ++i) session_->send(events_[i]);
 }
 
 void fake_mattermost::drop() {

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,6 +58,8 @@ public:
     void drop();               // the current WebSocket goes, no close frame
     void forget_connection();  // the server loses our connection (restart): the next reconnect gets a new id
     void lose_next_event();    // the next event gets a seq but never reaches the socket (a gap)
+    void hold_events();        // events are numbered and stored but not sent…
+    void release_events();     // …until now, all at once (benchmarks build a burst before timing it)
     int rate_limit_posts = 0;  // this many POST /posts answer 429 (plain text, X-RateLimit-Reset: 1)
     bool connected() const;
 
@@ -101,6 +104,7 @@ private:
     std::vector<std::string> events_;
     std::shared_ptr<fake_ws_session> session_;
     bool lose_next_ = false;
+    std::optional<std::size_t> held_from_;
     std::string make_id(const std::string& prefix);
 };
 
