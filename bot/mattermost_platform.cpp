@@ -152,7 +152,8 @@ asio::awaitable<std::optional<std::string>> mattermost_platform::connect() {
         team = mattermost::read_id(found.response.body);
     } else {
         auto teams = co_await api("GET", "/users/me/teams", "");
-        if (teams.reply.status == mattermost::api_reply::verdict::ok) team = mattermost::read_first_id(teams.response.body);
+        if (teams.reply.status == mattermost::api_reply::verdict::ok)
+            team = mattermost::read_first_id(teams.response.body);
         if (!team) co_return std::string("the bot is in no team: add it to one, or set mattermost.team");
     }
     if (!team) co_return std::string("the team answered without an id");
@@ -162,6 +163,7 @@ asio::awaitable<std::optional<std::string>> mattermost_platform::connect() {
 
 void mattermost_platform::add_routes(http_server& server) {
     server.route("POST", "/mattermost/command", [this](const http_request& r) { return on_command(r); });
+    server.route("POST", "/mattermost/actions", [this](const http_request& r) { return on_action(r); });
 }
 
 // ---- Events
@@ -378,14 +380,46 @@ asio::awaitable<http_response> mattermost_platform::on_command(http_request requ
     co_return json_response(200, mattermost::command_response(recorded ? "" : "That could not be recorded."));
 }
 
+asio::awaitable<http_response> mattermost_platform::on_action(http_request request) {
+    auto action = mattermost::decode_action(request.body, cfg_.secret.mattermost_token, clock_.now());
+    if (!action) {
+        bool forged = action.failure().code == errc::forbidden;
+        metrics_.add("hindsight_mattermost_rejected_total",
+                     forged ? "reason=\"forged action\"" : "reason=\"malformed action\"");
+        spdlog::warn("refused a Mattermost action: {}", action.failure().message);
+        co_return http_response{forged ? 403 : 400, "text/plain; charset=utf-8",
+                                forged ? "forged action\n" : "malformed action\n"};
+    }
+    if (!sink_) co_return http_response{503, "text/plain; charset=utf-8", "not ready\n"};
+    auto& invoked = std::get<chat::command_invoked>(action->payload);
+    auto info = co_await channel(invoked.channel.id);
+    invoked.channel.is_private = info ? info->is_private() : true;
+    invoked.channel.is_direct = info && info->type == "D";
+    action->workspace = team_id_;
+    bool recorded = true;
+    try {
+        std::vector<chat::inbound> batch;
+        batch.push_back(std::move(*action));
+        co_await sink_->accept(std::move(batch));
+    } catch (const std::exception&) {
+        recorded = false;
+    }
+    co_return recorded
+        ? json_response(200, "{}")
+        : json_response(200, R"({"ephemeral_text":"That could not be recorded; try the command."})");
+}
+
 // ---- Outbound
 // ----------------------------------------------------------------------------------------------
 
 asio::awaitable<chat::call_result> mattermost_platform::create_post(const chat::outgoing& m,
                                                                     std::string channel, std::string root_id,
                                                                     std::string file_id) {
+    // Buttons are signed with the bot's own token: a secret hindsight already holds and Mattermost never
+    // shows.
+    mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
     auto body = mattermost::create_post_body(channel, mattermost::to_mattermost_text(m.text), root_id,
-                                             m.idempotency_key, file_id);
+                                             m.idempotency_key, file_id, m.buttons, target);
     auto answer = co_await api("POST", "/posts", std::move(body));
     co_return as_call_result("create post", answer);
 }

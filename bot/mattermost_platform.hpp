@@ -73,6 +73,7 @@ private:
     boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);
     boost::asio::awaitable<void> catch_up();
     boost::asio::awaitable<http_response> on_command(http_request request);
+    boost::asio::awaitable<http_response> on_action(http_request request);
 
     boost::asio::io_context& io_;
     const config::settings& cfg_;

@@ -75,6 +75,7 @@ asio::awaitable<std::optional<std::string>> slack_platform::connect() {
 void slack_platform::add_routes(http_server& server) {
     server.route("POST", "/slack/events", [this](const http_request& r) { return on_events(r); });
     server.route("POST", "/slack/commands", [this](const http_request& r) { return on_command(r); });
+    server.route("POST", "/slack/interactive", [this](const http_request& r) { return on_interaction(r); });
 }
 
 // One WebSocket connection. Its reader decodes frames into `batch`; its committer makes each batch durable in
@@ -334,6 +335,12 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
                 item.event = std::move(*command);
             else
                 item.answer = command.failure().message;
+        } else if (frame.type == "interactive") {
+            auto decoded = slack::decode_interaction(frame.payload, clock_.now());
+            if (!decoded)
+                metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
+            else if (decoded->what == slack::decoded_payload::kind::event)
+                item.event = std::move(decoded->event);
         } else {
             spdlog::debug("ignored a Socket Mode envelope of type {}", frame.type);
         }
@@ -446,6 +453,29 @@ asio::awaitable<http_response> slack_platform::on_command(http_request request) 
     co_return plain_response(200, recorded ? "" : "That could not be recorded.\n");
 }
 
+asio::awaitable<http_response> slack_platform::on_interaction(http_request request) {
+    if (auto refusal = refuse_unsigned(request)) co_return *refusal;
+    auto fields = slack::parse_form(request.body);
+    if (!fields || !fields->count("payload")) co_return plain_response(400, "malformed form\n");
+    auto decoded = slack::decode_interaction(fields->at("payload"), clock_.now());
+    if (!decoded) {
+        metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
+        co_return plain_response(400, "malformed payload\n");
+    }
+    metrics_.add("hindsight_slack_requests_total", "path=\"/slack/interactive\"");
+    if (decoded->what != slack::decoded_payload::kind::event) co_return plain_response(200, "");
+    if (!sink_) co_return plain_response(503, "not ready\n");
+    bool recorded = true;
+    try {
+        std::vector<chat::inbound> batch;
+        batch.push_back(std::move(*decoded->event));
+        co_await sink_->accept(std::move(batch));
+    } catch (const std::exception&) {
+        recorded = false;
+    }
+    co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the action\n");
+}
+
 asio::awaitable<chat::call_result> slack_platform::call(std::string method, std::string json_body) {
     web_request request;
     request.url = cfg_.slack.api_url + method;
@@ -483,13 +513,14 @@ asio::awaitable<web_response> slack_platform::get(std::string method_and_query) 
 
 asio::awaitable<chat::call_result> slack_platform::post(const std::string&, const chat::outgoing& m) {
     co_return co_await call("chat.postMessage",
-                            slack::post_message_body(m.channel, slack::to_slack_text(m.text), ""));
+                            slack::post_message_body(m.channel, slack::to_slack_text(m.text), "", m.buttons));
 }
 
 asio::awaitable<chat::call_result> slack_platform::reply_in_thread(const std::string&,
                                                                    const chat::outgoing& m) {
-    co_return co_await call("chat.postMessage",
-                            slack::post_message_body(m.channel, slack::to_slack_text(m.text), m.thread_root));
+    co_return co_await call(
+        "chat.postMessage",
+        slack::post_message_body(m.channel, slack::to_slack_text(m.text), m.thread_root, m.buttons));
 }
 
 asio::awaitable<chat::call_result> slack_platform::post_ephemeral(const std::string&,
@@ -503,7 +534,7 @@ asio::awaitable<chat::call_result> slack_platform::direct_message(const std::str
                                                                   const chat::outgoing& m) {
     // A user id as the channel posts in the bot's direct conversation with that person.
     co_return co_await call("chat.postMessage",
-                            slack::post_message_body(m.user, slack::to_slack_text(m.text), ""));
+                            slack::post_message_body(m.user, slack::to_slack_text(m.text), "", m.buttons));
 }
 
 asio::awaitable<chat::call_result> slack_platform::react(const std::string&, const chat::outgoing& m) {

@@ -69,6 +69,7 @@ private:
     boost::asio::awaitable<web_response> get(std::string method_and_query);
     boost::asio::awaitable<http_response> on_events(http_request request);
     boost::asio::awaitable<http_response> on_command(http_request request);
+    boost::asio::awaitable<http_response> on_interaction(http_request request);
     // Checks the signature; on failure returns the 401 to send.
     std::optional<http_response> refuse_unsigned(const http_request& request);
 

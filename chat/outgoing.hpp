@@ -2,6 +2,7 @@
 // Platform-neutral outbound messages. Handlers return these; the app writes them to the durable outbox in the
 // same transaction as the state change, and the outbox worker hands them to the platform.
 #include <string>
+#include <vector>
 
 namespace hindsight::chat {
 
@@ -12,6 +13,14 @@ enum class delivery {
     direct,     // a direct message to user
     reaction,   // add emoji to message_id
     file,       // upload file_name with text as its content
+};
+
+// A button under a message. Clicking it runs `command` (the text after the trigger word) as the person who
+// clicked, in the channel it was clicked in: every button is a shortcut for a command anyone can type.
+struct button {
+    std::string label;
+    std::string command;
+    bool operator==(const button&) const = default;
 };
 
 struct outgoing {
@@ -28,6 +37,7 @@ struct outgoing {
     std::string message_id;  // reaction target
     std::string emoji;
     std::string file_name;
+    std::vector<button> buttons;  // at most a few; platforms without buttons show the text alone
     // Set by the outbox worker, not stored: the same for every attempt at one outbox row, so a platform with
     // idempotent creates (Mattermost's pending_post_id) can make a retry harmless.
     std::string idempotency_key;

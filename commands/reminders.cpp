@@ -165,6 +165,9 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
                   (overdue ? ", " + std::to_string(overdue) + " overdue" : "") + ".\n" + text +
                   "Close one with `/" + cfg.incidents.command + " done A-n`, or push it back with `/" +
                   cfg.incidents.command + " snooze A-n [date]`.";
+        // "Done" buttons for the first few (the most overdue); the text says how to close any of them.
+        for (std::size_t i = 0; i < digest.items.size() && i < 5; ++i)
+            dm.buttons.push_back({"Done " + digest.items[i]->label(), "done " + digest.items[i]->label()});
         plan.due.push_back({"digest", owner, domain::format_date(slot.local_day), std::move(dm)});
     }
 

@@ -67,7 +67,8 @@ struct slack_settings {
 struct mattermost_settings {
     bool enabled = false;
     std::string team;
-    bool pacing = true;  // about ten posts per second per channel; off only against a test double
+    bool pacing = true;       // about ten posts per second per channel; off only against a test double
+    std::string actions_url;  // where Mattermost reaches POST /mattermost/actions; "" = no buttons
     bool operator==(const mattermost_settings&) const = default;
 };
 // From the environment only. mattermost_url also comes from the file's mattermost.url (MATTERMOST_URL wins);

@@ -564,6 +564,14 @@ private:
                          });
             c.secret.mattermost_url = without_trailing_slashes(c.secret.mattermost_url);
         };
+        handlers_["mattermost.actions_url"] = [this, &c](const toml::node& n, const std::string& k) {
+            read_checked(
+                n, k, c.mattermost.actions_url, [](const std::string& url) -> std::optional<std::string> {
+                    if (url.empty() || url.starts_with("https://") || url.starts_with("http://"))
+                        return std::nullopt;
+                    return "must be an http(s) URL, e.g. https://hindsight.example.com/mattermost/actions";
+                });
+        };
         handlers_["mattermost.pacing"] = [this, &c](const toml::node& n, const std::string& k) {
             read_bool(n, k, c.mattermost.pacing);
         };

@@ -1,6 +1,10 @@
 #include "mattermost/wire.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/json_writer.hpp"
@@ -320,14 +324,72 @@ std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::c
 }
 
 std::string create_post_body(std::string_view channel, std::string_view message, std::string_view root_id,
-                             std::string_view pending_post_id, std::string_view file_id) {
+                             std::string_view pending_post_id, std::string_view file_id,
+                             const std::vector<chat::button>& buttons, const button_target& target) {
     domain::json_writer out;
     out.begin_object().key("channel_id").value(channel).key("message").value(message);
     if (!root_id.empty()) out.key("root_id").value(root_id);
     if (!pending_post_id.empty()) out.key("pending_post_id").value(pending_post_id);
     if (!file_id.empty()) out.key("file_ids").begin_array().value(file_id).end_array();
+    if (!buttons.empty() && !target.actions_url.empty()) {
+        out.key("props").begin_object().key("attachments").begin_array().begin_object();
+        out.key("actions").begin_array();
+        for (std::size_t i = 0; i < buttons.size(); ++i) {
+            out.begin_object()
+                .key("id")
+                .value("hindsight" + std::to_string(i))
+                .key("type")
+                .value("button")
+                .key("name")
+                .value(buttons[i].label);
+            out.key("integration").begin_object().key("url").value(target.actions_url);
+            out.key("context").begin_object().key("command").value(buttons[i].command);
+            out.key("signature").value(action_signature(target.key, buttons[i].command));
+            out.end_object().end_object().end_object();
+        }
+        out.end_array().end_object().end_array().end_object();
+    }
     out.end_object();
     return out.str();
+}
+
+std::string action_signature(std::string_view key, std::string_view command) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(command.data()), command.size(), digest, &length);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 0xf];
+    }
+    return out;
+}
+
+result<chat::inbound> decode_action(std::string_view body, std::string_view key,
+                                    domain::timestamp received_at) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return make_error(errc::bad_input, "not a JSON object");
+    auto context = parsed.find("context");
+    if (context == parsed.end() || !context->is_object())
+        return make_error(errc::bad_input, "an action without context");
+    auto command = string_at(*context, "command");
+    auto signature = string_at(*context, "signature");
+    auto expected = action_signature(key, command);
+    if (key.empty() || command.empty() || signature.size() != expected.size() ||
+        CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0)
+        return make_error(errc::forbidden, "the button's signature does not match");
+    chat::command_invoked c;
+    c.user = string_at(parsed, "user_id");
+    c.channel.id = string_at(parsed, "channel_id");
+    c.text = command;
+    c.at = received_at;
+    if (c.user.empty() || c.channel.id.empty())
+        return make_error(errc::bad_input, "an action without user or channel");
+    auto trigger = string_at(parsed, "trigger_id");
+    auto key_text = "btn:" + (trigger.empty() ? string_at(parsed, "post_id") + ":" + c.user : trigger);
+    return chat::inbound{string_at(parsed, "team_id"), key_text, std::move(c)};
 }
 
 std::string ephemeral_post_body(std::string_view user, std::string_view channel, std::string_view message,

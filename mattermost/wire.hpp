@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chat/event.hpp"
+#include "chat/outgoing.hpp"
 #include "domain/result.hpp"
 
 namespace hindsight::mattermost {
@@ -80,8 +81,21 @@ std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::c
                                             std::string_view workspace, std::string_view self,
                                             std::int64_t* newest_update_at);
 
+// Buttons become a message attachment whose actions call actions_url with the command and its signature in
+// `context` (the server strips integrations before clients see a post, so the signature stays secret).
+struct button_target {
+    std::string actions_url;  // "" = no buttons
+    std::string key;          // signs each button's command
+};
 std::string create_post_body(std::string_view channel, std::string_view message, std::string_view root_id,
-                             std::string_view pending_post_id, std::string_view file_id = {});
+                             std::string_view pending_post_id, std::string_view file_id = {},
+                             const std::vector<chat::button>& buttons = {}, const button_target& target = {});
+// HMAC-SHA256(key, command), hex.
+std::string action_signature(std::string_view key, std::string_view command);
+// POST /mattermost/actions → the command the button stands for, run by the person who clicked; an error when
+// the context's signature does not match (a forged or altered button).
+result<chat::inbound> decode_action(std::string_view body, std::string_view key,
+                                    domain::timestamp received_at);
 std::string ephemeral_post_body(std::string_view user, std::string_view channel, std::string_view message,
                                 std::string_view root_id);
 std::string reaction_body(std::string_view self, std::string_view post_id, std::string_view emoji);

@@ -215,6 +215,41 @@ result<chat::inbound> decode_slash_command(const std::map<std::string, std::stri
     return chat::inbound{team, trigger_id.empty() ? std::string() : "cmd:" + trigger_id, std::move(c)};
 }
 
+result<decoded_payload> decode_interaction(std::string_view text, domain::timestamp received_at) {
+    auto payload = json::parse(text, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object())
+        return make_error(errc::bad_input, "not a JSON object");
+    auto type = string_field(payload, "type");
+    if (type != "block_actions") return ignored("interaction " + type);
+    auto actions = payload.find("actions");
+    if (actions == payload.end() || !actions->is_array() || actions->empty() || !(*actions)[0].is_object())
+        return make_error(errc::bad_input, "block_actions without actions");
+    const auto& action = (*actions)[0];
+    if (!string_field(action, "action_id").starts_with("hindsight:")) return ignored("someone else's action");
+    auto object_field = [&](const char* object, const char* key) {
+        auto found = payload.find(object);
+        return found != payload.end() && found->is_object() ? string_field(*found, key) : std::string();
+    };
+    chat::command_invoked c;
+    c.user = object_field("user", "id");
+    c.channel.id = object_field("channel", "id");
+    if (c.channel.id.empty()) c.channel.id = object_field("container", "channel_id");
+    c.channel.is_direct = c.channel.id.starts_with("D");
+    // Privacy is not in the payload; a direct conversation is private, and commands act on the incident
+    // of the channel, whose privacy was recorded when it started.
+    c.channel.is_private = c.channel.is_direct;
+    c.thread_root = object_field("container", "thread_ts");
+    c.text = string_field(action, "value");
+    c.at = received_at;
+    auto team = object_field("team", "id");
+    if (team.empty()) team = object_field("user", "team_id");
+    if (c.user.empty() || c.channel.id.empty() || team.empty() || c.text.empty())
+        return make_error(errc::bad_input, "block_actions without user, channel, team or value");
+    auto trigger = string_field(payload, "trigger_id");
+    auto key = "btn:" + (trigger.empty() ? string_field(action, "action_ts") : trigger);
+    return as_event(team, key, std::move(c));
+}
+
 std::string escape_mrkdwn(std::string_view text) {
     std::string out;
     out.reserve(text.size());

@@ -42,6 +42,11 @@ result<std::map<std::string, std::string>> parse_form(std::string_view body);
 result<chat::inbound> decode_slash_command(const std::map<std::string, std::string>& fields,
                                            std::string_view trigger, domain::timestamp received_at);
 
+// An interaction payload (Socket Mode `interactive`, or the `payload` field posted to /slack/interactive).
+// A click on one of our buttons (block_actions, action_id "hindsight:…") becomes the command in its value,
+// run by the person who clicked, in that channel. Anything else is ignored.
+result<decoded_payload> decode_interaction(std::string_view json, domain::timestamp received_at);
+
 // Escapes user text for mrkdwn and top-level `text`: only & < > are control characters (ampersand first),
 // which also makes <!channel>, <@U…> and <!subteam^…> typed or pasted by a user inert.
 std::string escape_mrkdwn(std::string_view text);

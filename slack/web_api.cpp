@@ -70,9 +70,22 @@ api_reply read_reply(int http_status, std::string_view body, std::string_view re
     return reply;
 }
 
-std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts) {
+std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts,
+                              const std::vector<chat::button>& buttons) {
     json j{{"channel", channel}, {"text", text}, {"unfurl_links", false}, {"unfurl_media", false}};
     if (!thread_ts.empty()) j["thread_ts"] = thread_ts;
+    if (!buttons.empty()) {
+        json elements = json::array();
+        for (std::size_t i = 0; i < buttons.size() && i < 25; ++i)
+            elements.push_back({{"type", "button"},
+                                {"action_id", "hindsight:" + std::to_string(i)},
+                                {"text", {{"type", "plain_text"}, {"text", buttons[i].label}}},
+                                {"value", buttons[i].command}});
+        // A section's text is limited to 3 000 characters; the full text stays in the fallback.
+        std::string shown(text.substr(0, 2900));
+        j["blocks"] = json::array({json{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", shown}}}},
+                                   json{{"type", "actions"}, {"elements", elements}}});
+    }
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

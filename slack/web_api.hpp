@@ -7,7 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "chat/event.hpp"
+#include "chat/outgoing.hpp"
 
 namespace hindsight::slack {
 
@@ -25,7 +28,10 @@ api_reply read_reply(int http_status, std::string_view body, std::string_view re
 std::string explain_error(std::string_view code);
 
 // JSON bodies for the write methods (Content-Type: application/json; charset=utf-8).
-std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts);
+// With buttons, the text also goes into a section block (Slack shows blocks instead of text) and the buttons
+// into an actions block; each button's value is the command it stands for.
+std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts,
+                              const std::vector<chat::button>& buttons = {});
 std::string post_ephemeral_body(std::string_view channel, std::string_view user, std::string_view text,
                                 std::string_view thread_ts);
 std::string reaction_body(std::string_view channel, std::string_view ts, std::string_view emoji);

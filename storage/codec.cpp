@@ -146,6 +146,10 @@ std::string encode_outgoing(const chat::outgoing& o) {
     put("message_id", o.message_id);
     put("emoji", o.emoji);
     put("file_name", o.file_name);
+    if (!o.buttons.empty()) {
+        auto& list = j["buttons"] = json::array();
+        for (const auto& b : o.buttons) list.push_back(json::array({b.label, b.command}));
+    }
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -165,6 +169,10 @@ std::optional<chat::outgoing> decode_outgoing(const std::string& text) {
         o.message_id = j.value("message_id", "");
         o.emoji = j.value("emoji", "");
         o.file_name = j.value("file_name", "");
+        if (auto list = j.find("buttons"); list != j.end() && list->is_array())
+            for (const auto& b : *list)
+                if (b.is_array() && b.size() == 2 && b[0].is_string() && b[1].is_string())
+                    o.buttons.push_back({b[0].get<std::string>(), b[1].get<std::string>()});
         return o;
     } catch (const json::exception&) {
         return std::nullopt;

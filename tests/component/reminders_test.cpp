@@ -65,6 +65,8 @@ TEST_CASE(
     REQUIRE(sent.size() == 1);
     CHECK(has(sent[0].text, "2 open items, 1 overdue"));
     CHECK(sent[0].text.find("A-1") < sent[0].text.find("A-2"));  // overdue first
+    // One "Done" button per item, each the command it stands for.
+    CHECK(sent[0].buttons == std::vector<chat::button>{{"Done A-1", "done A-1"}, {"Done A-2", "done A-2"}});
     h.restart();
     h.advance(hours{30});
     CHECK(of_kind(h.reminders(), chat::delivery::direct, "bob").empty());  // same week: already sent

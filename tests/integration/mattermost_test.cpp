@@ -215,6 +215,27 @@ TEST_CASE("Mattermost: own posts are never captured; ephemeral replies fall back
                 return true;
         return false;
     }));
+    // A "Done"-style button: signed context runs its command; a forged one is refused.
+    auto click = [&](const std::string& command, const std::string& signature) {
+        auto body = R"({"user_id":")" + std::string(alice) + R"(","channel_id":")" + channel +
+                    R"(","team_id":"t","post_id":"p1","trigger_id":"tr-)" + command +
+                    R"(","type":"button","context":{"command":")" + command + R"(","signature":")" +
+                    signature + R"("}})";
+        return hindsight::testing::round_trip(
+            rig.server->port(),
+            "POST /mattermost/actions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            "Content-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
+    };
+    CHECK(click("status", mattermost::action_signature(fake_mattermost::token, "status"))
+              .starts_with("HTTP/1.1 200"));
+    CHECK(click("resolve", mattermost::action_signature(fake_mattermost::token, "status"))
+              .starts_with("HTTP/1.1 403"));
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'btn:tr-status'") == 1; }));
+    CHECK(rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'btn:tr-resolve'") == 0);
+    CHECK(rig.application->stats().value("hindsight_mattermost_rejected_total", "reason=\"forged action\"") ==
+          1);
     auto state = rig.fake.snapshot();
     int ephemeral_attempts = 0;
     for (const auto& call : state.calls) ephemeral_attempts += call.method == "POST /posts/ephemeral";

@@ -232,6 +232,15 @@ TEST_CASE("Socket Mode: bad frames are answered without losing the connection's 
     });
     REQUIRE(rig.wait_until(
         [&] { return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == 2; }));
+    // A click on a "Done" button arrives as an interactive envelope and runs its command.
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "click",
+            R"({"envelope_id":"click","type":"interactive","accepts_response_payload":false,"payload":{"type":"block_actions","team":{"id":"T111"},"user":{"id":"U1","team_id":"T111"},"trigger_id":"9.9.9","container":{"type":"message","channel_id":"C111"},"channel":{"id":"C111"},"actions":[{"type":"button","action_id":"hindsight:0","value":"status","action_ts":"1.2"}]}})");
+        return 0;
+    });
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'btn:9.9.9'") == 1; }));
     auto state = rig.fake.snapshot();
     std::set<std::string> acked(state.acks.begin(), state.acks.end());
     CHECK(acked.count("x2"));  // malformed but acked: Slack need not send it again

@@ -43,8 +43,10 @@ TEST_CASE("unreadable rows are reported, not fatal") {
     o.channel = "C1";
     o.thread_key = "review:3";
     o.text = "hello";
+    o.buttons = {{"Done A-1", "done A-1"}, {"Done A-2", "done A-2"}};
     auto back = storage::decode_outgoing(storage::encode_outgoing(o));
     REQUIRE(back);
     CHECK(back->how == chat::delivery::thread);
     CHECK(back->thread_key == "review:3");
+    CHECK(back->buttons == o.buttons);
 }

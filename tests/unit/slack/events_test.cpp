@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "slack/events.hpp"
+#include "slack/web_api.hpp"
 
 using namespace hindsight;
 using namespace hindsight::slack;
@@ -153,4 +154,34 @@ TEST_CASE("Slack timestamps and mrkdwn escaping") {
     CHECK_FALSE(parse_ts("abc"));
     CHECK_FALSE(parse_ts("12.x4"));
     CHECK(escape_mrkdwn("<!channel> & <@U1> > x") == "&lt;!channel&gt; &amp; &lt;@U1&gt; &gt; x");
+}
+
+TEST_CASE("a click on one of our buttons is the command in its value; other interactions are ignored") {
+    // Shape of a block_actions payload as in java-slack-sdk's BlockActionPayload fixtures.
+    auto click = decode_interaction(
+        R"({"type":"block_actions","team":{"id":"T1","domain":"acme"},"user":{"id":"U1","username":"alice","team_id":"T1"},"api_app_id":"A1","trigger_id":"111.222.abc","container":{"type":"message","message_ts":"1700000000.000100","channel_id":"D1"},"channel":{"id":"D1","name":"directmessage"},"actions":[{"type":"button","action_id":"hindsight:0","block_id":"b1","text":{"type":"plain_text","text":"Done A-3"},"value":"done A-3","action_ts":"1700000001.000200"}]})",
+        domain::from_millis(0));
+    REQUIRE(click);
+    REQUIRE(click->what == decoded_payload::kind::event);
+    CHECK(click->event->workspace == "T1");
+    CHECK(click->event->dedup_key == "btn:111.222.abc");
+    auto& c = std::get<chat::command_invoked>(click->event->payload);
+    CHECK(c.text == "done A-3");
+    CHECK(c.user == "U1");
+    CHECK(c.channel.id == "D1");
+    CHECK(c.channel.is_direct);
+    auto other = decode_interaction(
+        R"({"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},"channel":{"id":"C1"},"actions":[{"action_id":"someone_else","value":"x"}]})",
+        domain::from_millis(0));
+    REQUIRE(other);
+    CHECK(other->what == decoded_payload::kind::ignored);
+    CHECK(decode_interaction(R"({"type":"view_closed"})", domain::from_millis(0))->what ==
+          decoded_payload::kind::ignored);
+    CHECK_FALSE(decode_interaction("{broken", domain::from_millis(0)));
+    // The message body carries the buttons in an actions block, the text in a section and as the fallback.
+    auto body = post_message_body("D1", "Your weekly action items", "", {{"Done A-3", "done A-3"}});
+    CHECK(body.find(R"("type":"actions")") != std::string::npos);
+    CHECK(body.find(R"("value":"done A-3")") != std::string::npos);
+    CHECK(body.find(R"("text":"Your weekly action items")") != std::string::npos);
+    CHECK(post_message_body("C1", "x", "").find("blocks") == std::string::npos);
 }
