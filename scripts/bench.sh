@@ -3,11 +3,12 @@
 #   capture + render: bench/capture_bench.cpp
 #   memory: idle RSS of `hindsight run --http-only`, and how long it takes to stop on SIGTERM
 #   Slack Socket Mode burst, ack latency and peak RSS: bench/socket_bench.cpp (the real binary, a fake Slack)
+#   Mattermost burst and peak RSS: bench/mattermost_bench.cpp (the real binary, a fake Mattermost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target bench_core bench_socket hindsight >/dev/null
+cmake --build --preset release --target bench_core bench_socket bench_mattermost hindsight >/dev/null
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -31,3 +32,4 @@ stop_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "memory: idle RSS of 'hindsight run --http-only' ${rss} KiB (peak ${hwm} KiB); SIGTERM to exit ${stop_ms} ms, exit status ${status}"
 
 build/release/bench/bench_socket build/release/hindsight "$work" 2> "$work/socket.log"
+build/release/bench/bench_mattermost build/release/hindsight "$work" 2> "$work/mattermost.log"
