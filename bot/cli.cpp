@@ -166,11 +166,6 @@ int run_service(const common_options& common, bool http_only) {
             std::cerr << "hindsight: Slack: " << *refused << "\n";
             return 2;
         }
-        application.add_platform(*slack_connection);
-        slack_connection->add_routes(*server);
-        spawn_logged(io, slack_connection->run(application.sink()), "slack");
-        spdlog::info("Slack workspace {}: events over {}", slack_connection->workspaces().front().first,
-                     cfg->slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
     }
     std::unique_ptr<mattermost_platform> mattermost_connection;
     if (mattermost) {
@@ -187,6 +182,19 @@ int run_service(const common_options& common, bool http_only) {
             std::cerr << "hindsight: Mattermost: " << *refused << "\n";
             return 2;
         }
+        if (cfg->secret.mattermost_command_token.empty())
+            spdlog::warn("MATTERMOST_COMMAND_TOKEN is unset: every slash command will be refused with 401");
+    }
+    // Only now that every platform has said who we are do their long-running loops start: io.run() above
+    // returns only when nothing is left to do.
+    if (slack_connection) {
+        application.add_platform(*slack_connection);
+        slack_connection->add_routes(*server);
+        spawn_logged(io, slack_connection->run(application.sink()), "slack");
+        spdlog::info("Slack workspace {}: events over {}", slack_connection->workspaces().front().first,
+                     cfg->slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
+    }
+    if (mattermost_connection) {
         application.add_platform(*mattermost_connection);
         mattermost_connection->add_routes(*server);
         spawn_logged(io, mattermost_connection->run(application.sink()), "mattermost");

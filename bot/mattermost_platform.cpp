@@ -255,6 +255,7 @@ asio::awaitable<void> mattermost_platform::read_events(std::shared_ptr<connectio
             case mattermost::ws_frame::kind::event:
                 break;
         }
+        if (frame.seq < expected_seq_) continue;  // replayed twice (a resume overlapping what we had): seen
         if (frame.seq != expected_seq_) {
             // A gap: reconnect with the sequence we expect; the server replays it or says it cannot.
             metrics_.add("hindsight_mattermost_sequence_gaps_total");
@@ -334,11 +335,15 @@ asio::awaitable<void> mattermost_platform::catch_up() {
 }
 
 asio::awaitable<std::optional<mattermost::channel_info>> mattermost_platform::channel(const std::string& id) {
-    if (auto found = channels_.find(id); found != channels_.end()) co_return found->second;
+    // Kept a minute: a channel an admin makes private must not stay public here for long.
+    auto now = std::chrono::steady_clock::now();
+    if (auto found = channels_.find(id);
+        found != channels_.end() && now - found->second.first < std::chrono::minutes{1})
+        co_return found->second.second;
     auto answer = co_await api("GET", "/channels/" + id, "");
     if (answer.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
     auto info = mattermost::read_channel(answer.response.body);
-    if (info) channels_[id] = *info;
+    if (info) channels_[id] = {now, *info};
     co_return info;
 }
 

@@ -91,9 +91,10 @@ private:
     std::string connection_id_;
     std::int64_t expected_seq_ = 0;
     bool caught_up_once_ = false;
-    std::map<std::string, mattermost::channel_info> channels_;  // by id
-    std::map<std::string, std::string> direct_channels_;        // user id → DM channel id
-    bool ephemeral_forbidden_ = false;                          // 403 once: DMs from then on
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, mattermost::channel_info>>
+        channels_;
+    std::map<std::string, std::string> direct_channels_;  // user id → DM channel id
+    bool ephemeral_forbidden_ = false;                    // 403 once: DMs from then on
     std::optional<chat::pace> pace_;
 };
 

@@ -162,10 +162,16 @@ asio::awaitable<void> slack_platform::run_socket_mode() {
             co_await sleep_for(delay);
             if (stopping_) break;
         }
+        // A Retry-After from apps.connections.open holds whatever woke us (it is a Tier 1 method).
+        while (!stopping_ && std::chrono::steady_clock::now() < open_not_before_)
+            co_await sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(
+                open_not_before_ - std::chrono::steady_clock::now()));
+        if (stopping_) break;
         std::string error;
         bool give_up = false;
         std::chrono::milliseconds wait{0};
         auto link = co_await open_socket(error, give_up, wait);
+        open_not_before_ = std::chrono::steady_clock::now() + wait;
         if (stopping_) {
             if (link) link->socket->close();
             break;
@@ -266,10 +272,11 @@ asio::awaitable<std::shared_ptr<slack_platform::socket_link>> slack_platform::op
 }
 
 void slack_platform::ack(socket_link& link, const std::string& envelope_id, const std::string& answer) {
-    // On the connection it came from while that is open; else on the newest (Slack accepts either).
-    websocket* target = link.socket->is_open() ? link.socket.get() : nullptr;
+    // On the connection it came from while that still sends; else on the newest that does (Slack accepts
+    // either).
+    websocket* target = link.socket->accepts_sends() ? link.socket.get() : nullptr;
     for (auto it = links_.rbegin(); !target && it != links_.rend(); ++it)
-        if ((*it)->socket->is_open()) target = (*it)->socket.get();
+        if ((*it)->socket->accepts_sends()) target = (*it)->socket.get();
     if (!target) return;  // unacked: Slack delivers it again, and the inbox drops the duplicate
     target->send(slack::ack_frame(envelope_id, answer));
     metrics_.add("hindsight_slack_acks_total");

@@ -90,6 +90,7 @@ private:
     bool stopping_ = false;
     bool disabled_ = false;
     int consecutive_failures_ = 0;
+    std::chrono::steady_clock::time_point open_not_before_{};
     int next_link_id_ = 1;
     std::optional<chat::pace> pace_ = chat::pace{std::chrono::milliseconds{1000}, 3};
 };

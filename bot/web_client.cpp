@@ -64,11 +64,23 @@ struct pooled_connection {
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
     std::chrono::steady_clock::time_point idle_since;
 
+    tcp::socket& socket() { return secure ? beast::get_lowest_layer(*secure).socket() : plain->socket(); }
+
     void close() {
         beast::error_code ignored;
-        auto& socket = secure ? beast::get_lowest_layer(*secure).socket() : plain->socket();
-        socket.shutdown(tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
+        socket().shutdown(tcp::socket::shutdown_both, ignored);
+        socket().close(ignored);
+    }
+
+    // An idle connection has nothing to read; if it has (end of stream, a TLS close_notify, an error), the
+    // server has closed it and nothing may be sent on it.
+    bool still_open() {
+        beast::error_code error;
+        socket().non_blocking(true, error);
+        if (error) return false;
+        char byte = 0;
+        socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, error);
+        return error == asio::error::would_block;
     }
 };
 
@@ -99,7 +111,7 @@ struct web_client::impl {
         while (!list.empty()) {
             auto connection = std::move(list.back());
             list.pop_back();
-            if (now - connection->idle_since < max_idle_time) return connection;
+            if (now - connection->idle_since < max_idle_time && connection->still_open()) return connection;
             connection->close();
         }
         return nullptr;
@@ -190,10 +202,10 @@ asio::awaitable<web_response> web_client::send(web_request request) {
     auto parts = parse_url(request.url, &why);
     if (!parts) co_return web_response{0, {}, {}, "refused URL: " + why};
     auto key = std::string(parts->tls ? "https " : "http ") + parts->host + " " + parts->port;
-    // A kept-alive connection the server has closed meanwhile fails at once, before any answer: then the
-    // request is sent once more on a new connection. Nothing else is retried here (the outbox decides).
+    // A request that fails on a kept-alive connection is not sent again here: the server may have handled it
+    // before the connection broke, and a second chat.postMessage would post twice. The outbox decides. (Idle
+    // connections the server has closed are noticed before use, in take_idle.)
     if (auto reused = impl_->take_idle(key)) {
-        bool stale = false;
         try {
             auto [response, reusable] = co_await impl_->exchange_on(*reused, *parts, request);
             if (reusable)
@@ -202,12 +214,8 @@ asio::awaitable<web_response> web_client::send(web_request request) {
                 reused->close();
             co_return response;
         } catch (const boost::system::system_error& failure) {
-            auto code = failure.code();
-            stale = code == http::error::end_of_stream || code == asio::error::eof ||
-                    code == asio::error::connection_reset || code == asio::error::broken_pipe ||
-                    code == ssl::error::stream_truncated;
             reused->close();
-            if (!stale) co_return web_response{0, {}, {}, parts->host + ": " + code.message()};
+            co_return web_response{0, {}, {}, parts->host + ": " + failure.code().message()};
         }
     }
     try {

@@ -48,6 +48,8 @@ public:
     void drop();
 
     bool is_open() const { return open_; }
+    // Open and not asked to close: a send will still go out.
+    bool accepts_sends() const { return open_ && !close_requested_; }
     const std::string& end_reason() const { return end_reason_; }
     std::size_t queued() const { return outgoing_.size(); }
 

@@ -567,9 +567,11 @@ private:
         handlers_["mattermost.actions_url"] = [this, &c](const toml::node& n, const std::string& k) {
             read_checked(
                 n, k, c.mattermost.actions_url, [](const std::string& url) -> std::optional<std::string> {
-                    if (url.empty() || url.starts_with("https://") || url.starts_with("http://"))
+                    if (url.empty() || url.starts_with("https://") || url.starts_with("http://127.") ||
+                        url.starts_with("http://localhost") || url.starts_with("http://[::1]"))
                         return std::nullopt;
-                    return "must be an http(s) URL, e.g. https://hindsight.example.com/mattermost/actions";
+                    return "must be an https:// URL (plain http only to a loopback address), e.g. "
+                           "https://hindsight.example.com/mattermost/actions";
                 });
         };
         handlers_["mattermost.pacing"] = [this, &c](const toml::node& n, const std::string& k) {

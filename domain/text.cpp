@@ -1,6 +1,7 @@
 #include "domain/text.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 
 namespace hindsight::domain {
@@ -123,8 +124,11 @@ std::string defuse_crowd_mentions(std::string_view text) {
         auto rest = text.substr(pos + 1);
         for (auto word : crowd_words) {
             if (!starts_with_ci(rest, word)) continue;
-            if (rest.size() > word.size() && is_word_char(rest[word.size()]) && rest[word.size()] != '.')
-                continue;
+            // Only a letter or digit right after makes it another word ("@channels", "@allison"). Anything
+            // else is defused, including '_', '-', ':' and '.', which Mattermost strips from the end of a
+            // word before matching ("@channel_" pings there).
+            auto after = rest.substr(word.size());
+            if (!after.empty() && std::isalnum(static_cast<unsigned char>(after[0]))) continue;
             out += zero_width_joiner;
             break;
         }

@@ -39,7 +39,7 @@ std::optional<json> inner_object(const json& data, const char* key) {
 chat::channel_ref channel_of_type(std::string id, std::string_view type) {
     chat::channel_ref channel;
     channel.id = std::move(id);
-    channel.is_private = type == "P" || type == "D" || type == "G";
+    channel.is_private = type != "O";  // P, D, G, and any type we do not know
     channel.is_direct = type == "D";
     return channel;
 }
@@ -344,7 +344,7 @@ std::string create_post_body(std::string_view channel, std::string_view message,
                 .value(buttons[i].label);
             out.key("integration").begin_object().key("url").value(target.actions_url);
             out.key("context").begin_object().key("command").value(buttons[i].command);
-            out.key("signature").value(action_signature(target.key, buttons[i].command));
+            out.key("signature").value(action_signature(target.key, buttons[i].command, channel));
             out.end_object().end_object().end_object();
         }
         out.end_array().end_object().end_array().end_object();
@@ -353,11 +353,14 @@ std::string create_post_body(std::string_view channel, std::string_view message,
     return out.str();
 }
 
-std::string action_signature(std::string_view key, std::string_view command) {
+std::string action_signature(std::string_view key, std::string_view command, std::string_view channel) {
+    // The channel is signed too: a button works only where it was posted (a digest's only in that direct
+    // conversation), whoever copies its request.
+    std::string message = std::string(command) + '\n' + std::string(channel);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(command.data()), command.size(), digest, &length);
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
     static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     for (unsigned int i = 0; i < length; ++i) {
@@ -376,7 +379,7 @@ result<chat::inbound> decode_action(std::string_view body, std::string_view key,
         return make_error(errc::bad_input, "an action without context");
     auto command = string_at(*context, "command");
     auto signature = string_at(*context, "signature");
-    auto expected = action_signature(key, command);
+    auto expected = action_signature(key, command, string_at(parsed, "channel_id"));
     if (key.empty() || command.empty() || signature.size() != expected.size() ||
         CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0)
         return make_error(errc::forbidden, "the button's signature does not match");

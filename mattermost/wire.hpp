@@ -67,8 +67,8 @@ std::optional<user_profile> read_user(std::string_view body);
 
 struct channel_info {
     std::string id;
-    std::string type;  // O public, P private, D direct, G group
-    bool is_private() const { return type == "P" || type == "D" || type == "G"; }
+    std::string type;                                // O public, P private, D direct, G group
+    bool is_private() const { return type != "O"; }  // a type we do not know counts as private
 };
 std::optional<channel_info> read_channel(std::string_view body);
 
@@ -90,8 +90,8 @@ struct button_target {
 std::string create_post_body(std::string_view channel, std::string_view message, std::string_view root_id,
                              std::string_view pending_post_id, std::string_view file_id = {},
                              const std::vector<chat::button>& buttons = {}, const button_target& target = {});
-// HMAC-SHA256(key, command), hex.
-std::string action_signature(std::string_view key, std::string_view command);
+// HMAC-SHA256(key, command + "\n" + channel), hex.
+std::string action_signature(std::string_view key, std::string_view command, std::string_view channel);
 // POST /mattermost/actions → the command the button stands for, run by the person who clicked; an error when
 // the context's signature does not match (a forged or altered button).
 result<chat::inbound> decode_action(std::string_view body, std::string_view key,

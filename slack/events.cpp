@@ -235,9 +235,10 @@ result<decoded_payload> decode_interaction(std::string_view text, domain::timest
     c.channel.id = object_field("channel", "id");
     if (c.channel.id.empty()) c.channel.id = object_field("container", "channel_id");
     c.channel.is_direct = c.channel.id.starts_with("D");
-    // Privacy is not in the payload; a direct conversation is private, and commands act on the incident
-    // of the channel, whose privacy was recorded when it started.
-    c.channel.is_private = c.channel.is_direct;
+    // The payload does not say whether the channel is private: count it as private, so that nothing a click
+    // records or shows can leak out of it (commands act on the incident of the channel, whose privacy was
+    // recorded when it started).
+    c.channel.is_private = true;
     c.thread_root = object_field("container", "thread_ts");
     c.text = string_field(action, "value");
     c.at = received_at;

@@ -227,9 +227,9 @@ TEST_CASE("Mattermost: own posts are never captured; ephemeral replies fall back
             "Content-Type: application/json\r\nContent-Length: " +
                 std::to_string(body.size()) + "\r\n\r\n" + body);
     };
-    CHECK(click("status", mattermost::action_signature(fake_mattermost::token, "status"))
+    CHECK(click("status", mattermost::action_signature(fake_mattermost::token, "status", channel))
               .starts_with("HTTP/1.1 200"));
-    CHECK(click("resolve", mattermost::action_signature(fake_mattermost::token, "status"))
+    CHECK(click("resolve", mattermost::action_signature(fake_mattermost::token, "status", channel))
               .starts_with("HTTP/1.1 403"));
     REQUIRE(rig.wait_until(
         [&] { return rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'btn:tr-status'") == 1; }));

@@ -8,6 +8,10 @@ TEST_CASE("crowd mentions in user text cannot ping") {
     CHECK(defuse_crowd_mentions("@channel the db is down") == "@\u2060channel the db is down");
     CHECK(defuse_crowd_mentions("hey @here and @ALL") == "hey @\u2060here and @\u2060ALL");
     CHECK(defuse_crowd_mentions("@everyone") == "@\u2060everyone");
+    // Mattermost strips trailing '_', '-', ':' and '.' before matching: those still ping there.
+    CHECK(defuse_crowd_mentions("ask @channel_ and @here- now") ==
+          "ask @\u2060channel_ and @\u2060here- now");
+    CHECK(defuse_crowd_mentions("@channels @allison @here2") == "@channels @allison @here2");
     CHECK(defuse_crowd_mentions("<!channel> <!here|here> <!subteam^S1>") ==
           "<\u2060!channel> <\u2060!here|here> <\u2060!subteam^S1>");
     // Not crowd mentions: people, e-mail addresses, longer words.

@@ -114,7 +114,7 @@ TEST_CASE("buttons are signed; a forged or altered context is refused") {
     auto body = create_post_body("c1", "text", "", "k1", "", buttons,
                                  {"https://h.example/mattermost/actions", "secret"});
     CHECK(body.find("https://h.example/mattermost/actions") != std::string::npos);
-    auto signature = action_signature("secret", "done A-1");
+    auto signature = action_signature("secret", "done A-1", "c1");
     CHECK(body.find(signature) != std::string::npos);
     auto request = [&](const std::string& command, const std::string& sig) {
         return R"({"user_id":"u1","channel_id":"c1","team_id":"t1","post_id":"p1","trigger_id":"tr","type":"button","context":{"command":")" +
@@ -130,6 +130,10 @@ TEST_CASE("buttons are signed; a forged or altered context is refused") {
               .code == errc::forbidden);
     CHECK(decode_action(request("done A-1", signature), "", domain::from_millis(0)).failure().code ==
           errc::forbidden);
+    // The same command and signature from another channel: refused.
+    auto elsewhere = request("done A-1", signature);
+    elsewhere.replace(elsewhere.find("\"c1\""), 4, "\"c2\"");
+    CHECK(decode_action(elsewhere, "secret", domain::from_millis(0)).failure().code == errc::forbidden);
     CHECK(decode_action("{broken", "secret", domain::from_millis(0)).failure().code == errc::bad_input);
     // Without an actions URL there are no buttons.
     CHECK(create_post_body("c1", "text", "", "", "", buttons, {}).find("attachments") == std::string::npos);
