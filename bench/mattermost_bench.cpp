@@ -2,8 +2,6 @@
 // After `/incident start`, 20 000 posts + 2 000 📌 reactions go out over the WebSocket as fast as it takes
 // them; timed until every pin is confirmed by the bot's ✅ (and every post is in the inbox). Peak RSS of the
 // bot. Prints figures; asserts nothing. Usage: bench_mattermost path/to/hindsight [workdir]
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <boost/asio.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +9,7 @@
 
 #include "loopback_client.hpp"
 #include "support/child_process.hpp"
+#include "support/e2e.hpp"
 #include "support/fake_mattermost.hpp"
 
 namespace asio = boost::asio;
@@ -93,8 +92,7 @@ int main(int argc, char** argv) {
                                         milliseconds{1});
         double confirmed = duration<double>(steady_clock::now() - start).count();
         auto recorded = [&] {
-            SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-            return db.execAndGet("SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'post:%'").getInt64();
+            return testing::count_rows(db_path, "SELECT COUNT(*) FROM inbox WHERE dedup_key LIKE 'post:%'");
         };
         testing::wait_until([&] { return recorded() >= messages; }, seconds{30}, milliseconds{20});
         std::printf(

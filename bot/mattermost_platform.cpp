@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
+#include "bot/backoff.hpp"
 #include "bot/group_commit.hpp"
 #include "bot/websocket.hpp"
 #include "domain/form.hpp"
@@ -27,15 +28,6 @@ http_response json_response(int status, std::string body) {
 bool same_secret(const std::string& expected, const std::string& given) {
     return !expected.empty() && expected.size() == given.size() &&
            CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
-}
-
-// 1 s, 2 s, 4 s … up to five minutes, each between half and all of that.
-std::chrono::milliseconds backoff(int failures) {
-    static thread_local std::minstd_rand random{std::random_device{}()};
-    if (failures <= 0) return std::chrono::milliseconds{0};
-    auto ceiling = std::min<long long>(300000, 1000LL << std::min(failures - 1, 9));
-    std::uniform_int_distribution<long long> pick(ceiling / 2, ceiling);
-    return std::chrono::milliseconds{pick(random)};
 }
 
 std::string websocket_url(const std::string& server) {
@@ -174,7 +166,7 @@ asio::awaitable<void> mattermost_platform::run(chat::event_sink sink) {
     int failures = 0;
     while (!stopping_) {
         if (failures > 0) {
-            auto delay = backoff(failures);
+            auto delay = jittered_backoff(failures, std::chrono::minutes{5});
             spdlog::info("Mattermost: reconnecting in {} ms", delay.count());
             backoff_timer_.expires_after(delay);
             boost::system::error_code ignored;

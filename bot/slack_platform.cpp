@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "bot/backoff.hpp"
 #include "bot/group_commit.hpp"
 #include "bot/websocket.hpp"
 #include "domain/json_writer.hpp"
@@ -126,15 +127,6 @@ asio::awaitable<void> wait_on(asio::steady_timer& timer) {
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
 }
 
-// 1 s, 2 s, 4 s … up to a minute, each between half and all of that (so restarted instances spread out).
-std::chrono::milliseconds backoff(int failures) {
-    static thread_local std::minstd_rand random{std::random_device{}()};
-    if (failures <= 0) return std::chrono::milliseconds{0};
-    auto ceiling = std::min<long long>(60000, 1000LL << std::min(failures - 1, 6));
-    std::uniform_int_distribution<long long> pick(ceiling / 2, ceiling);
-    return std::chrono::milliseconds{pick(random)};
-}
-
 }  // namespace
 
 void slack_platform::wake_supervisor() {
@@ -157,7 +149,7 @@ asio::awaitable<void> slack_platform::run_socket_mode() {
             continue;
         }
         if (!have_live && consecutive_failures_ > 0 && !just_waited) {
-            auto delay = backoff(consecutive_failures_);
+            auto delay = jittered_backoff(consecutive_failures_, std::chrono::minutes{1});
             spdlog::info("Slack Socket Mode: reconnecting in {} ms", delay.count());
             co_await sleep_for(delay);
             if (stopping_) break;
@@ -184,7 +176,7 @@ asio::awaitable<void> slack_platform::run_socket_mode() {
                 break;
             }
             ++consecutive_failures_;
-            auto delay = std::max(wait, backoff(consecutive_failures_));
+            auto delay = std::max(wait, jittered_backoff(consecutive_failures_, std::chrono::minutes{1}));
             spdlog::warn("Slack Socket Mode: {}; trying again in {} ms", error, delay.count());
             co_await sleep_for(delay);
             just_waited = true;

@@ -3,8 +3,6 @@
 // fresh WebSocket connection (the old connection_id died with it) and reads the incident channel back through
 // REST. Nothing may be lost and nothing doubled.
 // Usage: e2e_mattermost_kill path/to/hindsight
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <boost/asio.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +10,7 @@
 
 #include "loopback_client.hpp"
 #include "support/child_process.hpp"
+#include "support/e2e.hpp"
 #include "support/fake_mattermost.hpp"
 
 namespace asio = boost::asio;
@@ -21,16 +20,10 @@ using testing::fake_mattermost;
 
 namespace {
 
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-    std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-    if (!ok) ++failures;
-}
+testing::checklist check;
 
 std::int64_t count(const std::string& db_path, const std::string& sql) {
-    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
+    return testing::count_rows(db_path, sql);
 }
 
 unsigned short free_port() {
@@ -144,6 +137,6 @@ int main(int argc, char** argv) {
     io.stop();
     runner.join();
     std::filesystem::remove_all(dir);
-    std::printf("%s\n", failures ? "FAILED" : "passed");
-    return failures ? 1 : 0;
+    std::printf("%s\n", check.failures ? "FAILED" : "passed");
+    return check.failures ? 1 : 0;
 }

@@ -3,8 +3,6 @@
 // reactions sent but not marked), then started again on the same database. The fake redelivers everything
 // unacked, as Slack does. Nothing may be lost and nothing doubled.
 // Usage: e2e_slack_kill path/to/hindsight
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <boost/asio.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +10,7 @@
 #include <set>
 
 #include "support/child_process.hpp"
+#include "support/e2e.hpp"
 #include "support/fake_slack.hpp"
 
 namespace asio = boost::asio;
@@ -20,16 +19,10 @@ namespace testing = hindsight::testing;
 
 namespace {
 
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-    std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-    if (!ok) ++failures;
-}
+testing::checklist check;
 
 std::int64_t count(const std::string& db_path, const std::string& sql) {
-    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
+    return testing::count_rows(db_path, sql);
 }
 
 }  // namespace
@@ -143,6 +136,6 @@ int main(int argc, char** argv) {
     io.stop();
     runner.join();
     std::filesystem::remove_all(dir);
-    std::printf("%s\n", failures ? "FAILED" : "passed");
-    return failures ? 1 : 0;
+    std::printf("%s\n", check.failures ? "FAILED" : "passed");
+    return check.failures ? 1 : 0;
 }
