@@ -580,12 +580,19 @@ asio::awaitable<chat::call_result> slack_platform::upload_file(const std::string
 
 asio::awaitable<std::optional<chat::message_posted>> slack_platform::fetch_message(
     const std::string&, const std::string& channel, const std::string& message_id) {
-    auto response = co_await get("conversations.history?channel=" + channel + "&latest=" + message_id +
-                                 "&inclusive=true&limit=1");
-    metrics_.add("hindsight_slack_api_calls_total",
-                 "method=\"conversations.history\",outcome=\"" + std::to_string(response.status) + "\"");
-    if (response.status != 200) co_return std::nullopt;
-    co_return slack::read_history_message(response.body, channel, message_id);
+    // A top-level message is in the channel's history; a thread reply is not, but conversations.replies takes
+    // the reply's own ts and returns its thread.
+    for (const char* method : {"conversations.history", "conversations.replies"}) {
+        auto query = std::string(method) == "conversations.history"
+                         ? "?channel=" + channel + "&latest=" + message_id + "&inclusive=true&limit=1"
+                         : "?channel=" + channel + "&ts=" + message_id + "&limit=200";
+        auto response = co_await get(method + query);
+        metrics_.add("hindsight_slack_api_calls_total", "method=\"" + std::string(method) + "\",outcome=\"" +
+                                                            std::to_string(response.status) + "\"");
+        if (response.status != 200) continue;
+        if (auto found = slack::read_history_message(response.body, channel, message_id)) co_return found;
+    }
+    co_return std::nullopt;
 }
 
 asio::awaitable<std::optional<chat::user_info>> slack_platform::lookup_user(const std::string&,

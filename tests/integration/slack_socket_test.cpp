@@ -232,6 +232,17 @@ TEST_CASE("Socket Mode: bad frames are answered without losing the connection's 
     });
     REQUIRE(rig.wait_until(
         [&] { return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == 2; }));
+    // A pin on a thread reply the bot never saw: history does not have it, conversations.replies does.
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "unseen",
+            testing::reaction_envelope("unseen", "EvUnseen", "C111", "U3", "1700000500.000002", "pushpin"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] {
+        return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'the reply with the clue'") == 1;
+    }));
+    CHECK(rig.fake.snapshot().replies_fetches == 1);
     // A click on a "Done" button arrives as an interactive envelope and runs its command.
     rig.on_io([&] {
         rig.fake.send_envelope(

@@ -152,6 +152,15 @@ void fake_slack::add_routes() {
         ++state_.history_fetches;
         return answer(ok_json(R"({"ok":true,"messages":[],"has_more":false})"));
     });
+    http_.route("GET", "/api/conversations.replies", [this](const bot::http_request& r) {
+        std::lock_guard guard(lock_);
+        ++state_.replies_fetches;
+        // One thread the bot never saw live: a root and a reply, as conversations.replies returns them.
+        if (r.target.find("ts=1700000500.000002") == std::string::npos)
+            return answer(ok_json(R"({"ok":false,"error":"thread_not_found"})"));
+        return answer(ok_json(
+            R"({"ok":true,"messages":[{"type":"message","user":"U1","text":"root","thread_ts":"1700000500.000001","ts":"1700000500.000001","reply_count":1},{"type":"message","user":"U2","text":"the reply with the clue","thread_ts":"1700000500.000001","ts":"1700000500.000002","parent_user_id":"U1"}],"has_more":false})"));
+    });
     http_.route("GET", "/api/users.info", [](const bot::http_request& r) {
         auto at = r.target.find("user=");
         auto user = at == std::string::npos ? std::string("U0") : r.target.substr(at + 5);

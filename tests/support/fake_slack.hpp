@@ -27,6 +27,7 @@ struct fake_slack_state {
     std::map<std::string, std::string> ack_payloads;
     int connections_opened = 0;  // apps.connections.open answered with a URL
     int history_fetches = 0;
+    int replies_fetches = 0;
     std::size_t reactions = 0;
     std::size_t duplicate_reactions = 0;  // answered already_reacted
 };
