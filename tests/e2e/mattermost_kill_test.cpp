@@ -1,7 +1,8 @@
 // End to end: the real `hindsight run` binary against the in-process fake Mattermost, killed with SIGKILL in
 // the middle of a burst of posts and pins, then started again on the same database. The new process gets a
 // fresh WebSocket connection (the old connection_id died with it) and reads the incident channel back through
-// REST. Nothing may be lost and nothing doubled.
+// REST. Nothing may be lost and nothing doubled. Slack (Socket Mode, against its fake) is configured in the
+// same process: both platforms must come up.
 // Usage: e2e_mattermost_kill path/to/hindsight
 #include <boost/asio.hpp>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "support/child_process.hpp"
 #include "support/e2e.hpp"
 #include "support/fake_mattermost.hpp"
+#include "support/fake_slack.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono;
@@ -51,17 +53,22 @@ int main(int argc, char** argv) {
     auto guard = asio::make_work_guard(io);
     fake_mattermost fake(io);
     fake.add_channel(channel, "O");
+    // Slack is configured too: both platforms must come up in one process.
+    testing::fake_slack slack(io);
     std::thread runner([&] { io.run(); });
     auto port = free_port();
     auto config_path = (dir / "kill.toml").string();
     {
         std::ofstream config(config_path);
         config << "log_level = \"warn\"\n[storage]\npath = \"" << db_path
-               << "\"\n[http]\nlisten = \"127.0.0.1:" << port << "\"\n[mattermost]\npacing = false\n";
+               << "\"\n[http]\nlisten = \"127.0.0.1:" << port << "\"\n[mattermost]\npacing = false\n"
+               << "[slack]\nmode = \"socket\"\napi_url = \"" << slack.api_url() << "\"\n";
     }
     std::vector<std::pair<std::string, std::string>> environment{{"MATTERMOST_URL", fake.url()},
                                                                  {"MATTERMOST_TOKEN", fake_mattermost::token},
-                                                                 {"MATTERMOST_COMMAND_TOKEN", "cmd-token"}};
+                                                                 {"MATTERMOST_COMMAND_TOKEN", "cmd-token"},
+                                                                 {"SLACK_BOT_TOKEN", "xoxb-test-token"},
+                                                                 {"SLACK_APP_TOKEN", "xapp-test-token"}};
     constexpr int messages = 3000, pins = 300;
     constexpr std::size_t kill_after_reactions = 60;
     pid_t bot = testing::start_bot(binary, config_path, environment);
@@ -72,6 +79,10 @@ int main(int argc, char** argv) {
             check(false, "the bot connected");
             return;
         }
+        check(
+            testing::wait_until(
+                [&] { return testing::on_io(io, [&] { return slack.sessions.size(); }) >= 1; }, seconds{20}),
+            "Slack's Socket Mode connected in the same process");
         auto body = std::string("channel_id=") + channel +
                     "&channel_name=incidents&command=%2Fincident&team_id=" + fake_mattermost::team_id +
                     "&text=start+Kill+test&token=cmd-token&trigger_id=t1&user_id=" + alice;
@@ -131,6 +142,7 @@ int main(int argc, char** argv) {
     if (!killed) kill(bot, SIGKILL);
     testing::on_io(io, [&] {
         fake.stop();
+        slack.stop();
         return 0;
     });
     guard.reset();
