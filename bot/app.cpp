@@ -39,6 +39,17 @@ void spawn_logged(asio::io_context& io, asio::awaitable<void> task, std::string 
 
 namespace hindsight::chat {
 
+boost::asio::awaitable<bool> record_one(const event_sink& sink, inbound& event) {
+    std::vector<inbound> batch;  // not a braced list inside co_await: g++ 12 rejects that
+    batch.push_back(std::move(event));
+    try {
+        co_await sink.accept(std::move(batch));
+    } catch (const std::exception&) {
+        co_return false;
+    }
+    co_return true;
+}
+
 boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
                                             const outgoing& message) {
     switch (message.how) {

@@ -365,14 +365,7 @@ asio::awaitable<http_response> mattermost_platform::on_command(http_request requ
     invoked.channel.is_private = info ? info->is_private() : true;
     invoked.channel.is_direct = info ? info->type == "D" : invoked.channel.is_direct;
     command->workspace = team_id_;
-    bool recorded = true;
-    try {
-        std::vector<chat::inbound> batch;
-        batch.push_back(std::move(*command));
-        co_await sink_->accept(std::move(batch));
-    } catch (const std::exception&) {
-        recorded = false;
-    }
+    bool recorded = co_await chat::record_one(*sink_, *command);
     // {} acknowledges silently; the answer comes as the bot's own post through the outbox.
     co_return json_response(200, mattermost::command_response(recorded ? "" : "That could not be recorded."));
 }
@@ -393,14 +386,7 @@ asio::awaitable<http_response> mattermost_platform::on_action(http_request reque
     invoked.channel.is_private = info ? info->is_private() : true;
     invoked.channel.is_direct = info && info->type == "D";
     action->workspace = team_id_;
-    bool recorded = true;
-    try {
-        std::vector<chat::inbound> batch;
-        batch.push_back(std::move(*action));
-        co_await sink_->accept(std::move(batch));
-    } catch (const std::exception&) {
-        recorded = false;
-    }
+    bool recorded = co_await chat::record_one(*sink_, *action);
     co_return recorded
         ? json_response(200, "{}")
         : json_response(200, R"({"ephemeral_text":"That could not be recorded; try the command."})");

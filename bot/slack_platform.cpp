@@ -420,14 +420,7 @@ asio::awaitable<http_response> slack_platform::on_events(http_request request) {
     }
     if (!sink_) co_return plain_response(503, "not ready\n");
     // Persist, then acknowledge: a failure to record answers 500 so that Slack delivers the event again.
-    bool recorded = true;
-    try {
-        std::vector<chat::inbound> batch;  // not a braced list inside co_await: g++ 12 rejects that
-        batch.push_back(std::move(*decoded->event));
-        co_await sink_->accept(std::move(batch));
-    } catch (const std::exception&) {
-        recorded = false;
-    }
+    bool recorded = co_await chat::record_one(*sink_, *decoded->event);
     co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the event\n");
 }
 
@@ -440,14 +433,7 @@ asio::awaitable<http_response> slack_platform::on_command(http_request request) 
     if (!command) co_return plain_response(200, command.failure().message);
     metrics_.add("hindsight_slack_requests_total", "path=\"/slack/commands\"");
     if (!sink_) co_return plain_response(503, "not ready\n");
-    bool recorded = true;
-    try {
-        std::vector<chat::inbound> batch;
-        batch.push_back(std::move(*command));
-        co_await sink_->accept(std::move(batch));
-    } catch (const std::exception&) {
-        recorded = false;  // the author was told why through chat.postEphemeral
-    }
+    bool recorded = co_await chat::record_one(*sink_, *command);
     // An empty 200 acknowledges; the answer comes as a message through the outbox.
     co_return plain_response(200, recorded ? "" : "That could not be recorded.\n");
 }
@@ -464,14 +450,7 @@ asio::awaitable<http_response> slack_platform::on_interaction(http_request reque
     metrics_.add("hindsight_slack_requests_total", "path=\"/slack/interactive\"");
     if (decoded->what != slack::decoded_payload::kind::event) co_return plain_response(200, "");
     if (!sink_) co_return plain_response(503, "not ready\n");
-    bool recorded = true;
-    try {
-        std::vector<chat::inbound> batch;
-        batch.push_back(std::move(*decoded->event));
-        co_await sink_->accept(std::move(batch));
-    } catch (const std::exception&) {
-        recorded = false;
-    }
+    bool recorded = co_await chat::record_one(*sink_, *decoded->event);
     co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the action\n");
 }
 

@@ -74,6 +74,11 @@ public:
                                                                          const std::string& user_id) = 0;
 };
 
+// Records one event through the sink (a slash command, a webhook event, a click), moving it out of `event`:
+// true once it is durable, false when it could not be recorded (the author has been told why). By reference,
+// not by value: g++ 12 mishandles temporaries that live across a co_await.
+boost::asio::awaitable<bool> record_one(const event_sink& sink, inbound& event);
+
 // Routes an outbox message to the matching call.
 boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
                                             const outgoing& message);
