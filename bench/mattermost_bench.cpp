@@ -31,10 +31,9 @@ int main(int argc, char** argv) {
     constexpr const char* alice = "alice000000000000000000001";
 
     asio::io_context io;
-    auto guard = asio::make_work_guard(io);
     fake_mattermost fake(io);
     fake.add_channel(channel, "O");
-    std::thread runner([&] { io.run(); });
+    testing::io_runner runner(io);
     unsigned short port = 0;
     {
         asio::io_context probe;
@@ -107,9 +106,7 @@ int main(int argc, char** argv) {
         fake.stop();
         return 0;
     });
-    guard.reset();
-    io.stop();
-    runner.join();
+    runner.stop();
     std::filesystem::remove_all(dir);
     return exit_code;
 }

@@ -49,9 +49,8 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir);
 
     asio::io_context io;
-    auto guard = asio::make_work_guard(io);
     fake_slack fake(io);
-    std::thread runner([&] { io.run(); });
+    testing::io_runner runner(io);
 
     auto config_path = (dir / "bench.toml").string();
     {
@@ -183,9 +182,7 @@ int main(int argc, char** argv) {
         fake.stop();
         return 0;
     });
-    guard.reset();
-    io.stop();
-    runner.join();
+    runner.stop();
     std::filesystem::remove_all(dir);
     return exit_code;
 }

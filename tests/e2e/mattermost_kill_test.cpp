@@ -50,12 +50,11 @@ int main(int argc, char** argv) {
     auto db_path = (dir / "kill.db").string();
 
     asio::io_context io;
-    auto guard = asio::make_work_guard(io);
     fake_mattermost fake(io);
     fake.add_channel(channel, "O");
     // Slack is configured too: both platforms must come up in one process.
     testing::fake_slack slack(io);
-    std::thread runner([&] { io.run(); });
+    testing::io_runner runner(io);
     auto port = free_port();
     auto config_path = (dir / "kill.toml").string();
     {
@@ -145,9 +144,7 @@ int main(int argc, char** argv) {
         slack.stop();
         return 0;
     });
-    guard.reset();
-    io.stop();
-    runner.join();
+    runner.stop();
     std::filesystem::remove_all(dir);
     std::printf("%s\n", check.failures ? "FAILED" : "passed");
     return check.failures ? 1 : 0;

@@ -38,9 +38,8 @@ int main(int argc, char** argv) {
     auto db_path = (dir / "kill.db").string();
 
     asio::io_context io;
-    auto guard = asio::make_work_guard(io);
     testing::fake_slack fake(io);
-    std::thread runner([&] { io.run(); });
+    testing::io_runner runner(io);
     auto config_path = (dir / "kill.toml").string();
     {
         std::ofstream config(config_path);
@@ -132,9 +131,7 @@ int main(int argc, char** argv) {
         fake.stop();
         return 0;
     });
-    guard.reset();
-    io.stop();
-    runner.join();
+    runner.stop();
     std::filesystem::remove_all(dir);
     std::printf("%s\n", check.failures ? "FAILED" : "passed");
     return check.failures ? 1 : 0;

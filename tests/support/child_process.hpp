@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -37,6 +38,26 @@ bool wait_until(Predicate ready, std::chrono::milliseconds limit,
     }
     return ready();
 }
+
+// Runs an io_context on its own thread until stop() (or destruction): the fakes live on it while the test's
+// main thread drives the bot.
+class io_runner {
+public:
+    explicit io_runner(boost::asio::io_context& io)
+        : io_(io), guard_(boost::asio::make_work_guard(io)), thread_([this] { io_.run(); }) {}
+    ~io_runner() { stop(); }
+    void stop() {
+        if (!thread_.joinable()) return;
+        guard_.reset();
+        io_.stop();
+        thread_.join();
+    }
+
+private:
+    boost::asio::io_context& io_;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+    std::thread thread_;
+};
 
 // `binary run --config config_path` with the given environment added.
 inline pid_t start_bot(const std::string& binary, const std::string& config_path,
