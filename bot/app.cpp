@@ -50,6 +50,14 @@ boost::asio::awaitable<bool> record_one(const event_sink& sink, inbound& event) 
     co_return true;
 }
 
+boost::asio::awaitable<call_result> platform::update_message(const std::string&, const outgoing&) {
+    co_return call_result::unsupported(name() + " cannot edit messages");
+}
+
+boost::asio::awaitable<call_result> platform::create_channel(const std::string&, const outgoing&) {
+    co_return call_result::unsupported(name() + " cannot create channels");
+}
+
 boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
                                             const outgoing& message) {
     switch (message.how) {
@@ -65,6 +73,10 @@ boost::asio::awaitable<call_result> deliver(platform& p, const std::string& work
             co_return co_await p.react(workspace, message);
         case delivery::file:
             co_return co_await p.upload_file(workspace, message);
+        case delivery::update:
+            co_return co_await p.update_message(workspace, message);
+        case delivery::create_channel:
+            co_return co_await p.create_channel(workspace, message);
     }
     co_return call_result::unsupported("unknown delivery");
 }
@@ -262,6 +274,32 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
         metrics_.add("hindsight_outbox_given_up_total");
         co_return;
     }
+    if (message->channel.starts_with(chat::new_channel_prefix)) {
+        // Addressed to a channel that `start --new-channel` asked for: wait until it exists.
+        if (auto created = engine_.queue().thread_root(row.workspace, message->channel)) {
+            message->channel = *created;
+        } else if (engine_.queue().channel_pending(row.workspace, message->channel)) {
+            engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
+            co_return;
+        } else {
+            engine_.queue().outbox_give_up(row.id, "its channel was never created");
+            co_return;
+        }
+    }
+    if (message->how == chat::delivery::update && message->message_id.empty()) {
+        auto target = engine_.queue().thread_root(row.workspace, message->thread_key);
+        if (target) {
+            message->message_id = *target;
+        } else if (engine_.queue().thread_root_pending(row.workspace, message->thread_key)) {
+            engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
+            co_return;
+        } else {
+            // Posted before messages were named (an older version), or given up on: nothing to edit.
+            engine_.queue().outbox_sent(row.id);
+            co_return;
+        }
+        message->thread_key.clear();
+    }
     if (!message->thread_key.empty() && message->thread_root.empty()) {
         auto root = engine_.queue().thread_root(row.workspace, message->thread_key);
         if (root) {
@@ -303,6 +341,8 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
             if (!message->defines_thread.empty() && !result.message_id.empty())
                 engine_.queue().set_thread_root(row.workspace, message->defines_thread, message->channel,
                                                 result.message_id);
+            if (message->how == chat::delivery::create_channel && !result.message_id.empty())
+                engine_.channel_created(row.workspace, message->defines_channel, result.message_id);
             metrics_.add("hindsight_outbox_sent_total");
         } else if (result.status == chat::call_result::outcome::retry &&
                    row.attempts + 1 < max_delivery_attempts) {
@@ -312,6 +352,8 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
         } else {
             engine_.queue().outbox_give_up(row.id, result.error);
             metrics_.add("hindsight_outbox_given_up_total");
+            if (message->how == chat::delivery::create_channel)
+                engine_.channel_not_created(row.workspace, *message, result.error, now);
             spdlog::warn("gave up delivering outbox message {}: {}", row.id, result.error);
         }
     });

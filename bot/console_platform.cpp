@@ -115,6 +115,14 @@ void console_platform::print(const std::string& where, const std::string& text) 
     out_.flush();
 }
 
+std::string console_platform::with_buttons(const chat::outgoing& m) const {
+    auto text = m.text;
+    for (const auto& b : m.buttons)
+        text +=
+            "\n[" + b.label + ": /" + trigger_ + " " + b.command + (b.prompt.empty() ? "" : " <text>") + "]";
+    return text;
+}
+
 const console_platform::typed_message* console_platform::numbered(std::string_view word,
                                                                   std::string& error) const {
     std::size_t n = 0;
@@ -304,14 +312,29 @@ boost::asio::awaitable<chat::call_result> console_platform::post(const std::stri
     auto id = next_message_id();
     bot_labels_[id] = "b" + std::to_string(++bot_posts_);
     root_channel_[id] = m.channel;
-    print(channel_label(m.channel) + " " + bot_labels_[id], m.text);
+    print(channel_label(m.channel) + " " + bot_labels_[id], with_buttons(m));
     co_return chat::call_result::success(id);
+}
+
+boost::asio::awaitable<chat::call_result> console_platform::update_message(const std::string&,
+                                                                           const chat::outgoing& m) {
+    print(channel_label(m.channel) + " " + label_of(m.message_id) + " (edited)", with_buttons(m));
+    co_return chat::call_result::success(m.message_id);
+}
+
+boost::asio::awaitable<chat::call_result> console_platform::create_channel(const std::string&,
+                                                                           const chat::outgoing& m) {
+    auto [it, created] = channels_.try_emplace(m.text, channel_state{m.private_channel, false});
+    if (!created) co_return chat::call_result{chat::call_result::outcome::rejected, {}, "name_taken", {}};
+    out_ << "[#" << m.text << "] hindsight created " << (m.private_channel ? "the private channel " : "")
+         << "#" << m.text << " and invited @" << m.user << " (switch to it with :channel " << m.text << ")\n";
+    co_return chat::call_result::success(m.text);
 }
 
 boost::asio::awaitable<chat::call_result> console_platform::reply_in_thread(const std::string&,
                                                                             const chat::outgoing& m) {
     auto id = next_message_id();
-    print(channel_label(m.channel) + " › thread " + label_of(m.thread_root), m.text);
+    print(channel_label(m.channel) + " › thread " + label_of(m.thread_root), with_buttons(m));
     co_return chat::call_result::success(id);
 }
 
@@ -325,7 +348,7 @@ boost::asio::awaitable<chat::call_result> console_platform::post_ephemeral(const
 
 boost::asio::awaitable<chat::call_result> console_platform::direct_message(const std::string&,
                                                                            const chat::outgoing& m) {
-    print("DM to @" + m.user, m.text);
+    print("DM to @" + m.user, with_buttons(m));
     co_return chat::call_result::success(next_message_id());
 }
 

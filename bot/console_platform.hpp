@@ -32,6 +32,10 @@ public:
                                                              const chat::outgoing&) override;
     boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
     boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
+                                                             const chat::outgoing&) override;
     boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
                                                                               const std::string&,
                                                                               const std::string&) override;
@@ -55,6 +59,8 @@ private:
     std::string next_message_id();
     chat::inbound make(chat::event e);
     void print(const std::string& where, const std::string& text);
+    // The text, then each button as the command it stands for: the console has nothing to click.
+    std::string with_buttons(const chat::outgoing& m) const;
     std::string label_of(const std::string& message_id) const;
     std::string channel_label(const std::string& channel) const;
     const typed_message* numbered(std::string_view word, std::string& error) const;

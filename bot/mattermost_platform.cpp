@@ -380,13 +380,29 @@ asio::awaitable<http_response> mattermost_platform::on_action(http_request reque
         co_return http_response{forged ? 403 : 400, "text/plain; charset=utf-8",
                                 forged ? "forged action\n" : "malformed action\n"};
     }
+    if (action->dialog) {
+        // Opened now, while the trigger is fresh (30 s on current servers, 3 s on old ones).
+        auto body = mattermost::open_dialog_body(*action->dialog, cfg_.mattermost.actions_url,
+                                                 cfg_.secret.mattermost_token);
+        auto answer = co_await api("POST", "/actions/dialogs/open", std::move(body));
+        if (answer.reply.status != mattermost::api_reply::verdict::ok) {
+            spdlog::warn("Mattermost: could not open the dialog for `{}`: {}", action->dialog->command,
+                         answer.reply.error);
+            co_return json_response(
+                200, R"({"ephemeral_text":"The form could not be opened; type the command instead."})");
+        }
+        co_return json_response(200, "{}");
+    }
+    if (!action->event) co_return json_response(200, "{}");  // a dialog closed with Cancel
     if (!sink_) co_return http_response{503, "text/plain; charset=utf-8", "not ready\n"};
-    auto& invoked = std::get<chat::command_invoked>(action->payload);
+    auto& event = *action->event;
+    auto& invoked = std::get<chat::command_invoked>(event.payload);
     auto info = co_await channel(invoked.channel.id);
     invoked.channel.is_private = info ? info->is_private() : true;
     invoked.channel.is_direct = info && info->type == "D";
-    action->workspace = team_id_;
-    bool recorded = co_await chat::record_one(*sink_, *action);
+    event.workspace = team_id_;
+    bool recorded = co_await chat::record_one(*sink_, event);
+    // An empty object acknowledges a click and closes a dialog alike.
     co_return recorded
         ? json_response(200, "{}")
         : json_response(200, R"({"ephemeral_text":"That could not be recorded; try the command."})");
@@ -451,6 +467,44 @@ asio::awaitable<chat::call_result> mattermost_platform::post_ephemeral(const std
             "instead");
     }
     co_return co_await direct_message(workspace, m);
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::update_message(const std::string&,
+                                                                       const chat::outgoing& m) {
+    mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
+    auto body =
+        mattermost::patch_post_body(m.channel, mattermost::to_mattermost_text(m.text), m.buttons, target);
+    auto answer = co_await api("PUT", "/posts/" + m.message_id + "/patch", std::move(body));
+    co_return as_call_result("patch post", answer);
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std::string&,
+                                                                       const chat::outgoing& m) {
+    // A taken name (the same title on the same day) gets -2, -3 … before giving up.
+    api_answer created;
+    for (int attempt = 1; attempt <= 5; ++attempt) {
+        auto name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+        auto body = mattermost::create_channel_body(team_id_, name, m.private_channel);
+        created = co_await api("POST", "/channels", std::move(body));
+        bool taken =
+            created.response.status == 400 && created.response.body.find("exists") != std::string::npos;
+        if (!taken) break;
+    }
+    if (created.reply.status != mattermost::api_reply::verdict::ok)
+        co_return as_call_result("create channel", created);
+    auto id = mattermost::read_id(created.response.body);
+    if (!id)
+        co_return chat::call_result{
+            chat::call_result::outcome::rejected, {}, "created channel without id", {}};
+    if (!m.user.empty() && m.user != self_) {
+        auto body = mattermost::channel_member_body(m.user);
+        auto added = co_await api("POST", "/channels/" + *id + "/members", std::move(body));
+        // The channel exists either way: a failed invitation must not make the worker create another.
+        if (added.reply.status != mattermost::api_reply::verdict::ok)
+            spdlog::warn("Mattermost: could not add {} to the new channel {}: {}", m.user, *id,
+                         added.reply.error);
+    }
+    co_return chat::call_result::success(*id);
 }
 
 asio::awaitable<chat::call_result> mattermost_platform::react(const std::string&, const chat::outgoing& m) {

@@ -50,6 +50,10 @@ public:
                                                              const chat::outgoing&) override;
     boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
     boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
+                                                             const chat::outgoing&) override;
     boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
                                                                               const std::string& channel,
                                                                               const std::string& id) override;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -340,6 +341,11 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
                 metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
             else if (decoded->what == slack::decoded_payload::kind::event)
                 item.event = std::move(decoded->event);
+            else if (decoded->what == slack::decoded_payload::kind::open_form)
+                // Now, not after the next commit: Slack honours the trigger for 3 s only.
+                asio::co_spawn(io_, open_form(std::move(*decoded->form)), [](std::exception_ptr failure) {
+                    if (failure) spdlog::error("Slack views.open failed unexpectedly");
+                });
         } else {
             spdlog::debug("ignored a Socket Mode envelope of type {}", frame.type);
         }
@@ -413,6 +419,7 @@ asio::awaitable<http_response> slack_platform::on_events(http_request request) {
             spdlog::error("{}", decoded->reason);
             co_return plain_response(200, "");
         case slack::decoded_payload::kind::ignored:
+        case slack::decoded_payload::kind::open_form:  // only interactions open forms
             spdlog::debug("ignored Slack event: {}", decoded->reason);
             co_return plain_response(200, "");
         case slack::decoded_payload::kind::event:
@@ -448,13 +455,17 @@ asio::awaitable<http_response> slack_platform::on_interaction(http_request reque
         co_return plain_response(400, "malformed payload\n");
     }
     metrics_.add("hindsight_slack_requests_total", "path=\"/slack/interactive\"");
+    if (decoded->what == slack::decoded_payload::kind::open_form) {
+        co_await open_form(std::move(*decoded->form));
+        co_return plain_response(200, "");
+    }
     if (decoded->what != slack::decoded_payload::kind::event) co_return plain_response(200, "");
     if (!sink_) co_return plain_response(503, "not ready\n");
     bool recorded = co_await chat::record_one(*sink_, *decoded->event);
     co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the action\n");
 }
 
-asio::awaitable<chat::call_result> slack_platform::call(std::string method, std::string json_body) {
+asio::awaitable<slack::api_reply> slack_platform::exchange(std::string method, std::string json_body) {
     web_request request;
     request.url = cfg_.slack.api_url + method;
     request.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_bot_token);
@@ -466,19 +477,28 @@ asio::awaitable<chat::call_result> slack_platform::call(std::string method, std:
     metrics_.add("hindsight_slack_api_calls_total",
                  "method=\"" + method + "\",outcome=\"" +
                      (reply.status == slack::api_reply::verdict::ok ? "ok" : reply.error) + "\"");
+    co_return reply;
+}
+
+asio::awaitable<chat::call_result> slack_platform::call(std::string method, std::string json_body) {
+    auto reply = co_await exchange(method, std::move(json_body));
+    co_return as_result(method, reply);
+}
+
+chat::call_result slack_platform::as_result(const std::string& method, const slack::api_reply& reply) {
     switch (reply.status) {
         case slack::api_reply::verdict::ok:
-            co_return chat::call_result::success(reply.ts);
+            return chat::call_result::success(reply.ts);
         case slack::api_reply::verdict::retry:
-            co_return chat::call_result{
+            return chat::call_result{
                 chat::call_result::outcome::retry, {}, method + ": " + reply.error, reply.retry_after};
         case slack::api_reply::verdict::rejected:
             break;
     }
-    co_return chat::call_result{chat::call_result::outcome::rejected,
-                                {},
-                                method + ": " + reply.error + " (" + reply.explanation + ")",
-                                {}};
+    return chat::call_result{chat::call_result::outcome::rejected,
+                             {},
+                             method + ": " + reply.error + " (" + reply.explanation + ")",
+                             {}};
 }
 
 asio::awaitable<web_response> slack_platform::get(std::string method_and_query) {
@@ -513,6 +533,46 @@ asio::awaitable<chat::call_result> slack_platform::direct_message(const std::str
     // A user id as the channel posts in the bot's direct conversation with that person.
     co_return co_await call("chat.postMessage",
                             slack::post_message_body(m.user, slack::to_slack_text(m.text), "", m.buttons));
+}
+
+asio::awaitable<chat::call_result> slack_platform::update_message(const std::string&,
+                                                                  const chat::outgoing& m) {
+    co_return co_await call(
+        "chat.update",
+        slack::update_message_body(m.channel, m.message_id, slack::to_slack_text(m.text), m.buttons));
+}
+
+asio::awaitable<chat::call_result> slack_platform::create_channel(const std::string&,
+                                                                  const chat::outgoing& m) {
+    // The name may be taken (the same title on the same day): inc-…-2, -3 … before giving up.
+    slack::api_reply created;
+    for (int attempt = 1; attempt <= 5; ++attempt) {
+        auto name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+        auto body = slack::create_channel_body(name, m.private_channel);
+        created = co_await exchange("conversations.create", std::move(body));
+        if (created.error != "name_taken") break;
+    }
+    if (created.status != slack::api_reply::verdict::ok) co_return as_result("conversations.create", created);
+    if (created.channel_id.empty())
+        co_return chat::call_result{
+            chat::call_result::outcome::rejected, {}, "conversations.create: no channel in the reply", {}};
+    if (!m.user.empty() && m.user != self_.user_id) {
+        auto body = slack::invite_body(created.channel_id, m.user);
+        auto invited = co_await exchange("conversations.invite", std::move(body));
+        // The channel exists either way: a failed invitation must not make the worker create another.
+        if (invited.status != slack::api_reply::verdict::ok && invited.error != "already_in_channel")
+            spdlog::warn("Slack: could not invite {} to the new channel {}: {} ({})", m.user,
+                         created.channel_id, invited.error, invited.explanation);
+    }
+    co_return chat::call_result::success(created.channel_id);
+}
+
+asio::awaitable<void> slack_platform::open_form(slack::form_request form) {
+    auto body = slack::open_form_body(form);
+    auto opened = co_await exchange("views.open", std::move(body));
+    if (opened.status != slack::api_reply::verdict::ok)
+        spdlog::warn("Slack: could not open the form for `{}`: {} ({})", form.command, opened.error,
+                     opened.explanation);
 }
 
 asio::awaitable<chat::call_result> slack_platform::react(const std::string&, const chat::outgoing& m) {

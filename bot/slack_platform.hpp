@@ -16,6 +16,7 @@
 #include "chat/platform.hpp"
 #include "config/config.hpp"
 #include "slack/events.hpp"
+#include "slack/web_api.hpp"
 
 namespace hindsight::bot {
 
@@ -46,6 +47,10 @@ public:
                                                              const chat::outgoing&) override;
     boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
     boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
+                                                             const chat::outgoing&) override;
     boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
                                                                               const std::string&,
                                                                               const std::string&) override;
@@ -65,7 +70,10 @@ private:
     void wake_supervisor();
     boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
 
+    boost::asio::awaitable<slack::api_reply> exchange(std::string method, std::string json_body);
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
+    static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
+    boost::asio::awaitable<void> open_form(slack::form_request form);
     boost::asio::awaitable<web_response> get(std::string method_and_query);
     boost::asio::awaitable<http_response> on_events(http_request request);
     boost::asio::awaitable<http_response> on_command(http_request request);

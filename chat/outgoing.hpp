@@ -2,9 +2,13 @@
 // Platform-neutral outbound messages. Handlers return these; the app writes them to the durable outbox in the
 // same transaction as the state change, and the outbox worker hands them to the platform.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hindsight::chat {
+
+// Channels that do not exist yet are named by a placeholder with this prefix (see defines_channel).
+inline constexpr std::string_view new_channel_prefix = "new-channel:";
 
 enum class delivery {
     channel,    // a post in channel
@@ -13,6 +17,10 @@ enum class delivery {
     direct,     // a direct message to user
     reaction,   // add emoji to message_id
     file,       // upload file_name with text as its content
+    update,     // replace the text and buttons of a message the bot posted: message_id, or the root named by
+                // thread_key
+    create_channel,  // create a channel named text (private when private_channel) and invite user; channel is
+                     // where it was asked for, and defines_channel the placeholder the new channel replaces
 };
 
 // A button under a message. Clicking it runs `command` (the text after the trigger word) as the person who
@@ -20,6 +28,9 @@ enum class delivery {
 struct button {
     std::string label;
     std::string command;
+    // When set, the click first asks for text (a Slack modal, a Mattermost dialog) under this label, and runs
+    // `command <text>`: "Answer" on a review prompt runs `why <the answer>`.
+    std::string prompt = {};
     bool operator==(const button&) const = default;
 };
 
@@ -37,6 +48,11 @@ struct outgoing {
     std::string message_id;  // reaction target
     std::string emoji;
     std::string file_name;
+    // create_channel: the placeholder ("new-channel:INC-7") that stands for the channel until it exists.
+    // Messages addressed to a placeholder wait for it, and then go to the channel that was created (or, when
+    // creating it failed, to wherever the incident went instead).
+    std::string defines_channel;
+    bool private_channel = false;
     std::vector<button> buttons;  // at most a few; platforms without buttons show the text alone
     // Set by the outbox worker, not stored: the same for every attempt at one outbox row, so a platform with
     // idempotent creates (Mattermost's pending_post_id) can make a retry harmless.

@@ -68,6 +68,12 @@ public:
                                                       const outgoing& message) = 0;
     virtual boost::asio::awaitable<call_result> upload_file(const std::string& workspace,
                                                             const outgoing& message) = 0;
+    // Edits a message the bot posted (message_id in message). Absent: not_supported, and the old text stays.
+    virtual boost::asio::awaitable<call_result> update_message(const std::string& workspace,
+                                                               const outgoing& message);
+    // Creates the channel and invites message.user; the new channel's id comes back as message_id.
+    virtual boost::asio::awaitable<call_result> create_channel(const std::string& workspace,
+                                                               const outgoing& message);
     virtual boost::asio::awaitable<std::optional<message_posted>> fetch_message(
         const std::string& workspace, const std::string& channel, const std::string& message_id) = 0;
     virtual boost::asio::awaitable<std::optional<user_info>> lookup_user(const std::string& workspace,

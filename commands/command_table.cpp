@@ -15,8 +15,8 @@ struct entry {
 
 const std::vector<entry>& entries() {
     static const std::vector<entry> table{
-        {{"start", "start <title> [sev1..sev4]", "declare an incident in this channel; you become commander",
-          "incident"},
+        {{"start", "start <title> [sev1..sev4] [--new-channel]",
+          "declare an incident in this channel (or in a new one); you become commander", "incident"},
          start_incident},
         {{"status", "status [INC-n]",
           "title, severity, status, commander, elapsed time, timeline size, open actions", "incident"},

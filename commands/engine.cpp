@@ -296,6 +296,42 @@ std::int64_t engine::prune_inbox(domain::timestamp now) {
     return removed;
 }
 
+void engine::channel_created(const std::string& workspace, const std::string& placeholder,
+                             const std::string& channel) {
+    stores_.queue.set_thread_root(workspace, placeholder, channel, channel);
+    stores_.incidents.move_channel(workspace, placeholder, channel);
+}
+
+void engine::channel_not_created(const std::string& workspace, const chat::outgoing& request,
+                                 const std::string& reason, domain::timestamp now) {
+    auto inc = stores_.incidents.current_in_channel(workspace, request.defines_channel);
+    if (!inc) return;
+    auto origin = request.channel;  // empty when it was asked for in a direct message
+    std::optional<domain::incident> there;
+    if (!origin.empty()) there = stores_.incidents.current_in_channel(workspace, origin);
+    bool origin_free = !origin.empty() && !(there && (there->status == domain::incident_status::active ||
+                                                      there->status == domain::incident_status::mitigated));
+    auto cause = "Could not create #" + request.text + " for " + inc->label() + " (" + reason + "). ";
+    chat::outgoing notice;
+    if (origin_free) {
+        // Messages already written for the placeholder (the declaration) follow the incident there.
+        channel_created(workspace, request.defines_channel, origin);
+        notice.how = chat::delivery::channel;
+        notice.channel = origin;
+        notice.text = cause + inc->label() + " is handled in this channel instead.";
+    } else {
+        inc->status = domain::incident_status::resolved;
+        inc->resolved_at = now;
+        inc->summary = "Closed unopened: its channel could not be created.";
+        stores_.incidents.update(*inc);
+        notice.how = chat::delivery::direct;
+        notice.user = request.user;
+        notice.text = cause + inc->label() + " was closed unopened; declare it again with `/" +
+                      cfg_.incidents.command + " start` in a channel of its own.";
+    }
+    stores_.queue.outbox_add(workspace, storage::encode_outgoing(notice), now);
+}
+
 void engine::remember(const std::string& workspace, const storage::cached_message& message) {
     auto copy = message;
     copy.workspace = workspace;

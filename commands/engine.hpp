@@ -70,6 +70,15 @@ public:
     // The fetch found nothing (deleted, no access): the waiting event is closed with this reason.
     void give_up_waiting(std::int64_t inbox_id, const std::string& reason);
 
+    // The channel asked for with `start --new-channel` exists: its incident moves there from the placeholder,
+    // and messages waiting for the placeholder go there.
+    void channel_created(const std::string& workspace, const std::string& placeholder,
+                         const std::string& channel);
+    // Creating it failed for good: the incident moves to the channel it was declared in when that channel is
+    // free, and is otherwise closed unopened; either way the caller is told why.
+    void channel_not_created(const std::string& workspace, const chat::outgoing& request,
+                             const std::string& reason, domain::timestamp now);
+
     // Handles one event without the inbox or outbox (used by tests and by process_pending).
     std::vector<chat::outgoing> handle(const std::string& workspace, const chat::event& e,
                                        domain::timestamp now,

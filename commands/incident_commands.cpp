@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "commands/handlers.hpp"
@@ -76,6 +77,27 @@ void record_event(context& ctx, const incident& inc, const std::string& text) {
 
 namespace {
 
+std::string header_key(const incident& inc) {
+    return "header:" + std::to_string(inc.id);
+}
+
+// The declaration is kept current, so whoever scrolls up to it sees the incident as it is now.
+void refresh_header(context& ctx, const incident& inc) {
+    static constexpr std::array<std::string_view, 4> marks{"🚨", "🩹", "✅", "📘"};
+    chat::outgoing o;
+    o.how = chat::delivery::update;
+    o.channel = inc.channel;
+    o.thread_key = header_key(inc);
+    o.text = std::string(marks[static_cast<std::size_t>(inc.status)]) + " *" + inc.label() + ": " +
+             quote(inc.title) + "* (" + std::string(domain::to_string(inc.sev)) + ") · *" +
+             std::string(domain::to_string(inc.status)) + "*";
+    if (inc.resolved_at) o.text += " after " + domain::format_duration(*inc.resolved_at - inc.started_at);
+    o.text += " · commander " + ctx.who(inc.commander) +
+              "\nMark messages for the timeline with :pushpin: or start them with `!tl`. `" + ctx.trigger() +
+              " status` shows the details.";
+    ctx.replies.push_back(std::move(o));
+}
+
 // Announces in the incident's channel: where the command ran when it ran there, else in the incident channel
 // with a private confirmation to the caller.
 void announce_for(context& ctx, const incident& inc, std::string text) {
@@ -116,6 +138,7 @@ result<void> set_text_field(context& ctx, arguments& args, std::string incident:
     std::string label(what);
     label[0] = static_cast<char>(label[0] - 'a' + 'A');
     record_event(ctx, inc, label + " set by " + ctx.who(ctx.user) + ": " + *text);
+    if (field == &incident::title) refresh_header(ctx, inc);
     announce_for(ctx, inc,
                  label + " of " + inc.label() + " set by " + ctx.who(ctx.user) + ": " + quote(*text));
     if (field != &incident::title) nudge_if_blaming(ctx, *text);
@@ -161,6 +184,7 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
     }
     inc.status = to;
     ctx.store.incidents.update(inc);
+    refresh_header(ctx, inc);
     std::string by = " by " + ctx.who(ctx.user);
     record_event(ctx, inc, event + by + (note.empty() ? "" : ": " + domain::sanitize_utf8(note)));
     std::string text = inc.label() + " " + domain::ascii_lower(event) + by + ".";
@@ -178,17 +202,17 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
 }  // namespace
 
 result<void> start_incident(context& ctx, arguments& args) {
-    auto words = split_words(args.rest());
+    // --new-channel may stand anywhere; what is left is the title and perhaps a severity.
+    std::string typed(args.rest());
+    constexpr std::string_view flag = "--new-channel";
     bool new_channel = ctx.cfg.incidents.create_channel;
-    auto flag = std::find(words.begin(), words.end(), std::string_view("--new-channel"));
-    if (flag != words.end() || new_channel)
-        return make_error(
-            errc::not_supported,
-            "Creating a new channel for the incident is not available yet. Create the channel, invite "
-            "the responders, and run `" +
-                ctx.trigger() + " start <title>` there.");
+    for (auto at = typed.find(flag); at != std::string::npos; at = typed.find(flag)) {
+        typed.erase(at, flag.size());
+        new_channel = true;
+    }
+    auto words = split_words(typed);
     auto sev = domain::parse_severity(ctx.cfg.incidents.default_severity).value_or(domain::severity::sev3);
-    std::string_view rest = args.rest();
+    std::string_view rest = typed;
     if (!words.empty()) {
         auto last = words.back();
         // "sev2" ends the title; "severe" or "Seville" are words of it.
@@ -206,21 +230,28 @@ result<void> start_incident(context& ctx, arguments& args) {
     }
     auto title = checked_text(rest, "title", domain::max_title_length);
     if (!title) return title.failure();
-    if (ctx.channel.is_direct)
+    if (ctx.channel.is_direct && !new_channel)
         return make_error(errc::conflict,
-                          "An incident needs a channel everyone can join; run start in a channel.");
+                          "An incident needs a channel everyone can join; run start in a "
+                          "channel, or add --new-channel to have one created.");
 
-    if (auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id)) {
-        if (current->status == incident_status::active || current->status == incident_status::mitigated)
-            return make_error(errc::conflict, current->label() + " is still " +
-                                                  std::string(domain::to_string(current->status)) +
-                                                  " in this channel. Resolve it before starting another.");
+    if (!new_channel) {
+        if (auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id)) {
+            if (current->status == incident_status::active || current->status == incident_status::mitigated)
+                return make_error(errc::conflict,
+                                  current->label() + " is still " +
+                                      std::string(domain::to_string(current->status)) +
+                                      " in this channel. Resolve it before starting another, "
+                                      "or add --new-channel to open it in a channel of its own.");
+        }
     }
     incident inc;
     inc.workspace = ctx.workspace;
     inc.number = ctx.store.incidents.take_incident_number(ctx.workspace);
-    inc.channel = ctx.channel.id;
-    inc.private_channel = ctx.channel.is_private;
+    inc.channel = new_channel ? std::string(chat::new_channel_prefix) + "INC-" + std::to_string(inc.number)
+                              : ctx.channel.id;
+    // A channel made for an incident declared in a private channel is private too.
+    inc.private_channel = ctx.channel.is_private && !ctx.channel.is_direct;
     inc.title = *title;
     inc.sev = sev;
     inc.commander = ctx.user;
@@ -230,11 +261,35 @@ result<void> start_incident(context& ctx, arguments& args) {
     record_event(
         ctx, inc,
         "Incident started by " + ctx.who(ctx.user) + " (" + std::string(domain::to_string(sev)) + ")");
-    ctx.announce("🚨 *" + inc.label() + ": " + quote(inc.title) + "* (" + std::string(domain::to_string(sev)) +
-                 ") declared by " + ctx.who(ctx.user) +
-                 ", who is commander.\nMark messages for the timeline with "
-                 ":pushpin: or start them with `!tl`. `" +
-                 ctx.trigger() + " help` lists every command.");
+    auto declaration = "🚨 *" + inc.label() + ": " + quote(inc.title) + "* (" +
+                       std::string(domain::to_string(sev)) + ") declared by " + ctx.who(ctx.user) +
+                       ", who is commander.\nMark messages for the timeline with "
+                       ":pushpin: or start them with `!tl`. `" +
+                       ctx.trigger() + " help` lists every command.";
+    if (!new_channel) {
+        ctx.announce(std::move(declaration));
+        ctx.replies.back().defines_thread = header_key(inc);
+        return {};
+    }
+    auto name = domain::incident_channel_name(inc.title, domain::date_of(ctx.now), inc.number);
+    chat::outgoing create;
+    create.how = chat::delivery::create_channel;
+    create.channel = ctx.channel.is_direct ? std::string() : ctx.channel.id;  // where to fall back to
+    create.user = ctx.user;
+    create.text = name;
+    create.defines_channel = inc.channel;
+    create.private_channel = inc.private_channel;
+    ctx.replies.push_back(std::move(create));
+    ctx.post_in(inc.channel, std::move(declaration));
+    ctx.replies.back().defines_thread = header_key(inc);
+    if (!ctx.channel.is_direct && !ctx.channel.is_private)
+        ctx.announce("🚨 " + inc.label() + ": " + quote(inc.title) + " (" +
+                     std::string(domain::to_string(sev)) + ") declared by " + ctx.who(ctx.user) +
+                     ". It is handled in #" + name + ".");
+    else
+        ctx.tell(inc.label() + " declared. Creating " +
+                 (inc.private_channel ? "the private channel #" : "#") + name +
+                 " for it; you will be invited.");
     return {};
 }
 
@@ -261,6 +316,7 @@ result<void> change_severity(context& ctx, arguments& args) {
     auto before = inc.sev;
     inc.sev = *sev;
     ctx.store.incidents.update(inc);
+    refresh_header(ctx, inc);
     std::string text = "Severity " + std::string(domain::to_string(before)) + " → " +
                        std::string(domain::to_string(*sev)) + " by " + ctx.who(ctx.user);
     record_event(ctx, inc, text);
@@ -280,6 +336,7 @@ result<void> change_commander(context& ctx, arguments& args) {
     auto before = inc.commander;
     inc.commander = *user;
     ctx.store.incidents.update(inc);
+    refresh_header(ctx, inc);
     std::string text = "Commander " + ctx.who(before) + " → " + ctx.who(*user) + " by " + ctx.who(ctx.user);
     record_event(ctx, inc, text);
     announce_for(ctx, inc, inc.label() + ": " + text + ".");

@@ -227,6 +227,8 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
             message.user = inc->commander;
         }
         message.text = std::move(text);
+        message.buttons = {{"Reassign " + a.label(), "assign " + a.label(), "Who should own it? (@name)"},
+                           {"Won't do " + a.label(), "wontdo " + a.label(), "Why will it not be done?"}};
         plan.due.push_back(
             {"escalation", inc->commander, a.label() + ":w" + std::to_string(week), std::move(message)});
     }

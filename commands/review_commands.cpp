@@ -18,12 +18,16 @@ std::string thread_key_of(const incident& inc) {
 }
 
 // Review conversation goes to the review thread when there is one, so the channel stays readable.
-void say_in_review(context& ctx, const incident& inc, std::string text) {
+// Buttons, when given, go under the message in the incident's channel (not under a private confirmation).
+void say_in_review(context& ctx, const incident& inc, std::string text,
+                   std::vector<chat::button> buttons = {}) {
     if (inc.review_thread.empty()) {
-        if (inc.channel == ctx.channel.id)
+        if (inc.channel == ctx.channel.id) {
             ctx.announce(std::move(text));
-        else {
+            ctx.replies.back().buttons = std::move(buttons);
+        } else {
             ctx.post_in(inc.channel, text);
+            ctx.replies.back().buttons = std::move(buttons);
             ctx.tell("Recorded: " + text);
         }
         return;
@@ -33,6 +37,7 @@ void say_in_review(context& ctx, const incident& inc, std::string text) {
     o.channel = inc.channel;
     o.thread_key = inc.review_thread;
     o.text = std::move(text);
+    o.buttons = std::move(buttons);
     ctx.replies.push_back(std::move(o));
 }
 
@@ -84,6 +89,30 @@ std::string next_step(context& ctx, const incident& inc) {
     return "The review is complete; commands still add to it.";
 }
 
+// Shortcuts for what the review asks next (see next_step); each opens a form on platforms that have them.
+std::vector<chat::button> prompt_buttons(context& ctx, const incident& inc) {
+    auto factors = ctx.store.review.factors(inc.id);
+    if (domain::current_factor(factors, ctx.cfg.review.max_whys) >= 0)
+        return {{"Answer", "why", "Why did it happen?"}, {"End this chain", "why done", ""}};
+    auto stage = stage_of(inc);
+    if (stage == "impact" && inc.impact.empty())
+        return {{"Describe the impact", "impact", "What was the impact on customers and the business?"}};
+    if (stage == "impact" || stage == "factors")
+        return {{"Add a factor", "factor", "What condition allowed this to happen?"}};
+    if (stage == "went-well") return {{"Add what went well", "went-well", "What went well?"}};
+    if (stage == "went-wrong") return {{"Add what went wrong", "went-wrong", "What went wrong?"}};
+    if (stage == "lucky") return {{"Add where we got lucky", "lucky", "Where did we get lucky?"}};
+    if (stage == "actions")
+        return {{"Add an action", "action",
+                 "What will exist when it is done? Add @owner and due <date> if you know them."}};
+    return {};
+}
+
+// A message that ends with the review's next question: it carries the buttons that answer it.
+void ask_in_review(context& ctx, const incident& inc, std::string text) {
+    say_in_review(ctx, inc, std::move(text), prompt_buttons(ctx, inc));
+}
+
 result<void> add_review_note(context& ctx, arguments& args, domain::review_list list) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
@@ -110,7 +139,7 @@ void nudge_if_blaming(context& ctx, std::string_view text) {
 
 void start_review_thread(context& ctx, incident& inc) {
     if (!inc.review_thread.empty()) {
-        say_in_review(ctx, inc, "The review of " + inc.label() + " continues here. " + next_step(ctx, inc));
+        ask_in_review(ctx, inc, "The review of " + inc.label() + " continues here. " + next_step(ctx, inc));
         if (inc.channel != ctx.channel.id)
             ctx.tell("The review thread of " + inc.label() + " is in its channel.");
         return;
@@ -130,7 +159,7 @@ void start_review_thread(context& ctx, incident& inc) {
                 "reasonable at the time, not for whom to blame. Reply in this thread.";
     ctx.replies.push_back(std::move(root));
     if (!inc.impact.empty()) say_in_review(ctx, inc, "Impact: " + quote(inc.impact));
-    say_in_review(ctx, inc, next_step(ctx, inc));
+    ask_in_review(ctx, inc, next_step(ctx, inc));
     if (inc.channel != ctx.channel.id)
         ctx.tell("Opened the review thread of " + inc.label() + " in its channel.");
 }
@@ -174,7 +203,7 @@ result<void> add_factor(context& ctx, arguments& args) {
     if (!text) return text.failure();
     auto inc = *target;
     auto factor = ctx.store.review.add_factor(inc.id, *text, ctx.user);
-    say_in_review(ctx, inc,
+    ask_in_review(ctx, inc,
                   "Factor " + std::to_string(factor.position) + " recorded from " + ctx.who(ctx.user) + ": " +
                       quote(*text) + "\n" + why_prompt(factor));
     nudge_if_blaming(ctx, *text);
@@ -197,7 +226,7 @@ result<void> answer_why(context& ctx, arguments& args) {
                               "Factor " + std::to_string(factor.position) +
                                   " has no answer yet; answer at least one why before `why done`.");
         ctx.store.review.close_chain(factor.id);
-        say_in_review(ctx, inc,
+        ask_in_review(ctx, inc,
                       "Closed the why-chain of factor " + std::to_string(factor.position) + " after " +
                           std::to_string(factor.whys.size()) + " why(s). " + next_step(ctx, inc));
         complete_review_if_ready(ctx, inc);
@@ -217,7 +246,7 @@ result<void> answer_why(context& ctx, arguments& args) {
     } else {
         reply += why_prompt(factor);
     }
-    say_in_review(ctx, inc, reply);
+    ask_in_review(ctx, inc, reply);
     nudge_if_blaming(ctx, *text);
     complete_review_if_ready(ctx, inc);
     return {};
@@ -324,7 +353,7 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
         ctx.store.incidents.update(inc);
         record_event(ctx, inc, "Impact set by " + ctx.who(ctx.user) + ": " + *checked);
         record(ctx, m, "impact", inc.id);
-        say_in_review(ctx, inc,
+        ask_in_review(ctx, inc,
                       "Impact recorded from " + ctx.who(ctx.user) + ": " + quote(*checked) + "\n" +
                           next_step(ctx, inc));
         nudge_if_blaming(ctx, *checked);
@@ -339,7 +368,7 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
                 return true;
             }
             set_stage(ctx, inc, stage_after(stage));
-            say_in_review(ctx, inc, next_step(ctx, inc));
+            ask_in_review(ctx, inc, next_step(ctx, inc));
             return true;
         }
         auto line = with_incident(text);
@@ -368,7 +397,7 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
                           "Recorded " + std::to_string(added) + " item(s) from " + ctx.who(ctx.user) + ".");
         }
         set_stage(ctx, inc, stage_after(stage));
-        say_in_review(ctx, inc, next_step(ctx, inc));
+        ask_in_review(ctx, inc, next_step(ctx, inc));
         return true;
     }
     if (stage == "actions") {
@@ -382,7 +411,7 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
             }
             set_stage(ctx, inc, "complete");
             complete_review_if_ready(ctx, inc);
-            say_in_review(ctx, inc, next_step(ctx, inc));
+            ask_in_review(ctx, inc, next_step(ctx, inc));
             return true;
         }
         auto line = with_incident(word == "none" ? "none" : text);
@@ -393,7 +422,7 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
             if (!actions.empty()) record(ctx, m, "action", actions.back().id);
         }
         report(outcome);
-        if (outcome) say_in_review(ctx, inc, next_step(ctx, inc));
+        if (outcome) ask_in_review(ctx, inc, next_step(ctx, inc));
         return true;
     }
     return false;  // a complete review: replies are just conversation

@@ -109,4 +109,24 @@ std::vector<std::string> action_text_concerns(std::string_view raw) {
     return concerns;
 }
 
+std::string incident_channel_name(std::string_view title, civil_date date, int number) {
+    auto day = format_date(date);
+    std::erase(day, '-');
+    std::string name = "inc-" + day + "-";
+    constexpr std::size_t limit = 50;
+    std::string slug;
+    for (char c : title) {
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a'), alnum = true;
+        if (alnum)
+            slug += c;
+        else if (!slug.empty() && slug.back() != '-')
+            slug += '-';  // spaces, punctuation and any UTF-8 byte end a word
+        if (name.size() + slug.size() > limit) break;
+    }
+    slug.resize(std::min(slug.size(), limit - name.size()));
+    while (!slug.empty() && slug.back() == '-') slug.pop_back();
+    return name + (slug.empty() ? std::to_string(number) : slug);
+}
+
 }  // namespace hindsight::domain

@@ -28,6 +28,11 @@ review_progress assess_review(const std::vector<factor>& factors, std::size_t ac
 // The factor a `why` answers: the newest one whose chain is still open. Returns its index or -1.
 int current_factor(const std::vector<factor>& factors, int max_whys);
 
+// The name of a channel made for an incident: inc-<yyyymmdd>-<slug of the title>, lowercase ASCII letters,
+// digits and dashes only, at most 50 characters (within Slack's 80 and Mattermost's 64). A title with no
+// ASCII letters or digits gives inc-<yyyymmdd>-<number>.
+std::string incident_channel_name(std::string_view title, civil_date date, int number);
+
 // Suggestions (never refusals) for an action item: vague wording without a concrete outcome.
 std::vector<std::string> action_text_concerns(std::string_view text);
 

@@ -323,6 +323,48 @@ std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::c
     return events;
 }
 
+namespace {
+
+void write_attachments(domain::json_writer& out, std::string_view channel,
+                       const std::vector<chat::button>& buttons, const button_target& target,
+                       bool from_bot = false) {
+    out.key("props").begin_object();
+    if (from_bot) out.key("from_bot").value("true");  // a patch replaces all props, the server's too
+    {
+        out.key("attachments").begin_array().begin_object();
+        out.key("actions").begin_array();
+        for (std::size_t i = 0; i < buttons.size(); ++i) {
+            const auto& b = buttons[i];
+            out.begin_object()
+                .key("id")
+                .value("hindsight" + std::to_string(i))
+                .key("type")
+                .value("button")
+                .key("name")
+                .value(b.label);
+            out.key("integration").begin_object().key("url").value(target.actions_url);
+            out.key("context").begin_object().key("command").value(b.command);
+            out.key("signature").value(action_signature(target.key, b.command, channel));
+            if (!b.prompt.empty()) out.key("prompt").value(b.prompt).key("label").value(b.label);
+            out.end_object().end_object().end_object();
+        }
+        out.end_array().end_object().end_array();
+    }
+    out.end_object();
+}
+
+// A dialog's state is signed apart from buttons: a button's context cannot pass for a dialog's state.
+std::string form_signature(std::string_view key, std::string_view command, std::string_view channel) {
+    return action_signature(key, "form:" + std::string(command), channel);
+}
+
+bool same_signature(std::string_view key, std::string_view signature, const std::string& expected) {
+    return !key.empty() && signature.size() == expected.size() &&
+           CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+}
+
+}  // namespace
+
 std::string create_post_body(std::string_view channel, std::string_view message, std::string_view root_id,
                              std::string_view pending_post_id, std::string_view file_id,
                              const std::vector<chat::button>& buttons, const button_target& target) {
@@ -331,25 +373,70 @@ std::string create_post_body(std::string_view channel, std::string_view message,
     if (!root_id.empty()) out.key("root_id").value(root_id);
     if (!pending_post_id.empty()) out.key("pending_post_id").value(pending_post_id);
     if (!file_id.empty()) out.key("file_ids").begin_array().value(file_id).end_array();
-    if (!buttons.empty() && !target.actions_url.empty()) {
-        out.key("props").begin_object().key("attachments").begin_array().begin_object();
-        out.key("actions").begin_array();
-        for (std::size_t i = 0; i < buttons.size(); ++i) {
-            out.begin_object()
-                .key("id")
-                .value("hindsight" + std::to_string(i))
-                .key("type")
-                .value("button")
-                .key("name")
-                .value(buttons[i].label);
-            out.key("integration").begin_object().key("url").value(target.actions_url);
-            out.key("context").begin_object().key("command").value(buttons[i].command);
-            out.key("signature").value(action_signature(target.key, buttons[i].command, channel));
-            out.end_object().end_object().end_object();
-        }
-        out.end_array().end_object().end_array().end_object();
-    }
+    if (!buttons.empty() && !target.actions_url.empty()) write_attachments(out, channel, buttons, target);
     out.end_object();
+    return out.str();
+}
+
+std::string patch_post_body(std::string_view channel, std::string_view message,
+                            const std::vector<chat::button>& buttons, const button_target& target) {
+    domain::json_writer out;
+    out.begin_object().key("message").value(message);
+    // Props only with buttons: without, the patch leaves the post's props (and the server's) alone.
+    if (!buttons.empty() && !target.actions_url.empty())
+        write_attachments(out, channel, buttons, target, true);
+    out.end_object();
+    return out.str();
+}
+
+std::string create_channel_body(std::string_view team, std::string_view name, bool is_private) {
+    domain::json_writer out;
+    out.begin_object()
+        .key("team_id")
+        .value(team)
+        .key("name")
+        .value(name)
+        .key("display_name")
+        .value(name)
+        .key("type")
+        .value(is_private ? "P" : "O");
+    out.end_object();
+    return out.str();
+}
+
+std::string channel_member_body(std::string_view user) {
+    domain::json_writer out;
+    out.begin_object().key("user_id").value(user).end_object();
+    return out.str();
+}
+
+std::string open_dialog_body(const dialog_request& dialog, std::string_view url, std::string_view key) {
+    domain::json_writer state;
+    state.begin_object()
+        .key("command")
+        .value(dialog.command)
+        .key("channel")
+        .value(dialog.channel)
+        .key("signature")
+        .value(form_signature(key, dialog.command, dialog.channel));
+    state.end_object();
+    auto clip = [](std::string_view text, std::size_t limit) {
+        if (text.size() <= limit) return std::string(text);
+        while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+        return std::string(text.substr(0, limit));
+    };
+    domain::json_writer out;
+    out.begin_object().key("trigger_id").value(dialog.trigger_id).key("url").value(url);
+    out.key("dialog").begin_object();
+    // Mattermost refuses titles and element names over 24 characters and help texts over 150.
+    out.key("callback_id").value("hindsight:form").key("title").value(clip(dialog.title, 24));
+    out.key("submit_label").value("Save").key("state").value(state.str());
+    out.key("elements").begin_array().begin_object();
+    out.key("display_name").value("Answer").key("name").value("text").key("type").value("textarea");
+    out.key("max_length").value(std::int64_t{3000});
+    if (!dialog.prompt.empty()) out.key("help_text").value(clip(dialog.prompt, 150));
+    out.end_object().end_array();
+    out.end_object().end_object();
     return out.str();
 }
 
@@ -370,29 +457,71 @@ std::string action_signature(std::string_view key, std::string_view command, std
     return out;
 }
 
-result<chat::inbound> decode_action(std::string_view body, std::string_view key,
-                                    domain::timestamp received_at) {
+namespace {
+
+result<action_outcome> decode_dialog_submission(const json& parsed, std::string_view key,
+                                                domain::timestamp received_at) {
+    if (parsed.value("cancelled", false)) return action_outcome{};
+    auto state = json::parse(string_at(parsed, "state"), nullptr, false);
+    if (state.is_discarded() || !state.is_object())
+        return make_error(errc::forbidden, "a dialog submission without our state");
+    auto command = string_at(state, "command");
+    auto channel = string_at(state, "channel");
+    if (command.empty() ||
+        !same_signature(key, string_at(state, "signature"), form_signature(key, command, channel)))
+        return make_error(errc::forbidden, "the dialog's signature does not match");
+    std::string answer;
+    if (auto submission = parsed.find("submission"); submission != parsed.end() && submission->is_object())
+        answer = string_at(*submission, "text");
+    chat::command_invoked c;
+    c.user = string_at(parsed, "user_id");
+    c.channel.id = channel;  // the signed one, not the channel_id the client sends alongside
+    c.text = command + " " + answer;
+    c.at = received_at;
+    if (c.user.empty() || c.channel.id.empty())
+        return make_error(errc::bad_input, "a dialog submission without user or channel");
+    // Mattermost does not resend a submission; the key only has to tell two submissions apart.
+    auto key_text = "dlg:" + c.user + ":" + std::to_string(domain::to_millis(received_at)) + ":" +
+                    std::to_string(std::hash<std::string>{}(c.text));
+    action_outcome out;
+    out.event = chat::inbound{string_at(parsed, "team_id"), key_text, std::move(c)};
+    return out;
+}
+
+}  // namespace
+
+result<action_outcome> decode_action(std::string_view body, std::string_view key,
+                                     domain::timestamp received_at) {
     auto parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return make_error(errc::bad_input, "not a JSON object");
+    if (string_at(parsed, "type") == "dialog_submission")
+        return decode_dialog_submission(parsed, key, received_at);
     auto context = parsed.find("context");
     if (context == parsed.end() || !context->is_object())
         return make_error(errc::bad_input, "an action without context");
     auto command = string_at(*context, "command");
-    auto signature = string_at(*context, "signature");
-    auto expected = action_signature(key, command, string_at(parsed, "channel_id"));
-    if (key.empty() || command.empty() || signature.size() != expected.size() ||
-        CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0)
+    auto channel = string_at(parsed, "channel_id");
+    if (command.empty() ||
+        !same_signature(key, string_at(*context, "signature"), action_signature(key, command, channel)))
         return make_error(errc::forbidden, "the button's signature does not match");
-    chat::command_invoked c;
-    c.user = string_at(parsed, "user_id");
-    c.channel.id = string_at(parsed, "channel_id");
-    c.text = command;
-    c.at = received_at;
-    if (c.user.empty() || c.channel.id.empty())
+    auto user = string_at(parsed, "user_id");
+    if (user.empty() || channel.empty())
         return make_error(errc::bad_input, "an action without user or channel");
     auto trigger = string_at(parsed, "trigger_id");
+    action_outcome out;
+    if (auto prompt = string_at(*context, "prompt"); !prompt.empty()) {
+        if (trigger.empty()) return make_error(errc::bad_input, "an ask button without trigger_id");
+        out.dialog = dialog_request{trigger, string_at(*context, "label"), prompt, command, channel};
+        return out;
+    }
+    chat::command_invoked c;
+    c.user = user;
+    c.channel.id = channel;
+    c.text = command;
+    c.at = received_at;
     auto key_text = "btn:" + (trigger.empty() ? string_at(parsed, "post_id") + ":" + c.user : trigger);
-    return chat::inbound{string_at(parsed, "team_id"), key_text, std::move(c)};
+    out.event = chat::inbound{string_at(parsed, "team_id"), key_text, std::move(c)};
+    return out;
 }
 
 std::string ephemeral_post_body(std::string_view user, std::string_view channel, std::string_view message,

@@ -92,10 +92,32 @@ std::string create_post_body(std::string_view channel, std::string_view message,
                              const std::vector<chat::button>& buttons = {}, const button_target& target = {});
 // HMAC-SHA256(key, command + "\n" + channel), hex.
 std::string action_signature(std::string_view key, std::string_view command, std::string_view channel);
-// POST /mattermost/actions → the command the button stands for, run by the person who clicked; an error when
-// the context's signature does not match (a forged or altered button).
-result<chat::inbound> decode_action(std::string_view body, std::string_view key,
-                                    domain::timestamp received_at);
+// A click on a button that asks for text first: the interactive dialog to open (within the trigger's life).
+struct dialog_request {
+    std::string trigger_id;
+    std::string title;  // the button's label
+    std::string prompt;
+    std::string command;  // run as `command <text>` once the dialog is submitted
+    std::string channel;
+};
+struct action_outcome {
+    std::optional<chat::inbound> event;    // a command to record
+    std::optional<dialog_request> dialog;  // a dialog to open
+};                                         // neither: a cancelled dialog
+// POST /mattermost/actions: a button click → the command it stands for, run by the person who clicked, or
+// (for a button with a prompt) the dialog to open; a dialog_submission → `command <text>`. An error when the
+// signature in the context (or the dialog's state) does not match: a forged or altered button or dialog.
+result<action_outcome> decode_action(std::string_view body, std::string_view key,
+                                     domain::timestamp received_at);
+// POST /actions/dialogs/open: one textarea under the prompt; the state carries the command, the channel and
+// their signature (clients see the state, so it must not be trusted unsigned).
+std::string open_dialog_body(const dialog_request& dialog, std::string_view url, std::string_view key);
+// PUT /posts/{id}/patch: the new message, and the buttons again (a props patch replaces all props).
+std::string patch_post_body(std::string_view channel, std::string_view message,
+                            const std::vector<chat::button>& buttons, const button_target& target);
+// POST /channels (type O or P) and POST /channels/{id}/members.
+std::string create_channel_body(std::string_view team, std::string_view name, bool is_private);
+std::string channel_member_body(std::string_view user);
 std::string ephemeral_post_body(std::string_view user, std::string_view channel, std::string_view message,
                                 std::string_view root_id);
 std::string reaction_body(std::string_view self, std::string_view post_id, std::string_view emoji);

@@ -215,11 +215,55 @@ result<chat::inbound> decode_slash_command(const std::map<std::string, std::stri
     return chat::inbound{team, trigger_id.empty() ? std::string() : "cmd:" + trigger_id, std::move(c)};
 }
 
+namespace {
+
+// The modal opened by an ask button, submitted: its private_metadata (set by us through views.open, which
+// users cannot change) says what to run and where; the one input holds the text.
+result<decoded_payload> decode_view_submission(const json& payload, domain::timestamp received_at) {
+    auto view = payload.find("view");
+    if (view == payload.end() || !view->is_object())
+        return make_error(errc::bad_input, "a submission without view");
+    if (string_field(*view, "callback_id") != "hindsight:form") return ignored("someone else's modal");
+    auto metadata = json::parse(string_field(*view, "private_metadata"), nullptr, false);
+    if (metadata.is_discarded() || !metadata.is_object())
+        return make_error(errc::bad_input, "a submission without our private_metadata");
+    std::string answer;
+    if (auto state = view->find("state"); state != view->end() && state->is_object()) {
+        auto values = state->find("values");
+        if (values != state->end() && values->is_object()) {
+            auto block = values->find("answer");
+            if (block != values->end() && block->is_object()) {
+                auto input = block->find("text");
+                if (input != block->end() && input->is_object()) answer = string_field(*input, "value");
+            }
+        }
+    }
+    chat::command_invoked c;
+    auto user = payload.find("user");
+    if (user != payload.end() && user->is_object()) c.user = string_field(*user, "id");
+    std::string team;
+    if (auto t = payload.find("team"); t != payload.end() && t->is_object()) team = string_field(*t, "id");
+    if (team.empty() && user != payload.end() && user->is_object()) team = string_field(*user, "team_id");
+    c.channel.id = string_field(metadata, "channel");
+    c.channel.is_direct = c.channel.id.starts_with("D");
+    c.channel.is_private = true;  // as for clicks: the payload does not say
+    c.thread_root = string_field(metadata, "thread");
+    c.text = string_field(metadata, "command") + " " + answer;
+    c.at = received_at;
+    auto view_id = string_field(*view, "id");
+    if (c.user.empty() || c.channel.id.empty() || team.empty() || view_id.empty())
+        return make_error(errc::bad_input, "a submission without user, team, channel or view id");
+    return as_event(team, "view:" + view_id, std::move(c));
+}
+
+}  // namespace
+
 result<decoded_payload> decode_interaction(std::string_view text, domain::timestamp received_at) {
     auto payload = json::parse(text, nullptr, false);
     if (payload.is_discarded() || !payload.is_object())
         return make_error(errc::bad_input, "not a JSON object");
     auto type = string_field(payload, "type");
+    if (type == "view_submission") return decode_view_submission(payload, received_at);
     if (type != "block_actions") return ignored("interaction " + type);
     auto actions = payload.find("actions");
     if (actions == payload.end() || !actions->is_array() || actions->empty() || !(*actions)[0].is_object())
@@ -244,6 +288,23 @@ result<decoded_payload> decode_interaction(std::string_view text, domain::timest
     c.at = received_at;
     auto team = object_field("team", "id");
     if (team.empty()) team = object_field("user", "team_id");
+    if (string_field(action, "action_id").starts_with("hindsight:ask:")) {
+        auto newline = c.text.find('\n');
+        form_request form;
+        form.trigger_id = string_field(payload, "trigger_id");
+        form.command = c.text.substr(0, newline);
+        form.prompt = newline == std::string::npos ? std::string() : c.text.substr(newline + 1);
+        if (auto label = action.find("text"); label != action.end() && label->is_object())
+            form.title = string_field(*label, "text");
+        form.channel = c.channel.id;
+        form.thread_root = c.thread_root;
+        if (form.trigger_id.empty() || form.command.empty() || form.channel.empty())
+            return make_error(errc::bad_input, "an ask button without trigger_id, command or channel");
+        decoded_payload out;
+        out.what = decoded_payload::kind::open_form;
+        out.form = std::move(form);
+        return out;
+    }
     if (c.user.empty() || c.channel.id.empty() || team.empty() || c.text.empty())
         return make_error(errc::bad_input, "block_actions without user, channel, team or value");
     auto trigger = string_field(payload, "trigger_id");

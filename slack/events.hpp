@@ -18,8 +18,19 @@ struct bot_identity {
     std::string bot_id;
 };
 
+// A click on a button that asks for text first: the modal to open (views.open, within 3 s of the click).
+struct form_request {
+    std::string trigger_id;
+    std::string title;  // the button's label
+    std::string prompt;
+    std::string command;  // run as `command <text>` once the modal is submitted
+    std::string channel;
+    std::string thread_root;
+};
+
 struct decoded_payload {
-    enum class kind { url_verification, event, ignored, rate_limited } what = kind::ignored;
+    enum class kind { url_verification, event, ignored, rate_limited, open_form } what = kind::ignored;
+    std::optional<form_request> form;    // open_form
     std::string challenge;               // url_verification
     std::optional<chat::inbound> event;  // event
     std::string reason;                  // ignored: why, for the debug log and the counters
@@ -44,7 +55,9 @@ result<chat::inbound> decode_slash_command(const std::map<std::string, std::stri
 
 // An interaction payload (Socket Mode `interactive`, or the `payload` field posted to /slack/interactive).
 // A click on one of our buttons (block_actions, action_id "hindsight:…") becomes the command in its value,
-// run by the person who clicked, in that channel. Anything else is ignored.
+// run by the person who clicked, in that channel. A click on a button that asks first ("hindsight:ask:…",
+// value "command\nprompt") is an open_form; the modal's view_submission (callback_id "hindsight:form")
+// becomes `command <text>`. Anything else is ignored.
 result<decoded_payload> decode_interaction(std::string_view json, domain::timestamp received_at);
 
 // Escapes user text for mrkdwn and top-level `text`: only & < > are control characters (ampersand first),

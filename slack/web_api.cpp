@@ -29,6 +29,9 @@ std::string explain_error(std::string_view code) {
     if (code == "msg_too_long") return "the message is longer than Slack accepts";
     if (code == "is_archived") return "the channel is archived";
     if (code == "ratelimited") return "Slack is rate limiting the app";
+    if (code == "name_taken") return "a channel with that name exists already";
+    if (code == "expired_trigger_id")
+        return "the button was clicked more than 3 seconds before the form opened";
     return "Slack refused the call";
 }
 
@@ -59,6 +62,9 @@ api_reply read_reply(int http_status, std::string_view body, std::string_view re
     if (j.value("ok", false)) {
         reply.status = api_reply::verdict::ok;
         reply.ts = text_of(j, "ts");
+        reply.permalink = text_of(j, "permalink");
+        if (auto channel = j.find("channel"); channel != j.end() && channel->is_object())
+            reply.channel_id = text_of(*channel, "id");
         return reply;
     }
     reply.error = text_of(j, "error");
@@ -70,23 +76,80 @@ api_reply read_reply(int http_status, std::string_view body, std::string_view re
     return reply;
 }
 
+namespace {
+
+void add_buttons(json& j, std::string_view text, const std::vector<chat::button>& buttons) {
+    if (buttons.empty()) return;
+    json elements = json::array();
+    for (std::size_t i = 0; i < buttons.size() && i < 25; ++i) {
+        const auto& b = buttons[i];
+        bool asks = !b.prompt.empty();
+        // A button that asks first carries its prompt after the command: the click opens the modal from it.
+        elements.push_back({{"type", "button"},
+                            {"action_id", (asks ? "hindsight:ask:" : "hindsight:") + std::to_string(i)},
+                            {"text", {{"type", "plain_text"}, {"text", b.label.substr(0, 75)}}},
+                            {"value", asks ? b.command + "\n" + b.prompt : b.command}});
+    }
+    // A section's text is limited to 3 000 characters; the full text stays in the fallback.
+    std::string shown(text.substr(0, 2900));
+    j["blocks"] = json::array({json{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", shown}}}},
+                               json{{"type", "actions"}, {"elements", elements}}});
+}
+
+// Slack counts plain_text lengths in characters; cut at a UTF-8 boundary.
+std::string clipped(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    auto end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end));
+}
+
+}  // namespace
+
 std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts,
                               const std::vector<chat::button>& buttons) {
     json j{{"channel", channel}, {"text", text}, {"unfurl_links", false}, {"unfurl_media", false}};
     if (!thread_ts.empty()) j["thread_ts"] = thread_ts;
-    if (!buttons.empty()) {
-        json elements = json::array();
-        for (std::size_t i = 0; i < buttons.size() && i < 25; ++i)
-            elements.push_back({{"type", "button"},
-                                {"action_id", "hindsight:" + std::to_string(i)},
-                                {"text", {{"type", "plain_text"}, {"text", buttons[i].label}}},
-                                {"value", buttons[i].command}});
-        // A section's text is limited to 3 000 characters; the full text stays in the fallback.
-        std::string shown(text.substr(0, 2900));
-        j["blocks"] = json::array({json{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", shown}}}},
-                                   json{{"type", "actions"}, {"elements", elements}}});
-    }
+    add_buttons(j, text, buttons);
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string update_message_body(std::string_view channel, std::string_view ts, std::string_view text,
+                                const std::vector<chat::button>& buttons) {
+    json j{{"channel", channel}, {"ts", ts}, {"text", text}};
+    add_buttons(j, text, buttons);
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string create_channel_body(std::string_view name, bool is_private) {
+    return json{{"name", name}, {"is_private", is_private}}.dump(-1, ' ', false,
+                                                                 json::error_handler_t::replace);
+}
+
+std::string invite_body(std::string_view channel, std::string_view users) {
+    return json{{"channel", channel}, {"users", users}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string open_form_body(const form_request& form) {
+    json metadata{{"command", form.command}, {"channel", form.channel}, {"thread", form.thread_root}};
+    json input{
+        {"type", "input"},
+        {"block_id", "answer"},
+        {"label",
+         {{"type", "plain_text"}, {"text", clipped(form.prompt.empty() ? form.title : form.prompt, 2000)}}},
+        {"element",
+         {{"type", "plain_text_input"}, {"action_id", "text"}, {"multiline", true}, {"max_length", 3000}}}};
+    json view{
+        {"type", "modal"},
+        {"callback_id", "hindsight:form"},
+        {"title",
+         {{"type", "plain_text"}, {"text", clipped(form.title.empty() ? "hindsight" : form.title, 24)}}},
+        {"submit", {{"type", "plain_text"}, {"text", "Save"}}},
+        {"close", {{"type", "plain_text"}, {"text", "Cancel"}}},
+        {"private_metadata", metadata.dump(-1, ' ', false, json::error_handler_t::replace)},
+        {"blocks", json::array({input})}};
+    return json{{"trigger_id", form.trigger_id}, {"view", view}}.dump(-1, ' ', false,
+                                                                      json::error_handler_t::replace);
 }
 
 std::string post_ephemeral_body(std::string_view channel, std::string_view user, std::string_view text,

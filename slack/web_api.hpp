@@ -19,7 +19,9 @@ struct api_reply {
     std::string error;        // Slack's code ("not_in_channel") or the HTTP status, for logs and counters
     std::string explanation;  // what a person can do about it
     std::chrono::milliseconds retry_after{0};
-    std::string ts;  // of a posted message
+    std::string ts;          // of a posted message
+    std::string channel_id;  // of a created channel (conversations.create)
+    std::string permalink;   // chat.getPermalink
 };
 
 // 429 → retry after Retry-After seconds; 5xx and no answer → retry; ok:false → rejected with the cause.
@@ -32,6 +34,16 @@ std::string explain_error(std::string_view code);
 // into an actions block; each button's value is the command it stands for.
 std::string post_message_body(std::string_view channel, std::string_view text, std::string_view thread_ts,
                               const std::vector<chat::button>& buttons = {});
+// chat.update: the same message shape, naming the message by its ts.
+std::string update_message_body(std::string_view channel, std::string_view ts, std::string_view text,
+                                const std::vector<chat::button>& buttons);
+// conversations.create and conversations.invite.
+std::string create_channel_body(std::string_view name, bool is_private);
+std::string invite_body(std::string_view channel, std::string_view users);
+// views.open: a modal with one multi-line input (block "answer", action "text") under the prompt, whose
+// private_metadata carries the command and where to run it; its submission comes back as view_submission.
+struct form_request;
+std::string open_form_body(const form_request& form);
 std::string post_ephemeral_body(std::string_view channel, std::string_view user, std::string_view text,
                                 std::string_view thread_ts);
 std::string reaction_body(std::string_view channel, std::string_view ts, std::string_view emoji);

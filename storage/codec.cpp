@@ -1,5 +1,7 @@
 #include "storage/codec.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/json_writer.hpp"
@@ -146,9 +148,15 @@ std::string encode_outgoing(const chat::outgoing& o) {
     put("message_id", o.message_id);
     put("emoji", o.emoji);
     put("file_name", o.file_name);
+    put("defines_channel", o.defines_channel);
+    if (o.private_channel) j["private_channel"] = true;
     if (!o.buttons.empty()) {
         auto& list = j["buttons"] = json::array();
-        for (const auto& b : o.buttons) list.push_back(json::array({b.label, b.command}));
+        for (const auto& b : o.buttons) {
+            auto item = json::array({b.label, b.command});
+            if (!b.prompt.empty()) item.push_back(b.prompt);
+            list.push_back(std::move(item));
+        }
     }
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -158,7 +166,7 @@ std::optional<chat::outgoing> decode_outgoing(const std::string& text) {
         auto j = json::parse(text);
         chat::outgoing o;
         auto how = j.at("how").get<int>();
-        if (how < 0 || how > static_cast<int>(chat::delivery::file)) return std::nullopt;
+        if (how < 0 || how > static_cast<int>(chat::delivery::create_channel)) return std::nullopt;
         o.how = static_cast<chat::delivery>(how);
         o.channel = j.value("channel", "");
         o.user = j.value("user", "");
@@ -169,10 +177,16 @@ std::optional<chat::outgoing> decode_outgoing(const std::string& text) {
         o.message_id = j.value("message_id", "");
         o.emoji = j.value("emoji", "");
         o.file_name = j.value("file_name", "");
+        o.defines_channel = j.value("defines_channel", "");
+        o.private_channel = j.value("private_channel", false);
         if (auto list = j.find("buttons"); list != j.end() && list->is_array())
-            for (const auto& b : *list)
-                if (b.is_array() && b.size() == 2 && b[0].is_string() && b[1].is_string())
-                    o.buttons.push_back({b[0].get<std::string>(), b[1].get<std::string>()});
+            for (const auto& b : *list) {
+                if (!b.is_array() || b.size() < 2 || b.size() > 3) continue;
+                if (!std::all_of(b.begin(), b.end(), [](const json& part) { return part.is_string(); }))
+                    continue;
+                o.buttons.push_back({b[0].get<std::string>(), b[1].get<std::string>(),
+                                     b.size() == 3 ? b[2].get<std::string>() : std::string()});
+            }
         return o;
     } catch (const json::exception&) {
         return std::nullopt;

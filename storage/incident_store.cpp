@@ -136,6 +136,24 @@ std::optional<domain::incident> incident_store::current_in_channel(const std::st
     return read_incident(s);
 }
 
+void incident_store::move_channel(const std::string& workspace, const std::string& from,
+                                  const std::string& to) {
+    SQLite::Statement entries(db_.handle(),
+                              "UPDATE timeline_entries SET channel = ? WHERE channel = ? AND incident_id IN "
+                              "(SELECT id FROM incidents WHERE workspace = ? AND channel = ?)");
+    entries.bind(1, to);
+    entries.bind(2, from);
+    entries.bind(3, workspace);
+    entries.bind(4, from);
+    entries.exec();
+    SQLite::Statement incidents(db_.handle(),
+                                "UPDATE incidents SET channel = ? WHERE workspace = ? AND channel = ?");
+    incidents.bind(1, to);
+    incidents.bind(2, workspace);
+    incidents.bind(3, from);
+    incidents.exec();
+}
+
 std::vector<domain::incident> incident_store::list(const std::string& workspace, incident_filter filter,
                                                    std::size_t limit) {
     std::string where = " WHERE workspace = ?";

@@ -33,6 +33,8 @@ public:
     // The newest incident in the channel, whatever its status: what commands in that channel act on.
     std::optional<domain::incident> current_in_channel(const std::string& workspace,
                                                        const std::string& channel);
+    // Moves the incidents held in channel `from` (a placeholder) and their timeline to channel `to`.
+    void move_channel(const std::string& workspace, const std::string& from, const std::string& to);
     std::vector<domain::incident> list(const std::string& workspace, incident_filter filter,
                                        std::size_t limit);
 

@@ -185,6 +185,16 @@ bool queue_store::thread_root_pending(const std::string& workspace, const std::s
     return s.executeStep();
 }
 
+bool queue_store::channel_pending(const std::string& workspace, const std::string& placeholder) {
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT 1 FROM outbox WHERE workspace = ? AND state = 'pending' AND instr(payload, ?) > 0 "
+        "LIMIT 1");
+    s.bind(1, workspace);
+    s.bind(2, "\"defines_channel\":\"" + placeholder + "\"");
+    return s.executeStep();
+}
+
 std::optional<std::string> queue_store::thread_key_for_root(const std::string& workspace,
                                                             const std::string& channel,
                                                             const std::string& root_message_id) {

@@ -65,6 +65,8 @@ public:
     std::optional<std::string> thread_root(const std::string& workspace, const std::string& key);
     // The post that opens this thread is still waiting in the outbox (delayed, not lost).
     bool thread_root_pending(const std::string& workspace, const std::string& key);
+    // A create_channel for this placeholder is still waiting for delivery.
+    bool channel_pending(const std::string& workspace, const std::string& placeholder);
     // The bot's own thread that a message id is the root of ("review:7"), if any.
     std::optional<std::string> thread_key_for_root(const std::string& workspace, const std::string& channel,
                                                    const std::string& root_message_id);

@@ -76,15 +76,27 @@ std::vector<chat::outgoing> harness::reminders() {
 
 std::vector<chat::outgoing> harness::drain_outbox() {
     std::vector<chat::outgoing> delivered;
-    for (const auto& row : engine_->queue().outbox_due(now_ + std::chrono::hours{24 * 365}, 10000)) {
-        auto decoded = storage::decode_outgoing(row.payload);
-        engine_->queue().outbox_sent(row.id);
-        if (!decoded) continue;
-        // What the app does on delivery: a post that opens a thread makes the thread findable.
-        if (!decoded->defines_thread.empty())
-            engine_->queue().set_thread_root("console", decoded->defines_thread, decoded->channel,
-                                             "bot." + std::to_string(row.id));
-        delivered.push_back(*decoded);
+    // Delivering can queue more (a failed channel creation says so): a few rounds until nothing is due.
+    for (int round = 0; round < 5; ++round) {
+        auto rows = engine_->queue().outbox_due(now_ + std::chrono::hours{24 * 365}, 10000);
+        if (rows.empty()) break;
+        for (const auto& row : rows) {
+            auto decoded = storage::decode_outgoing(row.payload);
+            engine_->queue().outbox_sent(row.id);
+            if (!decoded) continue;
+            // What the app does on delivery: a post that opens a thread makes the thread findable.
+            if (!decoded->defines_thread.empty())
+                engine_->queue().set_thread_root("console", decoded->defines_thread, decoded->channel,
+                                                 "bot." + std::to_string(row.id));
+            // ... and a created channel takes over from its placeholder (or, failing, the incident moves on).
+            if (decoded->how == chat::delivery::create_channel) {
+                if (fail_channel_creation)
+                    engine_->channel_not_created("console", *decoded, "name_taken", now_);
+                else
+                    engine_->channel_created("console", decoded->defines_channel, decoded->text);
+            }
+            delivered.push_back(*decoded);
+        }
     }
     return delivered;
 }

@@ -66,6 +66,7 @@ public:
     // Reopens the database and engine, as a restart would.
     void restart();
     std::set<std::string> private_channels;
+    bool fail_channel_creation = false;  // create_channel replies fail for good instead of creating the name
 
 private:
     chat::channel_ref channel(const std::string& id) const;

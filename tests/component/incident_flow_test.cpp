@@ -45,7 +45,8 @@ TEST_CASE("bad input gets a specific answer and the usage line") {
     harness h;
     CHECK(has(h.say("alice", "ops", "frobnicate"), "Unknown command 'frobnicate'"));
     CHECK(has(h.say("alice", "ops", "start"), "Missing title."));
-    CHECK(has(h.say("alice", "ops", "start"), "Usage: `/incident start <title> [sev1..sev4]`"));
+    CHECK(
+        has(h.say("alice", "ops", "start"), "Usage: `/incident start <title> [sev1..sev4] [--new-channel]`"));
     CHECK(has(h.say("alice", "ops", "start DB down sev9"), "'sev9' is not a severity"));
     CHECK(has(h.say("alice", "ops", "status"), "There is no incident in this channel"));
     CHECK(has(h.say("alice", "ops", "status INC-42"), "There is no INC-42 here."));
@@ -64,7 +65,67 @@ TEST_CASE("bad input gets a specific answer and the usage line") {
     CHECK(has(h.say("alice", "ops", "help action"), "/incident action"));
     CHECK(has(h.say("alice", "ops", "help nonsense"), "There is no help topic 'nonsense'"));
     CHECK(has(h.say("alice", "ops", "--new-channel"), "Unknown command"));
-    CHECK(has(h.say("alice", "elsewhere", "start X --new-channel"), "not available yet"));
+}
+
+namespace {
+const chat::outgoing* find_reply(const std::vector<chat::outgoing>& replies, chat::delivery how,
+                                 const std::string& text_part = {}) {
+    for (const auto& r : replies)
+        if (r.how == how && r.text.find(text_part) != std::string::npos) return &r;
+    return nullptr;
+}
+}  // namespace
+
+TEST_CASE("start --new-channel declares the incident in a channel of its own") {
+    harness h;
+    auto day = domain::format_date(domain::date_of(h.now()));
+    std::erase(day, '-');
+    auto name = "inc-" + day + "-db-down-in-eu-west";
+    auto replies = h.command("alice", "ops", "start DB down in EU-west! --new-channel sev2");
+    const auto* create = find_reply(replies, chat::delivery::create_channel);
+    REQUIRE(create);
+    CHECK(create->text == name);
+    CHECK(create->user == "alice");
+    CHECK(create->channel == "ops");
+    CHECK_FALSE(create->private_channel);
+    const auto* declared = find_reply(replies, chat::delivery::channel, "INC-1: DB down in EU-west!* (sev2)");
+    REQUIRE(declared);
+    CHECK(declared->channel == "new-channel:INC-1");  // the worker sends it once the channel exists
+    CHECK(find_reply(replies, chat::delivery::channel, "It is handled in #" + name));
+    // The incident lives in the new channel: commands and marks there act on it; ops stays free.
+    CHECK(has(h.say("bob", name, "status"), "INC-1: DB down in EU-west!"));
+    CHECK(has(h.say("bob", "ops", "status"), "There is no incident in this channel"));
+    h.post("carol", name, "!tl failover started");
+    CHECK(has(h.say("bob", name, "timeline"), "failover started"));
+    CHECK(has(h.say("bob", name, "timeline"), "Incident started by @alice"));
+    // Changes keep the declaration current.
+    auto changed = h.command("bob", name, "sev 1");
+    const auto* header = find_reply(changed, chat::delivery::update, "*INC-1: DB down in EU-west!* (sev1)");
+    REQUIRE(header);
+    CHECK(header->thread_key == "header:1");
+    CHECK(header->channel == name);
+    // From a direct message too (the config switch makes every start do this).
+    h.cfg().incidents.create_channel = true;
+    auto from_dm = h.command("alice", "dm-alice", "start Queue stuck");
+    REQUIRE(find_reply(from_dm, chat::delivery::create_channel));
+    CHECK(find_reply(from_dm, chat::delivery::create_channel)->channel.empty());
+    CHECK(has(h.say("bob", "inc-" + day + "-queue-stuck", "status"), "INC-2: Queue stuck"));
+}
+
+TEST_CASE("a channel that cannot be created leaves the incident where it was declared") {
+    harness h;
+    h.fail_channel_creation = true;
+    auto replies = h.command("alice", "ops", "start Payments failing --new-channel");
+    CHECK(find_reply(replies, chat::delivery::channel, "is handled in this channel instead"));
+    CHECK(has(h.say("bob", "ops", "status"), "INC-1: Payments failing"));
+    CHECK(has(h.say("bob", "ops", "timeline"), "Incident started by @alice"));
+    // ops is busy now: a second one has nowhere to go, is closed unopened, and its caller is told.
+    auto second = h.command("alice", "ops", "start Cache cold --new-channel");
+    const auto* notice = find_reply(second, chat::delivery::direct, "INC-2 was closed unopened");
+    REQUIRE(notice);
+    CHECK(notice->user == "alice");
+    CHECK(has(h.say("bob", "ops", "status INC-2"), "resolved"));
+    CHECK(has(h.say("bob", "ops", "status"), "INC-1"));
 }
 
 TEST_CASE(

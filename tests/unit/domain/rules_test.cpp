@@ -51,3 +51,15 @@ TEST_CASE("action items get suggestions for vague or verbless wording") {
     CHECK(action_text_concerns("Alerting on replica lag").front().find("does not start with a verb") !=
           std::string::npos);
 }
+
+TEST_CASE("channel names for incidents: inc-<date>-<slug>, ASCII, at most 50 characters") {
+    civil_date day{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{27}};
+    CHECK(incident_channel_name("DB down in EU-west!", day, 7) == "inc-20261127-db-down-in-eu-west");
+    CHECK(incident_channel_name("  --Checkout  /  5xx  ", day, 7) == "inc-20261127-checkout-5xx");
+    CHECK(incident_channel_name("Zahlungsausfall über 50 %", day, 7) ==
+          "inc-20261127-zahlungsausfall-ber-50");
+    CHECK(incident_channel_name("データベース", day, 7) == "inc-20261127-7");
+    auto longest = incident_channel_name(std::string(200, 'a') + " b", day, 7);
+    CHECK(longest.size() == 50);
+    CHECK(incident_channel_name("a very long title that keeps going - and - going on", day, 1).back() != '-');
+}

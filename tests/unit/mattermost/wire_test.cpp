@@ -1,6 +1,7 @@
 // Mattermost's wire formats, with the shapes from protocols/mattermost.md: double-encoded payloads, seq,
 // hello, the plain-text 429, AppErrors, slash-command forms, signed buttons, Markdown.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "mattermost/wire.hpp"
 
@@ -122,7 +123,9 @@ TEST_CASE("buttons are signed; a forged or altered context is refused") {
     };
     auto ok = decode_action(request("done A-1", signature), "secret", domain::from_millis(0));
     REQUIRE(ok);
-    CHECK(std::get<chat::command_invoked>(ok->payload).text == "done A-1");
+    REQUIRE(ok->event);
+    CHECK_FALSE(ok->dialog);
+    CHECK(std::get<chat::command_invoked>(ok->event->payload).text == "done A-1");
     CHECK(decode_action(request("done A-2", signature), "secret", domain::from_millis(0)).failure().code ==
           errc::forbidden);
     CHECK(decode_action(request("done A-1", std::string(64, '0')), "secret", domain::from_millis(0))
@@ -141,4 +144,79 @@ TEST_CASE("buttons are signed; a forged or altered context is refused") {
 
 TEST_CASE("Markdown: bold and strike doubled outside code") {
     CHECK(to_mattermost_text("*INC-1* is ~old~ `a*b` done") == "**INC-1** is ~~old~~ `a*b` done");
+}
+
+TEST_CASE("a button with a prompt opens a dialog; the signed state turns its submission into the command") {
+    std::vector<chat::button> buttons{{"Answer", "why", "Why did it happen?"}};
+    button_target target{"https://h.example/mattermost/actions", "secret"};
+    auto post = nlohmann::json::parse(create_post_body("c1", "Why 1?", "", "k1", "", buttons, target));
+    auto context = post["props"]["attachments"][0]["actions"][0]["integration"]["context"];
+    CHECK(context["prompt"] == "Why did it happen?");
+    CHECK(context["command"] == "why");
+    nlohmann::json click{{"user_id", "u1"},     {"channel_id", "c1"}, {"team_id", "t1"},   {"post_id", "p1"},
+                         {"trigger_id", "tr1"}, {"type", "button"},   {"context", context}};
+    auto opened = decode_action(click.dump(), "secret", domain::from_millis(0));
+    REQUIRE(opened);
+    REQUIRE(opened->dialog);
+    CHECK_FALSE(opened->event);
+    CHECK(opened->dialog->command == "why");
+    CHECK(opened->dialog->title == "Answer");
+    auto dialog = nlohmann::json::parse(open_dialog_body(*opened->dialog, target.actions_url, "secret"));
+    CHECK(dialog["trigger_id"] == "tr1");
+    CHECK(dialog["url"] == "https://h.example/mattermost/actions");
+    CHECK(dialog["dialog"]["elements"][0]["name"] == "text");
+    CHECK(dialog["dialog"]["elements"][0]["help_text"] == "Why did it happen?");
+    auto state = dialog["dialog"]["state"].get<std::string>();
+    // What the server POSTs to the url on submit (SubmitDialogRequest).
+    nlohmann::json submit{{"type", "dialog_submission"},
+                          {"callback_id", "hindsight:form"},
+                          {"state", state},
+                          {"user_id", "u2"},
+                          {"channel_id", "c1"},
+                          {"team_id", "t1"},
+                          {"submission", {{"text", "the cache expired"}}},
+                          {"cancelled", false}};
+    auto submitted = decode_action(submit.dump(), "secret", domain::from_millis(5));
+    REQUIRE(submitted);
+    REQUIRE(submitted->event);
+    auto& c = std::get<chat::command_invoked>(submitted->event->payload);
+    CHECK(c.text == "why the cache expired");
+    CHECK(c.user == "u2");
+    CHECK(c.channel.id == "c1");
+    // Another channel in the request changes nothing: the signed state names the channel.
+    submit["channel_id"] = "c2";
+    CHECK(std::get<chat::command_invoked>(
+              decode_action(submit.dump(), "secret", domain::from_millis(5))->event->payload)
+              .channel.id == "c1");
+    // An altered state, or a button's context passed off as a state, is refused.
+    auto altered = nlohmann::json::parse(state);
+    altered["command"] = "wontdo A-1";
+    submit["state"] = altered.dump();
+    CHECK(decode_action(submit.dump(), "secret", domain::from_millis(5)).failure().code == errc::forbidden);
+    nlohmann::json as_button{
+        {"command", "why"}, {"channel", "c1"}, {"signature", action_signature("secret", "why", "c1")}};
+    submit["state"] = as_button.dump();
+    CHECK(decode_action(submit.dump(), "secret", domain::from_millis(5)).failure().code == errc::forbidden);
+    submit["state"] = "not json";
+    CHECK(decode_action(submit.dump(), "secret", domain::from_millis(5)).failure().code == errc::forbidden);
+    nlohmann::json cancelled{{"type", "dialog_submission"}, {"cancelled", true}, {"user_id", "u2"}};
+    auto closed = decode_action(cancelled.dump(), "secret", domain::from_millis(5));
+    REQUIRE(closed);
+    CHECK_FALSE(closed->event);
+    CHECK_FALSE(closed->dialog);
+}
+
+TEST_CASE("post patch keeps buttons, channel create and member bodies") {
+    auto plain = nlohmann::json::parse(patch_post_body("c1", "**INC-1** resolved", {}, {"https://h/a", "k"}));
+    CHECK(plain["message"] == "**INC-1** resolved");
+    CHECK_FALSE(plain.contains("props"));  // the post's props stay as they are
+    auto with_buttons =
+        nlohmann::json::parse(patch_post_body("c1", "x", {{"Done A-1", "done A-1"}}, {"https://h/a", "k"}));
+    CHECK(with_buttons["props"]["from_bot"] == "true");
+    CHECK(with_buttons["props"]["attachments"][0]["actions"][0]["name"] == "Done A-1");
+    auto channel = nlohmann::json::parse(create_channel_body("t1", "inc-20261127-db-down", false));
+    CHECK(channel["team_id"] == "t1");
+    CHECK(channel["type"] == "O");
+    CHECK(nlohmann::json::parse(create_channel_body("t1", "x", true))["type"] == "P");
+    CHECK(nlohmann::json::parse(channel_member_body("u1"))["user_id"] == "u1");
 }

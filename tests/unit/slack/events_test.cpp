@@ -1,6 +1,7 @@
 // Payloads below are Slack's own shapes, from the SDK fixtures cited in protocols/slack.md (bolt-python's
 // scenario tests, python-slack-sdk's signature test).
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "slack/events.hpp"
 #include "slack/web_api.hpp"
@@ -184,4 +185,85 @@ TEST_CASE("a click on one of our buttons is the command in its value; other inte
     CHECK(body.find(R"("value":"done A-3")") != std::string::npos);
     CHECK(body.find(R"("text":"Your weekly action items")") != std::string::npos);
     CHECK(post_message_body("C1", "x", "").find("blocks") == std::string::npos);
+}
+
+TEST_CASE("an ask button opens a modal; its submission is the command with the text typed") {
+    auto body = post_message_body("C1", "Why 1 for factor 1?", "1700000000.000100",
+                                  {{"Answer", "why", "Why did it happen?"}, {"End this chain", "why done"}});
+    CHECK(body.find(R"("action_id":"hindsight:ask:0")") != std::string::npos);
+    CHECK(body.find(R"("value":"why\nWhy did it happen?")") != std::string::npos);
+    CHECK(body.find(R"("action_id":"hindsight:1")") != std::string::npos);
+    auto click = decode_interaction(
+        R"({"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1","team_id":"T1"},"trigger_id":"13345224609.738474920.8088930838d88f008e0","container":{"type":"message","message_ts":"1700000000.000200","channel_id":"C1","thread_ts":"1700000000.000100"},"channel":{"id":"C1","name":"inc-1"},"actions":[{"type":"button","action_id":"hindsight:ask:0","text":{"type":"plain_text","text":"Answer"},"value":"why\nWhy did it happen?","action_ts":"1700000001.000200"}]})",
+        domain::from_millis(0));
+    REQUIRE(click);
+    REQUIRE(click->what == decoded_payload::kind::open_form);
+    const auto& form = *click->form;
+    CHECK(form.trigger_id == "13345224609.738474920.8088930838d88f008e0");
+    CHECK(form.command == "why");
+    CHECK(form.prompt == "Why did it happen?");
+    CHECK(form.title == "Answer");
+    CHECK(form.channel == "C1");
+    CHECK(form.thread_root == "1700000000.000100");
+    auto view = nlohmann::json::parse(open_form_body(form));
+    CHECK(view["trigger_id"] == form.trigger_id);
+    CHECK(view["view"]["type"] == "modal");
+    CHECK(view["view"]["callback_id"] == "hindsight:form");
+    CHECK(view["view"]["blocks"][0]["block_id"] == "answer");
+    CHECK(view["view"]["blocks"][0]["label"]["text"] == "Why did it happen?");
+    auto metadata = view["view"]["private_metadata"].get<std::string>();
+    // The submission, shaped like the SDK fixtures' view_submission, carrying back what views.open set.
+    nlohmann::json submission{
+        {"type", "view_submission"},
+        {"team", {{"id", "T1"}, {"domain", "acme"}}},
+        {"user", {{"id", "U2"}, {"team_id", "T1"}}},
+        {"view",
+         {{"id", "V111"},
+          {"type", "modal"},
+          {"callback_id", "hindsight:form"},
+          {"private_metadata", metadata},
+          {"state",
+           {{"values",
+             {{"answer",
+               {{"text", {{"type", "plain_text_input"}, {"value", "the cache <!channel> expired"}}}}}}}}},
+          {"hash", "156772938.1827394"}}}};
+    auto submitted = decode_interaction(submission.dump(), domain::from_millis(0));
+    REQUIRE(submitted);
+    REQUIRE(submitted->what == decoded_payload::kind::event);
+    CHECK(submitted->event->dedup_key == "view:V111");
+    auto& c = std::get<chat::command_invoked>(submitted->event->payload);
+    CHECK(c.text == "why the cache <!channel> expired");
+    CHECK(c.user == "U2");
+    CHECK(c.channel.id == "C1");
+    CHECK(c.channel.is_private);
+    CHECK(c.thread_root == "1700000000.000100");
+    submission["view"]["callback_id"] = "someone_else";
+    CHECK(decode_interaction(submission.dump(), domain::from_millis(0))->what ==
+          decoded_payload::kind::ignored);
+    submission["view"]["callback_id"] = "hindsight:form";
+    submission["view"]["private_metadata"] = "not json";
+    CHECK_FALSE(decode_interaction(submission.dump(), domain::from_millis(0)));
+}
+
+TEST_CASE("chat.update, conversations.create and conversations.invite bodies; created channel ids") {
+    auto update =
+        nlohmann::json::parse(update_message_body("C1", "1700000000.000100", "*INC-1* resolved", {}));
+    CHECK(update["channel"] == "C1");
+    CHECK(update["ts"] == "1700000000.000100");
+    CHECK(update["text"] == "*INC-1* resolved");
+    CHECK_FALSE(update.contains("blocks"));
+    auto create = nlohmann::json::parse(create_channel_body("inc-20261127-db-down", true));
+    CHECK(create["name"] == "inc-20261127-db-down");
+    CHECK(create["is_private"] == true);
+    CHECK(nlohmann::json::parse(invite_body("C9", "U1"))["users"] == "U1");
+    // conversations.create's reply as in the API docs.
+    auto reply = read_reply(
+        200,
+        R"({"ok":true,"channel":{"id":"C0EAQDV4Z","name":"endeavor","is_channel":true,"created":1504554479}})",
+        "");
+    CHECK(reply.status == api_reply::verdict::ok);
+    CHECK(reply.channel_id == "C0EAQDV4Z");
+    auto taken = read_reply(200, R"({"ok":false,"error":"name_taken"})", "");
+    CHECK(taken.status == api_reply::verdict::rejected);
+    CHECK(taken.error == "name_taken");
 }
