@@ -4,6 +4,7 @@
 // a 429, and ephemeral posts falling back to direct messages.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <boost/asio.hpp>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "bot/app.hpp"
 #include "bot/mattermost_platform.hpp"
 #include "loopback_client.hpp"
+#include "mattermost/wire.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_mattermost.hpp"
 
@@ -241,4 +243,100 @@ TEST_CASE("Mattermost: own posts are never captured; ephemeral replies fall back
     for (const auto& call : state.calls) ephemeral_attempts += call.method == "POST /posts/ephemeral";
     CHECK(ephemeral_attempts == 1);
     CHECK(rig.application->stats().value("hindsight_mattermost_429_total") == 1);
+}
+
+TEST_CASE("Mattermost: --new-channel creates and adds the caller, patches the declaration, dialogs answer") {
+    mattermost_rig rig("channel");
+    rig.cfg.mattermost.actions_url = "http://127.0.0.1:9/mattermost/actions";
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
+    CHECK(rig.command("start+Checkout+down+--new-channel", command_token, "t1").starts_with("HTTP/1.1 200"));
+    auto calls_to = [&](const std::string& prefix) {
+        std::vector<testing::mattermost_call> out;
+        for (auto& call : rig.fake.snapshot().calls)
+            if (call.method.starts_with(prefix)) out.push_back(call);
+        return out;
+    };
+    REQUIRE(rig.wait_until([&] { return calls_to("POST /channels/c").size() == 1; }));
+    auto created = calls_to("POST /channels")[0];
+    CHECK(created.body.find("checkout-down") != std::string::npos);
+    CHECK(created.body.find(R"("type": "O")") != std::string::npos);
+    auto member = calls_to("POST /channels/c")[0];
+    CHECK(member.method.ends_with("/members"));
+    CHECK(member.body.find(alice) != std::string::npos);
+    auto new_channel = member.method.substr(std::string("POST /channels/").size(), 26);
+    REQUIRE(rig.wait_until([&] {
+        return rig.count("SELECT COUNT(*) FROM incidents WHERE channel = '" + new_channel + "'") == 1;
+    }));
+    // The declaration goes to the new channel; a change edits it through a patch of that post.
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& post : calls_to("POST /posts"))
+            if (post.body.find(new_channel) != std::string::npos &&
+                post.body.find("INC-1: Checkout down") != std::string::npos)
+                return true;
+        return false;
+    }));
+    auto click = [&](const std::string& body) {
+        return hindsight::testing::round_trip(
+            rig.server->port(),
+            "POST /mattermost/actions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            "Content-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
+    };
+    // A signed "sev 1" button in the new channel: the click runs it, and the declaration is patched.
+    nlohmann::json sev{
+        {"user_id", alice},
+        {"channel_id", new_channel},
+        {"team_id", fake_mattermost::team_id},
+        {"post_id", "p1"},
+        {"trigger_id", "tr-sev"},
+        {"type", "button"},
+        {"context",
+         {{"command", "sev 1"},
+          {"signature", mattermost::action_signature(fake_mattermost::token, "sev 1", new_channel)}}}};
+    CHECK(click(sev.dump()).starts_with("HTTP/1.1 200"));
+    REQUIRE(rig.wait_until([&] { return calls_to("PUT /posts/").size() == 1; }));
+    auto patch = calls_to("PUT /posts/")[0];
+    CHECK(patch.method.ends_with("/patch"));
+    CHECK(patch.body.find("(sev1)") != std::string::npos);
+    // An ask button: the click opens a dialog with a signed state; its submission runs `note <text>`.
+    nlohmann::json ask{
+        {"user_id", alice},
+        {"channel_id", new_channel},
+        {"team_id", fake_mattermost::team_id},
+        {"post_id", "p2"},
+        {"trigger_id", "tr-ask"},
+        {"type", "button"},
+        {"context",
+         {{"command", "note"},
+          {"prompt", "What happened?"},
+          {"label", "Add a note"},
+          {"signature", mattermost::action_signature(fake_mattermost::token, "note", new_channel)}}}};
+    CHECK(click(ask.dump()).starts_with("HTTP/1.1 200"));
+    auto opened = calls_to("POST /actions/dialogs/open");
+    REQUIRE(opened.size() == 1);
+    auto dialog = nlohmann::json::parse(opened[0].body);
+    CHECK(dialog["trigger_id"] == "tr-ask");
+    CHECK(dialog["url"] == rig.cfg.mattermost.actions_url);
+    nlohmann::json submit{{"type", "dialog_submission"},
+                          {"callback_id", dialog["dialog"]["callback_id"]},
+                          {"state", dialog["dialog"]["state"]},
+                          {"user_id", alice},
+                          {"channel_id", new_channel},
+                          {"team_id", fake_mattermost::team_id},
+                          {"submission", {{"text", "rolled back 4.2"}}},
+                          {"cancelled", false}};
+    CHECK(click(submit.dump()).starts_with("HTTP/1.1 200"));
+    REQUIRE(rig.wait_until([&] {
+        return rig.count(
+                   "SELECT COUNT(*) FROM timeline_entries WHERE kind = 'note' AND text = 'rolled back "
+                   "4.2'") == 1;
+    }));
+    // A forged state is refused and counted.
+    auto forged = nlohmann::json::parse(dialog["dialog"]["state"].get<std::string>());
+    forged["command"] = "resolve";
+    submit["state"] = forged.dump();
+    CHECK(click(submit.dump()).starts_with("HTTP/1.1 403"));
+    CHECK(rig.application->stats().value("hindsight_mattermost_rejected_total", "reason=\"forged action\"") ==
+          1);
 }

@@ -4,6 +4,7 @@
 // captured.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <boost/asio.hpp>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include "bot/app.hpp"
 #include "bot/slack_platform.hpp"
+#include "domain/rules.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_slack.hpp"
 
@@ -286,4 +288,94 @@ TEST_CASE("Socket Mode: an app token Slack refuses stops without a retry loop") 
     for (const auto& call : rig.fake.snapshot().calls) opens += call.method == "apps.connections.open";
     CHECK(opens == 1);
     CHECK_FALSE(rig.slack->connected());
+}
+
+namespace {
+
+std::vector<testing::slack_call> calls_to(fake_slack& fake, const std::string& method) {
+    std::vector<testing::slack_call> out;
+    for (auto& call : fake.snapshot().calls)
+        if (call.method == method) out.push_back(call);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Socket Mode: --new-channel creates and invites, the declaration stays current, a modal answers") {
+    socket_rig rig("channel");
+    rig.fake.taken_channel_names.insert(
+        domain::incident_channel_name("Checkout down", domain::date_of(rig.time.now()), 1));
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    rig.on_io([&] {
+        rig.fake.send_envelope(rig.fake.latest(), "start",
+                               testing::slash_command_envelope(
+                                   "start", "C111", "U1", "start Checkout down sev2 --new-channel", "1.1"));
+        return 0;
+    });
+    // The name was taken, so the second try (-2) made CNEW2; the incident moved there from its placeholder.
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM incidents WHERE channel = 'CNEW2'") == 1; }));
+    auto creates = calls_to(rig.fake, "conversations.create");
+    REQUIRE(creates.size() == 2);
+    CHECK(creates[1].body.find("-checkout-down-2\"") != std::string::npos);
+    REQUIRE(rig.wait_until([&] { return calls_to(rig.fake, "conversations.invite").size() == 1; }));
+    CHECK(calls_to(rig.fake, "conversations.invite")[0].body.find(R"("users":"U1")") != std::string::npos);
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& post : calls_to(rig.fake, "chat.postMessage"))
+            if (post.body.find(R"("channel":"CNEW2")") != std::string::npos &&
+                post.body.find("INC-1: Checkout down") != std::string::npos)
+                return true;
+        return false;
+    }));
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE channel = 'CNEW2'") == 1);  // "started"
+    // Commands and marks in the new channel act on the incident; a severity change edits the declaration.
+    rig.on_io([&] {
+        rig.fake.send_envelope(rig.fake.latest(), "sev",
+                               testing::slash_command_envelope("sev", "CNEW2", "U1", "sev 1", "1.2"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return calls_to(rig.fake, "chat.update").size() == 1; }));
+    auto update = calls_to(rig.fake, "chat.update")[0].body;
+    CHECK(update.find(R"("channel":"CNEW2")") != std::string::npos);
+    CHECK(update.find(R"("ts":"1700009000.)") != std::string::npos);
+    CHECK(update.find("(sev1)") != std::string::npos);
+    // An ask button: the click opens a modal at once, the submission runs `note <text>` as the submitter.
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "ask",
+            R"({"envelope_id":"ask","type":"interactive","accepts_response_payload":false,"payload":{"type":"block_actions","team":{"id":"T111"},"user":{"id":"U2","team_id":"T111"},"trigger_id":"7.7.7","container":{"type":"message","channel_id":"CNEW2"},"channel":{"id":"CNEW2"},"actions":[{"type":"button","action_id":"hindsight:ask:0","text":{"type":"plain_text","text":"Add a note"},"value":"note\nWhat happened?","action_ts":"1.3"}]}})");
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return calls_to(rig.fake, "views.open").size() == 1; }));
+    auto view = nlohmann::json::parse(calls_to(rig.fake, "views.open")[0].body);
+    CHECK(view["trigger_id"] == "7.7.7");
+    nlohmann::json submission{
+        {"envelope_id", "submit"},
+        {"type", "interactive"},
+        {"accepts_response_payload", true},
+        {"payload",
+         {{"type", "view_submission"},
+          {"team", {{"id", "T111"}}},
+          {"user", {{"id", "U2"}, {"team_id", "T111"}}},
+          {"view",
+           {{"id", "VMHU10V25"},
+            {"callback_id", view["view"]["callback_id"]},
+            {"private_metadata", view["view"]["private_metadata"]},
+            {"state",
+             {{"values",
+               {{"answer", {{"text", {{"type", "plain_text_input"}, {"value", "rolled back 4.2"}}}}}}}}}}}}}};
+    rig.on_io([&] {
+        rig.fake.send_envelope(rig.fake.latest(), "submit", submission.dump());
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] {
+        return rig.count(
+                   "SELECT COUNT(*) FROM timeline_entries WHERE kind = 'note' AND text = 'rolled back 4.2' "
+                   "AND author = 'U2'") == 1;
+    }));
+    std::set<std::string> acked;
+    for (const auto& id : rig.fake.snapshot().acks) acked.insert(id);
+    CHECK(acked.count("ask"));
+    CHECK(acked.count("submit"));
 }

@@ -314,6 +314,45 @@ void fake_mattermost::add_routes() {
         auto other = users.is_array() && users.size() == 2 ? users[1].get<std::string>() : std::string("x");
         return (json_reply(201, json{{"id", "dm-" + other}, {"type", "D"}}.dump()));
     });
+    route("POST", "/api/v4/channels", [this, record](const bot::http_request& r) {
+        record("POST /channels", r);
+        auto body = json::parse(r.body, nullptr, false);
+        if (body.is_discarded() || body.value("team_id", "") != team_id)
+            return (app_error(400, "api.context.invalid_body_param.app_error",
+                              "Invalid or missing channel in request body."));
+        auto name = body.value("name", "");
+        if (!taken_channel_names.insert(name).second)
+            return (app_error(400, "store.sql_channel.save_channel.exists.app_error",
+                              "A channel with that name already exists on the same team."));
+        auto id = make_id("c");
+        channels_[id] = body.value("type", "O");
+        return (json_reply(201, json{{"id", id},
+                                     {"team_id", team_id},
+                                     {"type", channels_[id]},
+                                     {"name", name},
+                                     {"display_name", body.value("display_name", "")},
+                                     {"creator_id", bot_id}}
+                                    .dump()));
+    });
+    route("POST", "/api/v4/channels/*", [record](const bot::http_request& r) {
+        // /channels/{id}/members
+        record("POST " + r.path().substr(std::string("/api/v4").size()), r);
+        auto body = json::parse(r.body, nullptr, false);
+        auto user = body.is_object() ? body.value("user_id", "") : std::string();
+        return (json_reply(201, json{{"user_id", user}, {"roles", "channel_user"}}.dump()));
+    });
+    route("PUT", "/api/v4/posts/*", [record](const bot::http_request& r) {
+        // /posts/{id}/patch
+        record("PUT " + r.path().substr(std::string("/api/v4").size()), r);
+        auto body = json::parse(r.body, nullptr, false);
+        auto id = r.path().substr(std::string("/api/v4/posts/").size(), 26);
+        return (json_reply(
+            200, json{{"id", id}, {"message", body.is_object() ? body.value("message", "") : ""}}.dump()));
+    });
+    route("POST", "/api/v4/actions/dialogs/open", [record](const bot::http_request& r) {
+        record("POST /actions/dialogs/open", r);
+        return (json_reply(200, json{{"status", "OK"}}.dump()));
+    });
     route("POST", "/api/v4/reactions", [this](const bot::http_request& r) {
         std::lock_guard guard(lock_);
         if (!reacted_.insert(r.body).second) {

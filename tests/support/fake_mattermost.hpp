@@ -61,6 +61,7 @@ public:
     void hold_events();        // events are numbered and stored but not sent…
     void release_events();     // …until now, all at once (benchmarks build a burst before timing it)
     int rate_limit_posts = 0;  // this many POST /posts answer 429 (plain text, X-RateLimit-Reset: 1)
+    std::set<std::string> taken_channel_names;  // POST /channels with one of these answers "exists" (400)
     bool connected() const;
 
     fake_mattermost_state snapshot();

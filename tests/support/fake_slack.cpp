@@ -147,6 +147,44 @@ void fake_slack::add_routes() {
         state_.calls.push_back({"reactions.add", r.body});
         return answer(ok_json(R"({"ok":true})"));
     });
+    http_.route("POST", "/api/conversations.create", [this, record](const bot::http_request& r) {
+        record("conversations.create", r);
+        auto body = json::parse(r.body, nullptr, false);
+        auto name = body.is_object() ? body.value("name", "") : std::string();
+        std::lock_guard guard(lock_);
+        if (name.empty()) return answer(ok_json(R"({"ok":false,"error":"invalid_name_required"})"));
+        if (!taken_channel_names.insert(name).second)
+            return answer(ok_json(R"({"ok":false,"error":"name_taken"})"));
+        auto id = "CNEW" + std::to_string(taken_channel_names.size());
+        return answer(ok_json(json{{"ok", true},
+                                   {"channel",
+                                    {{"id", id},
+                                     {"name", name},
+                                     {"is_channel", true},
+                                     {"is_private", body.value("is_private", false)},
+                                     {"creator", "UBOT"}}}}
+                                  .dump()));
+    });
+    http_.route("POST", "/api/conversations.invite", [record](const bot::http_request& r) {
+        record("conversations.invite", r);
+        return answer(ok_json(R"({"ok":true,"channel":{"id":"CNEW1"}})"));
+    });
+    http_.route("POST", "/api/chat.update", [record](const bot::http_request& r) {
+        record("chat.update", r);
+        auto body = json::parse(r.body, nullptr, false);
+        if (!body.is_object() || body.value("ts", "").empty())
+            return answer(ok_json(R"({"ok":false,"error":"message_not_found"})"));
+        return answer(ok_json(
+            json{{"ok", true}, {"channel", body.value("channel", "")}, {"ts", body.value("ts", "")}}.dump()));
+    });
+    http_.route("POST", "/api/views.open", [record](const bot::http_request& r) {
+        record("views.open", r);
+        auto body = json::parse(r.body, nullptr, false);
+        if (!body.is_object() || body.value("trigger_id", "").empty())
+            return answer(ok_json(R"({"ok":false,"error":"invalid_trigger_id"})"));
+        return answer(ok_json(
+            R"({"ok":true,"view":{"id":"VMHU10V25","hash":"156772938.1827394","state":{"values":{}}}})"));
+    });
     http_.route("GET", "/api/conversations.history", [this](const bot::http_request&) {
         std::lock_guard guard(lock_);
         ++state_.history_fetches;

@@ -44,6 +44,7 @@ public:
     int rate_limit_opens = 0;       // this many apps.connections.open calls answer 429, Retry-After: 1
     std::string refuse_opens_with;  // e.g. "invalid_auth": apps.connections.open answers ok:false
     bool send_hello = true;
+    std::set<std::string> taken_channel_names;  // conversations.create with one answers name_taken
     // Called on the io thread for each new Socket Mode session, after its hello.
     std::function<void(std::shared_ptr<fake_ws_session>)> on_connection;
     // Called on the io thread for every ack, before it is recorded.
