@@ -130,7 +130,11 @@ int run_service(const common_options& common, bool http_only) {
     app application(io, *db, *cfg, time, "none");
     std::unique_ptr<http_server> server;
     try {
-        server = std::make_unique<http_server>(io, cfg->http.listen, http_limits{cfg->http.max_body_bytes});
+        http_limits limits;
+        limits.max_body_bytes = cfg->http.max_body_bytes;
+        limits.tls_cert_file = cfg->http.tls_cert;
+        limits.tls_key_file = cfg->http.tls_key;
+        server = std::make_unique<http_server>(io, cfg->http.listen, limits);
     } catch (const std::exception& failure) {
         std::cerr << "hindsight: cannot listen on " << cfg->http.listen << ": " << failure.what() << "\n";
         return 2;

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <map>
 
@@ -45,6 +46,7 @@ struct http_server::impl {
     std::map<std::pair<std::string, std::string>, http_handler> routes;
     std::uint64_t rejected = 0;
     bool stopping = false;
+    std::unique_ptr<asio::ssl::context> tls;
 
     impl(asio::io_context& context, http_limits l) : io(context), acceptor(context), limits(l) {}
 
@@ -70,13 +72,37 @@ struct http_server::impl {
     }
 
     asio::awaitable<void> session(tcp::socket socket) {
-        beast::tcp_stream stream(std::move(socket));
+        if (!tls) {
+            beast::tcp_stream stream(std::move(socket));
+            co_await serve(stream);
+            beast::error_code ignored;
+            stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            co_return;
+        }
+        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+        beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+        auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                                                 asio::as_tuple(asio::use_awaitable));
+        if (handshake_error) {
+            // A plain-HTTP client, a scanner, an untrusting peer: nothing was read, nothing to answer.
+            ++rejected;
+            co_return;
+        }
+        co_await serve(stream);
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{2});
+        auto [shutdown_error] = co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+        (void)shutdown_error;  // peers often just close: a truncated shutdown loses nothing of ours
+    }
+
+    template <class Stream>
+    asio::awaitable<void> serve(Stream& stream) {
+        auto& timer = beast::get_lowest_layer(stream);
         beast::flat_buffer buffer;
         for (int served = 0; served < 10000 && !stopping; ++served) {
             http::request_parser<http::string_body> parser;
             parser.body_limit(limits.max_body_bytes);
             parser.header_limit(16 * 1024);
-            stream.expires_after(limits.read_timeout);
+            timer.expires_after(limits.read_timeout);
             auto [read_error, bytes] =
                 co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
             (void)bytes;
@@ -113,14 +139,12 @@ struct http_server::impl {
             reply.keep_alive(keep_alive && !stopping);
             reply.body() = std::move(response.body);
             reply.prepare_payload();
-            stream.expires_after(limits.read_timeout);
+            timer.expires_after(limits.read_timeout);
             auto [write_error, written] =
                 co_await http::async_write(stream, reply, asio::as_tuple(asio::use_awaitable));
             (void)written;
             if (write_error || !reply.keep_alive()) break;
         }
-        beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     }
 };
 
@@ -133,6 +157,24 @@ http_server::http_server(asio::io_context& io, const std::string& listen, http_l
     impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
     impl_->acceptor.bind(endpoint);
     impl_->acceptor.listen();
+    if (limits.tls_cert_file.empty() != limits.tls_key_file.empty())
+        throw std::runtime_error("TLS needs both a certificate and a key");
+    if (!limits.tls_cert_file.empty()) {
+        auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+        tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        beast::error_code error;
+        tls->use_certificate_chain_file(limits.tls_cert_file, error);
+        if (error)
+            throw std::runtime_error("cannot load the TLS certificate " + limits.tls_cert_file + ": " +
+                                     error.message());
+        tls->use_private_key_file(limits.tls_key_file, asio::ssl::context::pem, error);
+        if (error)
+            throw std::runtime_error("cannot load the TLS key " + limits.tls_key_file + ": " +
+                                     error.message());
+        impl_->tls = std::move(tls);
+    }
 }
 
 http_server::~http_server() = default;

@@ -1,6 +1,6 @@
 #pragma once
-// One HTTP listener for health, readiness, metrics and (later) the platforms' webhooks. Beast stays inside
-// the .cpp: routes see plain request and response values.
+// One HTTP(S) listener for health, readiness, metrics and the platforms' webhooks. Beast stays inside the
+// .cpp: routes see plain request and response values.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -37,11 +37,15 @@ using http_handler = std::function<boost::asio::awaitable<http_response>(const h
 struct http_limits {
     std::size_t max_body_bytes = 1 << 20;
     std::chrono::seconds read_timeout{10};
+    // Both set: the listener speaks only HTTPS with this certificate chain and key (PEM files).
+    std::string tls_cert_file = {};
+    std::string tls_key_file = {};
 };
 
 class http_server {
 public:
-    // listen: "127.0.0.1:8080", "[::1]:0" (port 0 picks a free one; see port()).
+    // listen: "127.0.0.1:8080", "[::1]:0" (port 0 picks a free one; see port()). Throws when the address
+    // cannot be bound or the TLS certificate or key cannot be loaded (the message says which).
     http_server(boost::asio::io_context& io, const std::string& listen, http_limits limits);
     ~http_server();
 

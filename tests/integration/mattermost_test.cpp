@@ -16,6 +16,7 @@
 #include "mattermost/wire.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_mattermost.hpp"
+#include "support/tls_front.hpp"
 
 namespace asio = boost::asio;
 using namespace hindsight;
@@ -51,6 +52,16 @@ struct mattermost_rig {
         cfg.secret.mattermost_command_token = command_token;
         cfg.mattermost.pacing = false;
         fake.add_channel(channel, "O");
+    }
+
+    // The bot reaches the fake through a TLS front (REST and the WebSocket share its port) and verifies it
+    // against the test CA.
+    std::unique_ptr<testing::tls_front> front;
+    void use_tls() {
+        std::string certs = std::string(HINDSIGHT_SOURCE_DIR) + "/tests/certs";
+        front = std::make_unique<testing::tls_front>(io, fake.port(), certs);
+        cfg.secret.mattermost_url = "https://127.0.0.1:" + std::to_string(front->port());
+        cfg.tls.ca_file = certs + "/ca.pem";
     }
 
     void start() {
@@ -102,6 +113,7 @@ struct mattermost_rig {
             mattermost->stop();
             server->stop();
             fake.stop();
+            if (front) front->stop();
         });
         std::this_thread::sleep_for(milliseconds{50});
         io.stop();
@@ -130,7 +142,11 @@ std::vector<std::string> burst(fake_mattermost& fake, int from, int to) {
 }  // namespace
 
 TEST_CASE("Mattermost: slash command, capture exactly once across a drop, a gap and a lost connection") {
-    mattermost_rig rig("flow");
+    // Plain, then through verified TLS (https:// REST, wss:// WebSocket) with the test CA.
+    bool over_tls = GENERATE(false, true);
+    INFO("over TLS: " << over_tls);
+    mattermost_rig rig(over_tls ? "flow-tls" : "flow");
+    if (over_tls) rig.use_tls();
     rig.start();
     REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
 
@@ -247,6 +263,7 @@ TEST_CASE("Mattermost: own posts are never captured; ephemeral replies fall back
 
 TEST_CASE("Mattermost: --new-channel creates and adds the caller, patches the declaration, dialogs answer") {
     mattermost_rig rig("channel");
+    rig.use_tls();
     rig.cfg.mattermost.actions_url = "http://127.0.0.1:9/mattermost/actions";
     rig.start();
     REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
@@ -339,4 +356,5 @@ TEST_CASE("Mattermost: --new-channel creates and adds the caller, patches the de
     CHECK(click(submit.dump()).starts_with("HTTP/1.1 403"));
     CHECK(rig.application->stats().value("hindsight_mattermost_rejected_total", "reason=\"forged action\"") ==
           1);
+    CHECK(rig.on_io([&] { return rig.front->handshakes(); }) >= 2);  // REST and the WebSocket
 }

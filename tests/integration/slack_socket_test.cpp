@@ -16,6 +16,7 @@
 #include "domain/rules.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_slack.hpp"
+#include "support/tls_front.hpp"
 
 namespace asio = boost::asio;
 using namespace hindsight;
@@ -35,7 +36,11 @@ struct socket_rig {
     std::unique_ptr<bot::slack_platform> slack;
     std::thread runner;
 
-    explicit socket_rig(const std::string& name)
+    // With TLS, the bot reaches the fake through TLS fronts with the test CA's certificate, and verifies
+    // them.
+    std::unique_ptr<testing::tls_front> api_front, socket_front;
+
+    explicit socket_rig(const std::string& name, bool over_tls = false)
         : path((std::filesystem::temp_directory_path() /
                 ("hindsight-socket-" + name + "-" + std::to_string(::getpid()) + ".db"))
                    .string()),
@@ -45,6 +50,14 @@ struct socket_rig {
         cfg.secret.slack_app_token = "xapp-test-token";
         cfg.slack.mode = "socket";
         cfg.slack.api_url = fake.api_url();
+        if (over_tls) {
+            std::string certs = std::string(HINDSIGHT_SOURCE_DIR) + "/tests/certs";
+            api_front = std::make_unique<testing::tls_front>(io, fake.api_port(), certs);
+            socket_front = std::make_unique<testing::tls_front>(io, fake.socket_port(), certs);
+            cfg.slack.api_url = "https://127.0.0.1:" + std::to_string(api_front->port()) + "/api/";
+            fake.socket_base = "wss://127.0.0.1:" + std::to_string(socket_front->port());
+            cfg.tls.ca_file = certs + "/ca.pem";
+        }
     }
 
     void start() {
@@ -84,6 +97,7 @@ struct socket_rig {
             application->stop();
             slack->stop();
             fake.stop();
+            if (api_front) api_front->stop(), socket_front->stop();
         });
         std::this_thread::sleep_for(milliseconds{50});
         io.stop();
@@ -132,7 +146,10 @@ void start_incident(socket_rig& rig) {
 }  // namespace
 
 TEST_CASE("Socket Mode: acked only once durable, exactly once across a refresh and a drop") {
-    socket_rig rig("burst");
+    // Plain, then through verified TLS (https:// Web API, wss:// Socket Mode) with the test CA.
+    bool over_tls = GENERATE(false, true);
+    INFO("over TLS: " << over_tls);
+    socket_rig rig(over_tls ? "burst-tls" : "burst", over_tls);
     std::vector<std::string> acked_before_durable;
     rig.fake.on_ack = [&](const std::string& envelope_id) {
         // On the io thread, between the bot's steps: the event must already be in the inbox.
@@ -302,7 +319,7 @@ std::vector<testing::slack_call> calls_to(fake_slack& fake, const std::string& m
 }  // namespace
 
 TEST_CASE("Socket Mode: --new-channel creates and invites, the declaration stays current, a modal answers") {
-    socket_rig rig("channel");
+    socket_rig rig("channel", true);  // over TLS
     rig.fake.taken_channel_names.insert(
         domain::incident_channel_name("Checkout down", domain::date_of(rig.time.now()), 1));
     rig.start();
@@ -378,4 +395,6 @@ TEST_CASE("Socket Mode: --new-channel creates and invites, the declaration stays
     for (const auto& id : rig.fake.snapshot().acks) acked.insert(id);
     CHECK(acked.count("ask"));
     CHECK(acked.count("submit"));
+    CHECK(rig.on_io([&] { return rig.api_front->handshakes(); }) >= 1);
+    CHECK(rig.on_io([&] { return rig.socket_front->handshakes(); }) >= 1);
 }

@@ -11,8 +11,10 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <thread>
 
+#include "bot/http_server.hpp"
 #include "bot/web_client.hpp"
 #include "bot/websocket.hpp"
+#include "loopback_client.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -148,4 +150,35 @@ TEST_CASE("wss: the same checks for the WebSocket client") {
         websocket_hello("wss://127.0.0.1:" + std::to_string(wrong.port()) + "/", certs + "ca.pem");
     CHECK_FALSE(mismatch);
     CHECK(mismatch_why.find("certificate verify failed") != std::string::npos);
+}
+
+TEST_CASE("the listener serves HTTPS with http.tls_cert and http.tls_key, and nothing in plain text") {
+    asio::io_context io;
+    bot::http_limits limits;
+    limits.tls_cert_file = certs + "server.pem";
+    limits.tls_key_file = certs + "server.key";
+    bot::http_server server(io, "127.0.0.1:0", limits);
+    server.route("GET", "/healthz", [](const bot::http_request&) -> asio::awaitable<bot::http_response> {
+        co_return bot::http_response{200, "text/plain; charset=utf-8", "ok\n"};
+    });
+    asio::co_spawn(io, server.run(), asio::detached);
+    std::thread runner([&] { io.run_for(seconds{20}); });
+    auto url = "https://127.0.0.1:" + std::to_string(server.port()) + "/healthz";
+    auto secure = get(url, certs + "ca.pem");
+    CHECK(secure.status == 200);
+    CHECK(secure.body == "ok\n");
+    // A plain-HTTP client gets no answer (the handshake fails) and the listener counts it.
+    auto plain =
+        testing::round_trip(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(plain.find("200") == std::string::npos);
+    asio::post(io, [&] { server.stop(); });
+    io.stop();
+    runner.join();
+    CHECK(server.rejected() >= 1);
+    // A key that does not exist is a clear error at start, not a plain listener.
+    bot::http_limits missing = limits;
+    missing.tls_key_file = certs + "nope.key";
+    asio::io_context other;
+    CHECK_THROWS_WITH(bot::http_server(other, "127.0.0.1:0", missing),
+                      Catch::Contains("cannot load the TLS key"));
 }

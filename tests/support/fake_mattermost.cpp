@@ -46,6 +46,10 @@ std::string fake_mattermost::url() const {
     return "http://127.0.0.1:" + std::to_string(ws_.port());
 }
 
+unsigned short fake_mattermost::port() const {
+    return ws_.port();
+}
+
 void fake_mattermost::route(std::string method, std::string path,
                             std::function<bot::http_response(const bot::http_request&)> handler) {
     routes_.push_back({std::move(method), std::move(path), std::move(handler)});

@@ -45,7 +45,8 @@ public:
 
     explicit fake_mattermost(boost::asio::io_context& io);
     ~fake_mattermost();
-    std::string url() const;  // "http://127.0.0.1:port"
+    std::string url() const;      // "http://127.0.0.1:port"
+    unsigned short port() const;  // REST and the WebSocket
     void stop();
 
     // Channels the fake knows, with their type (O, P, D).

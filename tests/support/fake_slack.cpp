@@ -66,6 +66,14 @@ std::string fake_slack::api_url() const {
     return "http://127.0.0.1:" + std::to_string(http_.port()) + "/api/";
 }
 
+unsigned short fake_slack::api_port() const {
+    return http_.port();
+}
+
+unsigned short fake_slack::socket_port() const {
+    return ws_.port();
+}
+
 void fake_slack::stop() {
     http_.stop();
     ws_.stop();
@@ -119,8 +127,9 @@ void fake_slack::add_routes() {
             std::lock_guard guard(lock_);
             ticket = ++state_.connections_opened;
         }
-        return answer(ok_json(R"({"ok":true,"url":"ws://127.0.0.1:)" + std::to_string(ws_.port()) +
-                              "/link/?ticket=" + std::to_string(ticket) + R"(&app_id=A111"})"));
+        auto base = socket_base.empty() ? "ws://127.0.0.1:" + std::to_string(ws_.port()) : socket_base;
+        return answer(ok_json(R"({"ok":true,"url":")" + base + "/link/?ticket=" + std::to_string(ticket) +
+                              R"(&app_id=A111"})"));
     });
     http_.route("POST", "/api/chat.postMessage", [this, record](const bot::http_request& r) {
         record("chat.postMessage", r);

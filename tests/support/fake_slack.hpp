@@ -38,6 +38,11 @@ public:
     ~fake_slack();
 
     std::string api_url() const;  // "http://127.0.0.1:port/api/"
+    unsigned short api_port() const;
+    unsigned short socket_port() const;
+    // What apps.connections.open hands out before the path; "" = "ws://127.0.0.1:<socket_port>" (a TLS
+    // front in front of the socket port sets its own "wss://127.0.0.1:<port>").
+    std::string socket_base;
     void stop();
 
     // Scripting (set before the bot connects, or from the io thread).
