@@ -70,6 +70,7 @@ asio::awaitable<std::optional<std::string>> slack_platform::connect() {
     if (!info) co_return std::string("auth.test answered without team_id or user_id");
     team_id_ = info->team_id;
     self_ = {info->user_id, info->bot_id};
+    workspace_url_ = info->url;
     connected_ = true;
     co_return std::nullopt;
 }
@@ -324,9 +325,10 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
             auto& decoded = *frame.event;
             if (!decoded)
                 metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
-            else if (decoded->what == slack::decoded_payload::kind::event)
+            else if (decoded->what == slack::decoded_payload::kind::event) {
                 item.event = std::move(decoded->event);
-            else if (decoded->what == slack::decoded_payload::kind::rate_limited)
+                add_permalink(*item.event);
+            } else if (decoded->what == slack::decoded_payload::kind::rate_limited)
                 spdlog::error("{}", decoded->reason);
         } else if (frame.type == "slash_commands") {
             auto command =
@@ -339,9 +341,10 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
             auto decoded = slack::decode_interaction(frame.payload, clock_.now());
             if (!decoded)
                 metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
-            else if (decoded->what == slack::decoded_payload::kind::event)
+            else if (decoded->what == slack::decoded_payload::kind::event) {
                 item.event = std::move(decoded->event);
-            else if (decoded->what == slack::decoded_payload::kind::open_form)
+                co_await learn_privacy(*item.event);
+            } else if (decoded->what == slack::decoded_payload::kind::open_form)
                 // Now, not after the next commit: Slack honours the trigger for 3 s only.
                 asio::co_spawn(io_, open_form(std::move(*decoded->form)), [](std::exception_ptr failure) {
                     if (failure) spdlog::error("Slack views.open failed unexpectedly");
@@ -426,6 +429,7 @@ asio::awaitable<http_response> slack_platform::on_events(http_request request) {
             break;
     }
     if (!sink_) co_return plain_response(503, "not ready\n");
+    add_permalink(*decoded->event);
     // Persist, then acknowledge: a failure to record answers 500 so that Slack delivers the event again.
     bool recorded = co_await chat::record_one(*sink_, *decoded->event);
     co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the event\n");
@@ -461,6 +465,7 @@ asio::awaitable<http_response> slack_platform::on_interaction(http_request reque
     }
     if (decoded->what != slack::decoded_payload::kind::event) co_return plain_response(200, "");
     if (!sink_) co_return plain_response(503, "not ready\n");
+    co_await learn_privacy(*decoded->event);
     bool recorded = co_await chat::record_one(*sink_, *decoded->event);
     co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the action\n");
 }
@@ -567,6 +572,34 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
     co_return chat::call_result::success(created.channel_id);
 }
 
+void slack_platform::add_permalink(chat::inbound& event) const {
+    auto* posted = std::get_if<chat::message_posted>(&event.payload);
+    if (!posted || !posted->permalink.empty()) return;
+    posted->permalink =
+        slack::permalink(workspace_url_, posted->channel.id, posted->message_id, posted->thread_root);
+}
+
+asio::awaitable<void> slack_platform::learn_privacy(chat::inbound& event) {
+    // Clicks and modal submissions do not say what kind of channel they came from; conversations.info does
+    // (cached for a minute). Without an answer the channel stays counted as private.
+    auto* invoked = std::get_if<chat::command_invoked>(&event.payload);
+    if (!invoked || invoked->channel.is_direct) co_return;
+    auto now = std::chrono::steady_clock::now();
+    auto known = conversations_.find(invoked->channel.id);
+    if (known == conversations_.end() || now - known->second.second > std::chrono::minutes{1}) {
+        auto response = co_await get("conversations.info?channel=" + invoked->channel.id);
+        auto kind = response.status == 200 ? slack::read_conversation_info(response.body) : std::nullopt;
+        metrics_.add(
+            "hindsight_slack_api_calls_total",
+            std::string("method=\"conversations.info\",outcome=\"") + (kind ? "ok" : "failed") + "\"");
+        if (!kind) co_return;
+        if (conversations_.size() > 10000) conversations_.clear();
+        known = conversations_.insert_or_assign(invoked->channel.id, std::make_pair(*kind, now)).first;
+    }
+    invoked->channel.is_private = known->second.first.is_private;
+    invoked->channel.is_direct = known->second.first.is_direct;
+}
+
 asio::awaitable<void> slack_platform::open_form(slack::form_request form) {
     auto body = slack::open_form_body(form);
     auto opened = co_await exchange("views.open", std::move(body));
@@ -629,7 +662,16 @@ asio::awaitable<std::optional<chat::message_posted>> slack_platform::fetch_messa
         metrics_.add("hindsight_slack_api_calls_total", "method=\"" + std::string(method) + "\",outcome=\"" +
                                                             std::to_string(response.status) + "\"");
         if (response.status != 200) continue;
-        if (auto found = slack::read_history_message(response.body, channel, message_id)) co_return found;
+        auto found = slack::read_history_message(response.body, channel, message_id);
+        if (!found) continue;
+        // Not seen live: ask Slack for the canonical link (one more call, for this rare message only).
+        auto link = co_await get("chat.getPermalink?channel=" + channel + "&message_ts=" + message_id);
+        metrics_.add("hindsight_slack_api_calls_total",
+                     "method=\"chat.getPermalink\",outcome=\"" + std::to_string(link.status) + "\"");
+        if (link.status == 200)
+            found->permalink = slack::read_permalink(link.body).value_or(
+                slack::permalink(workspace_url_, channel, message_id, found->thread_root));
+        co_return found;
     }
     co_return std::nullopt;
 }

@@ -4,6 +4,7 @@
 // through the Web API. Either way an event is acknowledged only once it is durable in the inbox.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,8 @@ private:
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
     static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
     boost::asio::awaitable<void> open_form(slack::form_request form);
+    void add_permalink(chat::inbound& event) const;
+    boost::asio::awaitable<void> learn_privacy(chat::inbound& event);
     boost::asio::awaitable<web_response> get(std::string method_and_query);
     boost::asio::awaitable<http_response> on_events(http_request request);
     boost::asio::awaitable<http_response> on_command(http_request request);
@@ -88,6 +91,9 @@ private:
     web_client client_;
     slack::bot_identity self_;
     std::string team_id_;
+    std::string workspace_url_;  // from auth.test, for permalinks
+    std::map<std::string, std::pair<slack::conversation_kind, std::chrono::steady_clock::time_point>>
+        conversations_;
     bool connected_ = false;
     std::optional<chat::event_sink> sink_;
     boost::asio::steady_timer stopped_;

@@ -198,7 +198,7 @@ std::string complete_upload_body(std::string_view file_id, std::string_view titl
 std::optional<auth_info> read_auth_test(std::string_view body) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
-    auth_info info{text_of(j, "team_id"), text_of(j, "user_id"), text_of(j, "bot_id")};
+    auth_info info{text_of(j, "team_id"), text_of(j, "user_id"), text_of(j, "bot_id"), text_of(j, "url")};
     if (info.team_id.empty() || info.user_id.empty()) return std::nullopt;
     return info;
 }
@@ -225,6 +225,41 @@ std::optional<chat::message_posted> read_history_message(std::string_view body, 
         return out;
     }
     return std::nullopt;
+}
+
+std::string permalink(std::string_view workspace_url, std::string_view channel, std::string_view ts,
+                      std::string_view thread_ts) {
+    if (workspace_url.empty() || channel.empty() || ts.empty()) return {};
+    std::string out(workspace_url);
+    if (out.back() != '/') out += '/';
+    out += "archives/" + std::string(channel) + "/p";
+    for (char c : ts)
+        if (c != '.') out += c;
+    if (!thread_ts.empty() && thread_ts != ts)
+        out += "?thread_ts=" + std::string(thread_ts) + "&cid=" + std::string(channel);
+    return out;
+}
+
+std::optional<std::string> read_permalink(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    auto link = text_of(j, "permalink");
+    if (link.empty()) return std::nullopt;
+    return link;
+}
+
+std::optional<conversation_kind> read_conversation_info(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    auto channel = j.find("channel");
+    if (channel == j.end() || !channel->is_object()) return std::nullopt;
+    auto flag = [&](const char* key) { return channel->value(key, false); };
+    conversation_kind kind;
+    kind.is_direct = flag("is_im");
+    // Anything not plainly a public channel counts as private (an unknown shape leaks nothing).
+    kind.is_private =
+        flag("is_private") || flag("is_im") || flag("is_mpim") || flag("is_group") || !flag("is_channel");
+    return kind;
 }
 
 std::optional<user_profile> read_user_info(std::string_view body) {

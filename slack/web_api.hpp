@@ -63,12 +63,29 @@ struct auth_info {
     std::string team_id;
     std::string user_id;
     std::string bot_id;
+    std::string url;  // "https://acme.slack.com/"
 };
 std::optional<auth_info> read_auth_test(std::string_view body);
 
 // conversations.history with latest=ts&inclusive=true&limit=1: the message itself, if Slack still has it.
 std::optional<chat::message_posted> read_history_message(std::string_view body, std::string_view channel,
                                                          std::string_view ts);
+
+// A message's permalink in the documented form, from the workspace URL auth.test gave:
+// <url>archives/<channel>/p<ts without the dot>, plus ?thread_ts=<root>&cid=<channel> for a thread reply.
+// Empty when the URL is unknown. (chat.getPermalink answers the same for one message per call.)
+std::string permalink(std::string_view workspace_url, std::string_view channel, std::string_view ts,
+                      std::string_view thread_ts);
+// chat.getPermalink?channel=&message_ts= → the permalink.
+std::optional<std::string> read_permalink(std::string_view body);
+
+// conversations.info → whether the conversation is private (a private channel, a DM or a group DM) and a
+// DM; nullopt when the reply is not ok.
+struct conversation_kind {
+    bool is_private = true;
+    bool is_direct = false;
+};
+std::optional<conversation_kind> read_conversation_info(std::string_view body);
 
 struct user_profile {
     std::string display_name;

@@ -262,6 +262,12 @@ TEST_CASE("Socket Mode: bad frames are answered without losing the connection's 
         return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'the reply with the clue'") == 1;
     }));
     CHECK(rig.fake.snapshot().replies_fetches == 1);
+    // Its permalink came from chat.getPermalink; a message seen live got one built from auth.test's URL.
+    CHECK(rig.count(
+              "SELECT COUNT(*) FROM timeline_entries WHERE text = 'the reply with the clue' AND permalink = "
+              "'https://t.slack.com/archives/C111/p1700000500000002?from=getPermalink'") == 1);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'a real one' AND permalink = "
+                    "'https://t.slack.com/archives/C111/p1700000200000002'") == 1);
     // A click on a "Done" button arrives as an interactive envelope and runs its command.
     rig.on_io([&] {
         rig.fake.send_envelope(
@@ -271,6 +277,9 @@ TEST_CASE("Socket Mode: bad frames are answered without losing the connection's 
     });
     REQUIRE(rig.wait_until(
         [&] { return rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'btn:9.9.9'") == 1; }));
+    // conversations.info said C111 is public: the click counts as made in a public channel.
+    CHECK(rig.count("SELECT COUNT(*) FROM inbox WHERE dedup_key = 'btn:9.9.9' AND payload LIKE "
+                    "'%\"private\":false%'") == 1);
     auto state = rig.fake.snapshot();
     std::set<std::string> acked(state.acks.begin(), state.acks.end());
     CHECK(acked.count("x2"));  // malformed but acked: Slack need not send it again

@@ -165,6 +165,7 @@ void fake_slack::add_routes() {
         if (!taken_channel_names.insert(name).second)
             return answer(ok_json(R"({"ok":false,"error":"name_taken"})"));
         auto id = "CNEW" + std::to_string(taken_channel_names.size());
+        if (body.value("is_private", false)) private_channels.insert(id);
         return answer(ok_json(json{{"ok", true},
                                    {"channel",
                                     {{"id", id},
@@ -207,6 +208,40 @@ void fake_slack::add_routes() {
             return answer(ok_json(R"({"ok":false,"error":"thread_not_found"})"));
         return answer(ok_json(
             R"({"ok":true,"messages":[{"type":"message","user":"U1","text":"root","thread_ts":"1700000500.000001","ts":"1700000500.000001","reply_count":1},{"type":"message","user":"U2","text":"the reply with the clue","thread_ts":"1700000500.000001","ts":"1700000500.000002","parent_user_id":"U1"}],"has_more":false})"));
+    });
+    http_.route("GET", "/api/conversations.info", [this, record](const bot::http_request& r) {
+        record("conversations.info", r);
+        auto at = r.target.find("channel=");
+        auto id = at == std::string::npos ? std::string() : r.target.substr(at + 8);
+        if (id.empty()) return answer(ok_json(R"({"ok":false,"error":"channel_not_found"})"));
+        std::lock_guard guard(lock_);
+        bool im = id.starts_with("D"), is_private = im || private_channels.count(id) > 0;
+        return answer(ok_json(json{{"ok", true},
+                                   {"channel",
+                                    {{"id", id},
+                                     {"name", id},
+                                     {"is_channel", !im},
+                                     {"is_group", false},
+                                     {"is_im", im},
+                                     {"is_mpim", false},
+                                     {"is_private", is_private},
+                                     {"is_archived", false}}}}
+                                  .dump()));
+    });
+    http_.route("GET", "/api/chat.getPermalink", [record](const bot::http_request& r) {
+        record("chat.getPermalink", r);
+        auto value = [&](const std::string& key) {
+            auto at = r.target.find(key + "=");
+            if (at == std::string::npos) return std::string();
+            auto end = r.target.find('&', at);
+            return r.target.substr(at + key.size() + 1,
+                                   end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+        };
+        auto ts = value("message_ts");
+        std::erase(ts, '.');
+        return answer(ok_json(R"({"ok":true,"channel":")" + value("channel") +
+                              R"(","permalink":"https://t.slack.com/archives/)" + value("channel") + "/p" +
+                              ts + R"(?from=getPermalink"})"));
     });
     http_.route("GET", "/api/users.info", [](const bot::http_request& r) {
         auto at = r.target.find("user=");

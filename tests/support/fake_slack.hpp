@@ -50,6 +50,7 @@ public:
     std::string refuse_opens_with;  // e.g. "invalid_auth": apps.connections.open answers ok:false
     bool send_hello = true;
     std::set<std::string> taken_channel_names;  // conversations.create with one answers name_taken
+    std::set<std::string> private_channels;     // conversations.info says is_private (and created ones)
     // Called on the io thread for each new Socket Mode session, after its hello.
     std::function<void(std::shared_ptr<fake_ws_session>)> on_connection;
     // Called on the io thread for every ack, before it is recorded.

@@ -267,3 +267,30 @@ TEST_CASE("chat.update, conversations.create and conversations.invite bodies; cr
     CHECK(taken.status == api_reply::verdict::rejected);
     CHECK(taken.error == "name_taken");
 }
+
+TEST_CASE("permalinks in Slack's documented form; conversations.info tells private from public") {
+    CHECK(permalink("https://acme.slack.com/", "C1H9RESGA", "1358546515.000008", "") ==
+          "https://acme.slack.com/archives/C1H9RESGA/p1358546515000008");
+    CHECK(permalink("https://acme.slack.com", "C1", "1700000000.000200", "1700000000.000100") ==
+          "https://acme.slack.com/archives/C1/p1700000000000200?thread_ts=1700000000.000100&cid=C1");
+    CHECK(permalink("", "C1", "1.2", "").empty());
+    CHECK(
+        read_permalink(
+            R"({"ok":true,"channel":"C1H9RESGA","permalink":"https://ghostbusters.slack.com/archives/C1H9RESGA/p135854651500008"})") ==
+        "https://ghostbusters.slack.com/archives/C1H9RESGA/p135854651500008");
+    CHECK_FALSE(read_permalink(R"({"ok":false,"error":"channel_not_found"})"));
+    auto open = read_conversation_info(
+        R"({"ok":true,"channel":{"id":"C012AB3CD","name":"general","is_channel":true,"is_group":false,"is_im":false,"is_mpim":false,"is_private":false}})");
+    REQUIRE(open);
+    CHECK_FALSE(open->is_private);
+    auto closed = read_conversation_info(
+        R"({"ok":true,"channel":{"id":"C012AB3CE","is_channel":true,"is_private":true}})");
+    REQUIRE(closed);
+    CHECK(closed->is_private);
+    auto im = read_conversation_info(R"({"ok":true,"channel":{"id":"D1","is_im":true}})");
+    REQUIRE(im);
+    CHECK(im->is_direct);
+    CHECK(im->is_private);
+    CHECK(read_conversation_info(R"({"ok":true,"channel":{"id":"X"}})")->is_private);  // unknown shape
+    CHECK_FALSE(read_conversation_info(R"({"ok":false,"error":"channel_not_found"})"));
+}
