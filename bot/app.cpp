@@ -329,6 +329,12 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     message->idempotency_key = "hindsight-" + row.workspace + "-" + std::to_string(row.id);
     auto result = co_await chat::deliver(*p, row.workspace, *message);
     auto now = clock_.now();
+    if (result.status == chat::call_result::outcome::deferred) {
+        // Held back by the platform's own pause after a 429: not an attempt, just later.
+        engine_.queue().outbox_defer(row.id, now + result.retry_after);
+        metrics_.add("hindsight_outbox_paced_total");
+        co_return;
+    }
     if (result.ok() && message->how == chat::delivery::reaction) {
         // Recorded with the rest of the round, one commit for many: adding a reaction twice after a crash
         // changes nothing (already_reacted counts as done), unlike a post.

@@ -76,6 +76,15 @@ std::vector<std::pair<std::string, std::string>> mattermost_platform::workspaces
 asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::string method,
                                                                           std::string path, std::string body,
                                                                           std::string content_type) {
+    if (auto now = std::chrono::steady_clock::now(); now < paused_until_) {
+        // Mattermost limits the whole session: after a 429 every call waits out X-RateLimit-Reset.
+        api_answer waiting;
+        waiting.sent = false;
+        waiting.reply.status = mattermost::api_reply::verdict::retry;
+        waiting.reply.error = "rate limited";
+        waiting.reply.retry_after = std::chrono::ceil<std::chrono::milliseconds>(paused_until_ - now);
+        co_return waiting;
+    }
     web_request request;
     request.method = method;
     request.url = cfg_.secret.mattermost_url + "/api/v4" + path;
@@ -87,7 +96,10 @@ asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::s
     answer.reply = mattermost::read_reply(answer.response.status, answer.response.body,
                                           answer.response.header("retry-after"),
                                           answer.response.header("x-ratelimit-reset"));
-    if (answer.response.status == 429) metrics_.add("hindsight_mattermost_429_total");
+    if (answer.response.status == 429) {
+        metrics_.add("hindsight_mattermost_429_total");
+        paused_until_ = std::chrono::steady_clock::now() + answer.reply.retry_after;
+    }
     // The path without ids, so the counter's labels stay few.
     auto route = path.substr(0, path.find('?'));
     std::string shape;
@@ -107,6 +119,9 @@ asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::s
 
 chat::call_result mattermost_platform::as_call_result(const std::string& what, const api_answer& answer) {
     using verdict = mattermost::api_reply::verdict;
+    if (!answer.sent)
+        return chat::call_result{
+            chat::call_result::outcome::deferred, {}, what + ": waiting out a 429", answer.reply.retry_after};
     switch (answer.reply.status) {
         case verdict::ok:
             return chat::call_result::success(mattermost::read_id(answer.response.body).value_or(""));

@@ -65,6 +65,7 @@ private:
     struct api_answer {
         web_response response;
         mattermost::api_reply reply;
+        bool sent = true;  // false: held back while the session waits out a 429
     };
     boost::asio::awaitable<api_answer> api(std::string method, std::string path, std::string body,
                                            std::string content_type = "application/json");
@@ -86,6 +87,7 @@ private:
     storage::database& db_;
     web_client client_;
     std::string self_, username_, team_id_;
+    std::chrono::steady_clock::time_point paused_until_{};
     bool connected_ = false;
     bool stopping_ = false;
     std::optional<chat::event_sink> sink_;

@@ -470,7 +470,26 @@ asio::awaitable<http_response> slack_platform::on_interaction(http_request reque
     co_return recorded ? plain_response(200, "") : plain_response(500, "could not record the action\n");
 }
 
+std::optional<std::chrono::milliseconds> slack_platform::paused(const std::string& method) {
+    auto found = paused_until_.find(method);
+    if (found == paused_until_.end()) return std::nullopt;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= found->second) {
+        paused_until_.erase(found);
+        return std::nullopt;
+    }
+    return std::chrono::ceil<std::chrono::milliseconds>(found->second - now);
+}
+
 asio::awaitable<slack::api_reply> slack_platform::exchange(std::string method, std::string json_body) {
+    if (auto wait = paused(method)) {
+        slack::api_reply waiting;
+        waiting.status = slack::api_reply::verdict::retry;
+        waiting.error = "ratelimited";
+        waiting.explanation = slack::explain_error("ratelimited");
+        waiting.retry_after = *wait;
+        co_return waiting;
+    }
     web_request request;
     request.url = cfg_.slack.api_url + method;
     request.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_bot_token);
@@ -478,7 +497,11 @@ asio::awaitable<slack::api_reply> slack_platform::exchange(std::string method, s
     request.body = std::move(json_body);
     auto response = co_await client_.send(std::move(request));
     auto reply = slack::read_reply(response.status, response.body, response.header("retry-after"));
-    if (response.status == 429) metrics_.add("hindsight_slack_429_total");
+    if (response.status == 429) {
+        // Slack limits per method: every call of this one waits out the Retry-After, not just this message.
+        metrics_.add("hindsight_slack_429_total");
+        paused_until_[method] = std::chrono::steady_clock::now() + reply.retry_after;
+    }
     metrics_.add("hindsight_slack_api_calls_total",
                  "method=\"" + method + "\",outcome=\"" +
                      (reply.status == slack::api_reply::verdict::ok ? "ok" : reply.error) + "\"");
@@ -486,6 +509,9 @@ asio::awaitable<slack::api_reply> slack_platform::exchange(std::string method, s
 }
 
 asio::awaitable<chat::call_result> slack_platform::call(std::string method, std::string json_body) {
+    if (auto wait = paused(method))
+        co_return chat::call_result{
+            chat::call_result::outcome::deferred, {}, method + ": waiting out a 429", *wait};
     auto reply = co_await exchange(method, std::move(json_body));
     co_return as_result(method, reply);
 }

@@ -71,6 +71,8 @@ private:
     void wake_supervisor();
     boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
 
+    // How long calls of this method still wait after a 429 (nullopt: not paused).
+    std::optional<std::chrono::milliseconds> paused(const std::string& method);
     boost::asio::awaitable<slack::api_reply> exchange(std::string method, std::string json_body);
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
     static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
@@ -92,6 +94,7 @@ private:
     slack::bot_identity self_;
     std::string team_id_;
     std::string workspace_url_;  // from auth.test, for permalinks
+    std::map<std::string, std::chrono::steady_clock::time_point> paused_until_;  // by Web API method
     std::map<std::string, std::pair<slack::conversation_kind, std::chrono::steady_clock::time_point>>
         conversations_;
     bool connected_ = false;

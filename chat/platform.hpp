@@ -16,7 +16,9 @@
 namespace hindsight::chat {
 
 struct call_result {
-    enum class outcome { ok, not_supported, retry, rejected };
+    // deferred: nothing was sent (the platform is waiting out a rate limit); try again after retry_after,
+    // and do not count it as an attempt.
+    enum class outcome { ok, not_supported, retry, rejected, deferred };
     outcome status = outcome::ok;
     std::string message_id;  // of the post that was made, when there is one
     std::string error;       // for logs and the outbox row; never carries a token

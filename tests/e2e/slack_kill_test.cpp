@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "support/child_process.hpp"
 #include "support/e2e.hpp"
@@ -124,6 +125,55 @@ int main(int argc, char** argv) {
         std::printf("     reactions sent again after the kill (answered already_reacted): %zu\n",
                     state.duplicate_reactions);
         check(state.history_fetches == 0, "no history fetches");
+
+        // A 429 storm on chat.postMessage, and a kill in the middle of it: every reply is posted once, and
+        // while Slack says wait, the bot waits (one call per Retry-After, not one per waiting message).
+        bot = testing::start_bot(binary, config_path, environment);
+        fake.rate_limit_posts = 1000000;
+        constexpr int storm_commands = 6;
+        testing::on_io(io, [&] {
+            for (int i = 1; i <= storm_commands; ++i)
+                fake.send_envelope(fake.latest(), "storm" + std::to_string(i),
+                                   testing::slash_command_envelope("storm" + std::to_string(i), "C111", "U1",
+                                                                   "title Storm title " + std::to_string(i),
+                                                                   "9.9." + std::to_string(i)));
+            return 0;
+        });
+        check(testing::wait_until([&] { return fake.snapshot().posts_rate_limited >= 1; }, seconds{20}),
+              "the storm reached the bot");
+        std::this_thread::sleep_for(milliseconds{2500});
+        auto limited = fake.snapshot().posts_rate_limited;
+        std::printf(
+            "     chat.postMessage calls answered 429 in about 2.5 s of storm: %zu (replies waiting: %d)\n",
+            limited, storm_commands);
+        check(limited < storm_commands, "during the storm the bot waited instead of trying every message");
+        kill(bot, SIGKILL);
+        testing::wait_for_bot(bot);
+        fake.rate_limit_posts = 0;
+        bot = testing::start_bot(binary, config_path, environment);
+        auto announced = [&](int i) {
+            int found = 0;
+            for (const auto& call : fake.snapshot().calls)
+                if (call.method == "chat.postMessage" &&
+                    call.body.find("Storm title " + std::to_string(i) + "\"") != std::string::npos &&
+                    call.body.find("set by") != std::string::npos)
+                    ++found;
+            return found;
+        };
+        bool delivered = testing::wait_until(
+            [&] {
+                for (int i = 1; i <= storm_commands; ++i)
+                    if (announced(i) == 0) return false;
+                return true;
+            },
+            seconds{60}, milliseconds{50});
+        check(delivered, "after the storm and a restart every reply was posted");
+        std::this_thread::sleep_for(milliseconds{500});
+        bool once = true;
+        for (int i = 1; i <= storm_commands; ++i) once = once && announced(i) == 1;
+        check(once, "and each exactly once");
+        kill(bot, SIGTERM);
+        check(testing::wait_for_bot(bot).status == 0, "the third run stopped cleanly on SIGTERM");
     }();
     if (!killed) kill(bot, SIGKILL);
     testing::on_io(io, [&] {

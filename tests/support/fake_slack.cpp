@@ -132,6 +132,12 @@ void fake_slack::add_routes() {
                               R"(&app_id=A111"})"));
     });
     http_.route("POST", "/api/chat.postMessage", [this, record](const bot::http_request& r) {
+        if (rate_limit_posts > 0) {
+            --rate_limit_posts;
+            std::lock_guard guard(lock_);
+            ++state_.posts_rate_limited;
+            return answer({429, "application/json", R"({"ok":false,"error":"ratelimited"})"});
+        }
         record("chat.postMessage", r);
         int n = 0;
         {

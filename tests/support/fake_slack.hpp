@@ -2,6 +2,7 @@
 // An in-process fake Slack on 127.0.0.1: the Web API over HTTP (bot::http_server) and Socket Mode over a
 // WebSocket (fake_ws_server). Payload shapes follow the SDK fixtures cited in protocols/slack.md. Tests
 // script it from their own thread through run_on_io(); everything it records is read through snapshot().
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <map>
@@ -30,6 +31,7 @@ struct fake_slack_state {
     int replies_fetches = 0;
     std::size_t reactions = 0;
     std::size_t duplicate_reactions = 0;  // answered already_reacted
+    std::size_t posts_rate_limited = 0;   // chat.postMessage calls answered 429
 };
 
 class fake_slack {
@@ -46,8 +48,9 @@ public:
     void stop();
 
     // Scripting (set before the bot connects, or from the io thread).
-    int rate_limit_opens = 0;       // this many apps.connections.open calls answer 429, Retry-After: 1
-    std::string refuse_opens_with;  // e.g. "invalid_auth": apps.connections.open answers ok:false
+    int rate_limit_opens = 0;              // this many apps.connections.open calls answer 429, Retry-After: 1
+    std::atomic<int> rate_limit_posts{0};  // this many chat.postMessage calls answer 429, Retry-After: 1
+    std::string refuse_opens_with;         // e.g. "invalid_auth": apps.connections.open answers ok:false
     bool send_hello = true;
     std::set<std::string> taken_channel_names;  // conversations.create with one answers name_taken
     std::set<std::string> private_channels;     // conversations.info says is_private (and created ones)
