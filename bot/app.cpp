@@ -269,8 +269,12 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     auto message = storage::decode_outgoing(row.payload);
     auto* p = platform_for(row.workspace);
     if (!message || !p) {
-        engine_.queue().outbox_give_up(row.id,
-                                       !message ? "unreadable outbox row" : "no platform for workspace");
+        std::string why = !message ? "unreadable outbox row" : "no platform for workspace";
+        db_.transact([&] {
+            engine_.queue().outbox_give_up(row.id, why);
+            if (message && message->how == chat::delivery::create_channel)
+                engine_.channel_not_created(row.workspace, *message, why, clock_.now());
+        });
         metrics_.add("hindsight_outbox_given_up_total");
         co_return;
     }
@@ -285,6 +289,13 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
             engine_.queue().outbox_give_up(row.id, "its channel was never created");
             co_return;
         }
+    }
+    if (message->how == chat::delivery::update &&
+        engine_.queue().newer_pending(row.workspace, row.id,
+                                      "\"thread_key\":\"" + message->thread_key + "\"")) {
+        // A later edit of the same message is waiting: this one would only overwrite it if it came last.
+        engine_.queue().outbox_sent(row.id);
+        co_return;
     }
     if (message->how == chat::delivery::update && message->message_id.empty()) {
         auto target = engine_.queue().thread_root(row.workspace, message->thread_key);
@@ -348,7 +359,8 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
                 engine_.queue().set_thread_root(row.workspace, message->defines_thread, message->channel,
                                                 result.message_id);
             if (message->how == chat::delivery::create_channel && !result.message_id.empty())
-                engine_.channel_created(row.workspace, message->defines_channel, result.message_id);
+                engine_.channel_created(row.workspace, *message, result.message_id, result.created_name,
+                                        result.error, now);
             metrics_.add("hindsight_outbox_sent_total");
         } else if (result.status == chat::call_result::outcome::retry &&
                    row.attempts + 1 < max_delivery_attempts) {

@@ -106,8 +106,10 @@ struct http_server::impl {
             auto [read_error, bytes] =
                 co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
             (void)bytes;
+            // A TLS peer that just hangs up shows as stream_truncated: as ordinary as a plain EOF.
             if (read_error == http::error::end_of_stream || read_error == asio::error::connection_reset ||
-                read_error == beast::error::timeout || read_error == asio::error::eof)
+                read_error == asio::ssl::error::stream_truncated || read_error == beast::error::timeout ||
+                read_error == asio::error::eof)
                 break;
             http_response response;
             bool keep_alive = false;

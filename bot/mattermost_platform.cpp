@@ -396,6 +396,10 @@ asio::awaitable<http_response> mattermost_platform::on_action(http_request reque
                                 forged ? "forged action\n" : "malformed action\n"};
     }
     if (action->dialog) {
+        // An hour to type the answer; the nonce makes the submission count once.
+        action->dialog->expires_at_ms = domain::to_millis(clock_.now()) + 3600 * 1000;
+        std::random_device entropy;
+        for (int i = 0; i < 4; ++i) action->dialog->nonce += fmt::format("{:08x}", entropy());
         // Opened now, while the trigger is fresh (30 s on current servers, 3 s on old ones).
         auto body = mattermost::open_dialog_body(*action->dialog, cfg_.mattermost.actions_url,
                                                  cfg_.secret.mattermost_token);
@@ -493,33 +497,57 @@ asio::awaitable<chat::call_result> mattermost_platform::update_message(const std
     co_return as_call_result("patch post", answer);
 }
 
+asio::awaitable<std::optional<std::string>> mattermost_platform::own_orphan(const std::string& name) {
+    // A channel of this name that the bot made minutes ago and nobody else is in: our own earlier create,
+    // whose reply was lost. Using it keeps a retry from leaving an empty channel behind.
+    auto found = co_await api("GET", "/teams/" + team_id_ + "/channels/name/" + name, "");
+    if (found.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
+    auto channel = mattermost::read_channel(found.response.body);
+    auto age = domain::to_millis(clock_.now()) - (channel ? channel->create_at : 0);
+    if (!channel || channel->creator_id != self_ || age < 0 || age > 10 * 60 * 1000) co_return std::nullopt;
+    auto stats = co_await api("GET", "/channels/" + channel->id + "/stats", "");
+    if (stats.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
+    if (mattermost::read_member_count(stats.response.body).value_or(0) != 1) co_return std::nullopt;
+    co_return channel->id;
+}
+
 asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std::string&,
                                                                        const chat::outgoing& m) {
-    // A taken name (the same title on the same day) gets -2, -3 … before giving up.
+    // A taken name (the same title on the same day) gets -2, -3 … before giving up, unless it is our own.
     api_answer created;
-    for (int attempt = 1; attempt <= 5; ++attempt) {
-        auto name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+    std::string name;
+    std::optional<std::string> id;
+    for (int attempt = 1; attempt <= 5 && !id; ++attempt) {
+        name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
         auto body = mattermost::create_channel_body(team_id_, name, m.private_channel);
         created = co_await api("POST", "/channels", std::move(body));
+        if (created.reply.status == mattermost::api_reply::verdict::ok) {
+            id = mattermost::read_id(created.response.body);
+            if (!id)
+                co_return chat::call_result{
+                    chat::call_result::outcome::rejected, {}, "created channel without id", {}};
+            break;
+        }
         bool taken =
             created.response.status == 400 && created.response.body.find("exists") != std::string::npos;
-        if (!taken) break;
+        if (!taken) co_return as_call_result("create channel", created);
+        id = co_await own_orphan(name);
     }
-    if (created.reply.status != mattermost::api_reply::verdict::ok)
-        co_return as_call_result("create channel", created);
-    auto id = mattermost::read_id(created.response.body);
-    if (!id)
-        co_return chat::call_result{
-            chat::call_result::outcome::rejected, {}, "created channel without id", {}};
+    if (!id) co_return as_call_result("create channel", created);
+    auto result = chat::call_result::success(*id);
+    result.created_name = name;
     if (!m.user.empty() && m.user != self_) {
         auto body = mattermost::channel_member_body(m.user);
         auto added = co_await api("POST", "/channels/" + *id + "/members", std::move(body));
-        // The channel exists either way: a failed invitation must not make the worker create another.
-        if (added.reply.status != mattermost::api_reply::verdict::ok)
+        // The channel exists either way: a failed invitation must not make the worker create another. The
+        // caller is told instead (the warning travels in error).
+        if (added.reply.status != mattermost::api_reply::verdict::ok) {
             spdlog::warn("Mattermost: could not add {} to the new channel {}: {}", m.user, *id,
                          added.reply.error);
+            result.error = "adding you failed: " + added.reply.error;
+        }
     }
-    co_return chat::call_result::success(*id);
+    co_return result;
 }
 
 asio::awaitable<chat::call_result> mattermost_platform::react(const std::string&, const chat::outgoing& m) {

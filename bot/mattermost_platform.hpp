@@ -73,6 +73,7 @@ private:
     boost::asio::awaitable<chat::call_result> create_post(const chat::outgoing& m, std::string channel,
                                                           std::string root_id, std::string file_id = {});
     boost::asio::awaitable<std::optional<mattermost::channel_info>> channel(const std::string& id);
+    boost::asio::awaitable<std::optional<std::string>> own_orphan(const std::string& name);
     boost::asio::awaitable<void> read_events(std::shared_ptr<connection> link);
     boost::asio::awaitable<void> commit_events(std::shared_ptr<connection> link);
     boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);

@@ -333,10 +333,12 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
         } else if (frame.type == "slash_commands") {
             auto command =
                 slack::decode_socket_slash_command(frame.payload, cfg_.incidents.command, clock_.now());
-            if (command)
+            if (command) {
                 item.event = std::move(*command);
-            else
+                co_await learn_privacy(*item.event);  // channel_name says little about private channels
+            } else {
                 item.answer = command.failure().message;
+            }
         } else if (frame.type == "interactive") {
             auto decoded = slack::decode_interaction(frame.payload, clock_.now());
             if (!decoded)
@@ -444,6 +446,7 @@ asio::awaitable<http_response> slack_platform::on_command(http_request request) 
     if (!command) co_return plain_response(200, command.failure().message);
     metrics_.add("hindsight_slack_requests_total", "path=\"/slack/commands\"");
     if (!sink_) co_return plain_response(503, "not ready\n");
+    co_await learn_privacy(*command);
     bool recorded = co_await chat::record_one(*sink_, *command);
     // An empty 200 acknowledges; the answer comes as a message through the outbox.
     co_return plain_response(200, recorded ? "" : "That could not be recorded.\n");
@@ -577,8 +580,9 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
                                                                   const chat::outgoing& m) {
     // The name may be taken (the same title on the same day): inc-…-2, -3 … before giving up.
     slack::api_reply created;
+    std::string name;
     for (int attempt = 1; attempt <= 5; ++attempt) {
-        auto name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+        name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
         auto body = slack::create_channel_body(name, m.private_channel);
         created = co_await exchange("conversations.create", std::move(body));
         if (created.error != "name_taken") break;
@@ -587,15 +591,20 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
     if (created.channel_id.empty())
         co_return chat::call_result{
             chat::call_result::outcome::rejected, {}, "conversations.create: no channel in the reply", {}};
+    auto result = chat::call_result::success(created.channel_id);
+    result.created_name = name;
     if (!m.user.empty() && m.user != self_.user_id) {
         auto body = slack::invite_body(created.channel_id, m.user);
         auto invited = co_await exchange("conversations.invite", std::move(body));
-        // The channel exists either way: a failed invitation must not make the worker create another.
-        if (invited.status != slack::api_reply::verdict::ok && invited.error != "already_in_channel")
+        // The channel exists either way: a failed invitation must not make the worker create another. The
+        // caller is told instead (the warning travels in error).
+        if (invited.status != slack::api_reply::verdict::ok && invited.error != "already_in_channel") {
             spdlog::warn("Slack: could not invite {} to the new channel {}: {} ({})", m.user,
                          created.channel_id, invited.error, invited.explanation);
+            result.error = invited.error + ": " + invited.explanation;
+        }
     }
-    co_return chat::call_result::success(created.channel_id);
+    co_return result;
 }
 
 void slack_platform::add_permalink(chat::inbound& event) const {

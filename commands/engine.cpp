@@ -296,10 +296,51 @@ std::int64_t engine::prune_inbox(domain::timestamp now) {
     return removed;
 }
 
-void engine::channel_created(const std::string& workspace, const std::string& placeholder,
-                             const std::string& channel) {
-    stores_.queue.set_thread_root(workspace, placeholder, channel, channel);
-    stores_.incidents.move_channel(workspace, placeholder, channel);
+namespace {
+
+// Messages for the placeholder now go to the channel, and the incident (with its timeline) moves there.
+void bind_channel(stores& store, const std::string& workspace, const std::string& placeholder,
+                  const std::string& channel) {
+    store.queue.set_thread_root(workspace, placeholder, channel, channel);
+    store.incidents.move_channel(workspace, placeholder, channel);
+}
+
+}  // namespace
+
+void engine::channel_created(const std::string& workspace, const chat::outgoing& request,
+                             const std::string& channel, const std::string& name,
+                             const std::string& invite_problem, domain::timestamp now) {
+    bind_channel(stores_, workspace, request.defines_channel, channel);
+    auto inc = stores_.incidents.current_in_channel(workspace, channel);
+    if (!inc) return;
+    auto caller = quote("@" + stores_.incidents.display_name(workspace, request.user));
+    auto where = "#" + (name.empty() ? request.text : name);
+    auto queue = [&](chat::outgoing o) {
+        stores_.queue.outbox_add(workspace, storage::encode_outgoing(o), now);
+    };
+    chat::outgoing notice;
+    notice.user = request.user;
+    notice.channel = request.channel;
+    if (!request.channel.empty() && !inc->private_channel) {
+        notice.how = chat::delivery::channel;
+        notice.text = "🚨 " + inc->label() + ": " + quote(inc->title) + " (" +
+                      std::string(domain::to_string(inc->sev)) + ") declared by " + caller +
+                      ". It is handled in " + where + ".";
+    } else {
+        // Declared in a private channel or a direct message: only the caller hears where it went.
+        notice.how = request.channel.empty() ? chat::delivery::direct : chat::delivery::ephemeral;
+        notice.text =
+            inc->label() + " is handled in " + where + (invite_problem.empty() ? "; you are in it." : ".");
+    }
+    queue(notice);
+    if (!invite_problem.empty()) {
+        chat::outgoing dm;
+        dm.how = chat::delivery::direct;
+        dm.user = request.user;
+        dm.text = "I created " + where + " for " + inc->label() + " but could not add you to it (" +
+                  invite_problem + "). Join it, or ask someone in it to invite you.";
+        queue(dm);
+    }
 }
 
 void engine::channel_not_created(const std::string& workspace, const chat::outgoing& request,
@@ -315,13 +356,16 @@ void engine::channel_not_created(const std::string& workspace, const chat::outgo
     chat::outgoing notice;
     if (origin_free) {
         // Messages already written for the placeholder (the declaration) follow the incident there.
-        channel_created(workspace, request.defines_channel, origin);
+        bind_channel(stores_, workspace, request.defines_channel, origin);
         notice.how = chat::delivery::channel;
         notice.channel = origin;
         notice.text = cause + inc->label() + " is handled in this channel instead.";
     } else {
-        inc->status = domain::incident_status::resolved;
+        // Closed for good (reviewed: no review reminders, no reopening of a channel that never existed).
+        inc->status = domain::incident_status::reviewed;
+        if (!inc->mitigated_at) inc->mitigated_at = now;
         inc->resolved_at = now;
+        inc->reviewed_at = now;
         inc->summary = "Closed unopened: its channel could not be created.";
         stores_.incidents.update(*inc);
         notice.how = chat::delivery::direct;

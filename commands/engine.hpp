@@ -72,8 +72,11 @@ public:
 
     // The channel asked for with `start --new-channel` exists: its incident moves there from the placeholder,
     // and messages waiting for the placeholder go there.
-    void channel_created(const std::string& workspace, const std::string& placeholder,
-                         const std::string& channel);
+    // The caller hears where the incident is (publicly in the channel it was declared in, when that is
+    // public), and why when they could not be invited.
+    void channel_created(const std::string& workspace, const chat::outgoing& request,
+                         const std::string& channel, const std::string& name,
+                         const std::string& invite_problem, domain::timestamp now);
     // Creating it failed for good: the incident moves to the channel it was declared in when that channel is
     // free, and is otherwise closed unopened; either way the caller is told why.
     void channel_not_created(const std::string& workspace, const chat::outgoing& request,

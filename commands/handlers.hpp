@@ -56,6 +56,8 @@ result<std::string> resolve_user(context& ctx, std::string_view word);
 result<std::string> checked_text(std::string_view raw, std::string_view what, std::size_t limit);
 // Opens (or points to) the review thread; used by `review` and by `resolve`.
 void start_review_thread(context& ctx, domain::incident& inc);
+// Edits the incident's declaration to show its state now (status, severity, commander, title).
+void refresh_header(context& ctx, const domain::incident& inc);
 // Marks the incident reviewed and posts the summary when the review is complete.
 void complete_review_if_ready(context& ctx, domain::incident& inc);
 // A reply in a review thread is an answer to the current prompt; returns false for any other message.

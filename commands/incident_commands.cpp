@@ -81,6 +81,8 @@ std::string header_key(const incident& inc) {
     return "header:" + std::to_string(inc.id);
 }
 
+}  // namespace
+
 // The declaration is kept current, so whoever scrolls up to it sees the incident as it is now.
 void refresh_header(context& ctx, const incident& inc) {
     static constexpr std::array<std::string_view, 4> marks{"🚨", "🩹", "✅", "📘"};
@@ -97,6 +99,8 @@ void refresh_header(context& ctx, const incident& inc) {
               " status` shows the details.";
     ctx.replies.push_back(std::move(o));
 }
+
+namespace {
 
 // Announces in the incident's channel: where the command ran when it ran there, else in the incident channel
 // with a private confirmation to the caller.
@@ -202,13 +206,17 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
 }  // namespace
 
 result<void> start_incident(context& ctx, arguments& args) {
-    // --new-channel may stand anywhere; what is left is the title and perhaps a severity.
-    std::string typed(args.rest());
-    constexpr std::string_view flag = "--new-channel";
+    // --new-channel may stand anywhere as a word of its own (also as "—new-channel": chat clients like to
+    // turn "--" into a dash); what is left is the title and perhaps a severity.
     bool new_channel = ctx.cfg.incidents.create_channel;
-    for (auto at = typed.find(flag); at != std::string::npos; at = typed.find(flag)) {
-        typed.erase(at, flag.size());
-        new_channel = true;
+    std::string typed;
+    for (auto word : split_words(args.rest())) {
+        if (word == "--new-channel" || word == "\u2014new-channel" || word == "\u2013new-channel") {
+            new_channel = true;
+            continue;
+        }
+        if (!typed.empty()) typed += ' ';
+        typed += word;
     }
     auto words = split_words(typed);
     auto sev = domain::parse_severity(ctx.cfg.incidents.default_severity).value_or(domain::severity::sev3);
@@ -282,14 +290,10 @@ result<void> start_incident(context& ctx, arguments& args) {
     ctx.replies.push_back(std::move(create));
     ctx.post_in(inc.channel, std::move(declaration));
     ctx.replies.back().defines_thread = header_key(inc);
-    if (!ctx.channel.is_direct && !ctx.channel.is_private)
-        ctx.announce("🚨 " + inc.label() + ": " + quote(inc.title) + " (" +
-                     std::string(domain::to_string(sev)) + ") declared by " + ctx.who(ctx.user) +
-                     ". It is handled in #" + name + ".");
-    else
-        ctx.tell(inc.label() + " declared. Creating " +
-                 (inc.private_channel ? "the private channel #" : "#") + name +
-                 " for it; you will be invited.");
+    // Where it went is said once the channel exists, under the name it got (see engine::channel_created).
+    ctx.tell(inc.label() + " declared. Creating " +
+             (inc.private_channel ? "a private channel" : "a channel") + " for it (#" + name +
+             "); you will be invited.");
     return {};
 }
 

@@ -92,18 +92,22 @@ std::string next_step(context& ctx, const incident& inc) {
 // Shortcuts for what the review asks next (see next_step); each opens a form on platforms that have them.
 std::vector<chat::button> prompt_buttons(context& ctx, const incident& inc) {
     auto factors = ctx.store.review.factors(inc.id);
+    // Each names the incident: a newer incident in the same channel must not catch the answer.
+    auto for_this = [&](const char* command) { return std::string(command) + " " + inc.label(); };
     if (domain::current_factor(factors, ctx.cfg.review.max_whys) >= 0)
-        return {{"Answer", "why", "Why did it happen?"}, {"End this chain", "why done", ""}};
+        return {{"Answer", for_this("why"), "Why did it happen?"},
+                {"End this chain", for_this("why") + " done"}};
     auto stage = stage_of(inc);
     if (stage == "impact" && inc.impact.empty())
-        return {{"Describe the impact", "impact", "What was the impact on customers and the business?"}};
+        return {{"Describe the impact", for_this("impact"),
+                 "What was the impact on customers and the business?"}};
     if (stage == "impact" || stage == "factors")
-        return {{"Add a factor", "factor", "What condition allowed this to happen?"}};
-    if (stage == "went-well") return {{"Add what went well", "went-well", "What went well?"}};
-    if (stage == "went-wrong") return {{"Add what went wrong", "went-wrong", "What went wrong?"}};
-    if (stage == "lucky") return {{"Add where we got lucky", "lucky", "Where did we get lucky?"}};
+        return {{"Add a factor", for_this("factor"), "What condition allowed this to happen?"}};
+    if (stage == "went-well") return {{"Add what went well", for_this("went-well"), "What went well?"}};
+    if (stage == "went-wrong") return {{"Add what went wrong", for_this("went-wrong"), "What went wrong?"}};
+    if (stage == "lucky") return {{"Add where we got lucky", for_this("lucky"), "Where did we get lucky?"}};
     if (stage == "actions")
-        return {{"Add an action", "action",
+        return {{"Add an action", for_this("action"),
                  "What will exist when it is done? Add @owner and due <date> if you know them."}};
     return {};
 }
@@ -174,6 +178,7 @@ void complete_review_if_ready(context& ctx, incident& inc) {
     inc.status = domain::incident_status::reviewed;
     inc.reviewed_at = ctx.now;
     ctx.store.incidents.update(inc);
+    refresh_header(ctx, inc);
     record_event(ctx, inc, "Review completed");
     std::string summary = "✅ *Review of " + inc.label() + " complete.* " + std::to_string(factors.size()) +
                           " contributing factor(s), " + std::to_string(actions.size()) + " action item(s).\n";

@@ -258,9 +258,18 @@ std::optional<user_profile> read_user(std::string_view body) {
 std::optional<channel_info> read_channel(std::string_view body) {
     auto parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-    channel_info channel{string_at(parsed, "id"), string_at(parsed, "type")};
+    channel_info channel{string_at(parsed, "id"), string_at(parsed, "type"), string_at(parsed, "creator_id"),
+                         parsed.value("create_at", std::int64_t{0})};
     if (channel.id.empty()) return std::nullopt;
     return channel;
+}
+
+std::optional<std::int64_t> read_member_count(std::string_view body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    auto count = parsed.find("member_count");
+    if (count == parsed.end() || !count->is_number_integer()) return std::nullopt;
+    return count->get<std::int64_t>();
 }
 
 std::optional<chat::message_posted> read_post(std::string_view body, std::string_view self) {
@@ -353,9 +362,14 @@ void write_attachments(domain::json_writer& out, std::string_view channel,
     out.end_object();
 }
 
-// A dialog's state is signed apart from buttons: a button's context cannot pass for a dialog's state.
-std::string form_signature(std::string_view key, std::string_view command, std::string_view channel) {
-    return action_signature(key, "form:" + std::string(command), channel);
+// A dialog's state is signed apart from buttons ("form:" first: a button's context cannot pass for a state),
+// and binds who may submit it, until when, and its nonce.
+std::string form_signature(std::string_view key, std::string_view command, std::string_view channel,
+                           std::string_view user, std::int64_t expires_at_ms, std::string_view nonce) {
+    return action_signature(key,
+                            "form:" + std::string(command) + "\n" + std::string(user) + "\n" +
+                                std::to_string(expires_at_ms) + "\n" + std::string(nonce),
+                            channel);
 }
 
 bool same_signature(std::string_view key, std::string_view signature, const std::string& expected) {
@@ -417,8 +431,15 @@ std::string open_dialog_body(const dialog_request& dialog, std::string_view url,
         .value(dialog.command)
         .key("channel")
         .value(dialog.channel)
+        .key("user")
+        .value(dialog.user)
+        .key("expires")
+        .value(dialog.expires_at_ms)
+        .key("nonce")
+        .value(dialog.nonce)
         .key("signature")
-        .value(form_signature(key, dialog.command, dialog.channel));
+        .value(form_signature(key, dialog.command, dialog.channel, dialog.user, dialog.expires_at_ms,
+                              dialog.nonce));
     state.end_object();
     auto clip = [](std::string_view text, std::size_t limit) {
         if (text.size() <= limit) return std::string(text);
@@ -467,9 +488,17 @@ result<action_outcome> decode_dialog_submission(const json& parsed, std::string_
         return make_error(errc::forbidden, "a dialog submission without our state");
     auto command = string_at(state, "command");
     auto channel = string_at(state, "channel");
-    if (command.empty() ||
-        !same_signature(key, string_at(state, "signature"), form_signature(key, command, channel)))
+    auto user = string_at(state, "user");
+    auto nonce = string_at(state, "nonce");
+    auto expires = state.value("expires", std::int64_t{0});
+    if (command.empty() || user.empty() || nonce.empty() ||
+        !same_signature(key, string_at(state, "signature"),
+                        form_signature(key, command, channel, user, expires, nonce)))
         return make_error(errc::forbidden, "the dialog's signature does not match");
+    if (string_at(parsed, "user_id") != user)
+        return make_error(errc::forbidden, "the dialog was opened for someone else");
+    if (domain::to_millis(received_at) > expires)
+        return make_error(errc::forbidden, "the dialog has expired; click the button again");
     std::string answer;
     if (auto submission = parsed.find("submission"); submission != parsed.end() && submission->is_object())
         answer = string_at(*submission, "text");
@@ -480,9 +509,8 @@ result<action_outcome> decode_dialog_submission(const json& parsed, std::string_
     c.at = received_at;
     if (c.user.empty() || c.channel.id.empty())
         return make_error(errc::bad_input, "a dialog submission without user or channel");
-    // Mattermost does not resend a submission; the key only has to tell two submissions apart.
-    auto key_text = "dlg:" + c.user + ":" + std::to_string(domain::to_millis(received_at)) + ":" +
-                    std::to_string(std::hash<std::string>{}(c.text));
+    // One submission per dialog: a replayed one is a duplicate in the inbox.
+    auto key_text = "dlg:" + nonce;
     action_outcome out;
     out.event = chat::inbound{string_at(parsed, "team_id"), key_text, std::move(c)};
     return out;
@@ -511,7 +539,8 @@ result<action_outcome> decode_action(std::string_view body, std::string_view key
     action_outcome out;
     if (auto prompt = string_at(*context, "prompt"); !prompt.empty()) {
         if (trigger.empty()) return make_error(errc::bad_input, "an ask button without trigger_id");
-        out.dialog = dialog_request{trigger, string_at(*context, "label"), prompt, command, channel};
+        out.dialog =
+            dialog_request{trigger, string_at(*context, "label"), prompt, command, channel, user, 0, {}};
         return out;
     }
     chat::command_invoked c;

@@ -69,8 +69,12 @@ struct channel_info {
     std::string id;
     std::string type;                                // O public, P private, D direct, G group
     bool is_private() const { return type != "O"; }  // a type we do not know counts as private
+    std::string creator_id;
+    std::int64_t create_at = 0;  // milliseconds
 };
 std::optional<channel_info> read_channel(std::string_view body);
+// GET /channels/{id}/stats → member_count.
+std::optional<std::int64_t> read_member_count(std::string_view body);
 
 // GET /posts/{id} → the post as an event (channel privacy filled in by the caller).
 std::optional<chat::message_posted> read_post(std::string_view body, std::string_view self);
@@ -99,6 +103,11 @@ struct dialog_request {
     std::string prompt;
     std::string command;  // run as `command <text>` once the dialog is submitted
     std::string channel;
+    std::string user;  // who clicked: only they may submit it
+    // Set by the caller before open_dialog_body: the dialog's state carries them, signed. A submission after
+    // expires_at is refused; the nonce names the submission (one per dialog) in the inbox.
+    std::int64_t expires_at_ms = 0;
+    std::string nonce;
 };
 struct action_outcome {
     std::optional<chat::inbound> event;    // a command to record
@@ -109,8 +118,9 @@ struct action_outcome {
 // signature in the context (or the dialog's state) does not match: a forged or altered button or dialog.
 result<action_outcome> decode_action(std::string_view body, std::string_view key,
                                      domain::timestamp received_at);
-// POST /actions/dialogs/open: one textarea under the prompt; the state carries the command, the channel and
-// their signature (clients see the state, so it must not be trusted unsigned).
+// POST /actions/dialogs/open: one textarea under the prompt. The state carries the command, the channel, the
+// user, the expiry and the nonce, and their signature: the user's client sees the state, so a submission
+// counts only from that user, before the expiry, and once.
 std::string open_dialog_body(const dialog_request& dialog, std::string_view url, std::string_view key);
 // PUT /posts/{id}/patch: the new message, and the buttons again (a props patch replaces all props).
 std::string patch_post_body(std::string_view channel, std::string_view message,

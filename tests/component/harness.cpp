@@ -93,7 +93,7 @@ std::vector<chat::outgoing> harness::drain_outbox() {
                 if (fail_channel_creation)
                     engine_->channel_not_created("console", *decoded, "name_taken", now_);
                 else
-                    engine_->channel_created("console", decoded->defines_channel, decoded->text);
+                    engine_->channel_created("console", *decoded, decoded->text, decoded->text, "", now_);
             }
             delivered.push_back(*decoded);
         }

@@ -104,9 +104,17 @@ TEST_CASE("start --new-channel declares the incident in a channel of its own") {
     REQUIRE(header);
     CHECK(header->thread_key == "header:1");
     CHECK(header->channel == name);
+    // The review asks with buttons that name the incident (a newer one in the channel must not catch them).
+    auto resolved = h.command("bob", name, "resolve");
+    bool asked = false;
+    for (const auto& r : resolved)
+        if (!r.buttons.empty() && r.buttons[0].command == "impact INC-1" && !r.buttons[0].prompt.empty())
+            asked = true;
+    CHECK(asked);
+    CHECK(has(h.say("bob", name, "impact INC-1 checkout failed for 20 minutes"), "Impact of INC-1 set"));
     // From a direct message too (the config switch makes every start do this).
     h.cfg().incidents.create_channel = true;
-    auto from_dm = h.command("alice", "dm-alice", "start Queue stuck");
+    auto from_dm = h.command("alice", "dm-alice", "start Queue stuck \u2014new-channel");
     REQUIRE(find_reply(from_dm, chat::delivery::create_channel));
     CHECK(find_reply(from_dm, chat::delivery::create_channel)->channel.empty());
     CHECK(has(h.say("bob", "inc-" + day + "-queue-stuck", "status"), "INC-2: Queue stuck"));
@@ -124,7 +132,7 @@ TEST_CASE("a channel that cannot be created leaves the incident where it was dec
     const auto* notice = find_reply(second, chat::delivery::direct, "INC-2 was closed unopened");
     REQUIRE(notice);
     CHECK(notice->user == "alice");
-    CHECK(has(h.say("bob", "ops", "status INC-2"), "resolved"));
+    CHECK(has(h.say("bob", "ops", "status INC-2"), "Status: reviewed"));  // closed for good
     CHECK(has(h.say("bob", "ops", "status"), "INC-1"));
 }
 

@@ -358,3 +358,36 @@ TEST_CASE("Mattermost: --new-channel creates and adds the caller, patches the de
           1);
     CHECK(rig.on_io([&] { return rig.front->handshakes(); }) >= 2);  // REST and the WebSocket
 }
+
+TEST_CASE("Mattermost: a create whose reply was lost is not made twice") {
+    mattermost_rig rig("orphan");
+    rig.fake.lose_next_create_reply = true;
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
+    CHECK(rig.command("start+Queue+stuck+--new-channel", command_token, "t1").starts_with("HTTP/1.1 200"));
+    REQUIRE(rig.wait_until([&] {
+        return rig.count("SELECT COUNT(*) FROM incidents WHERE channel LIKE 'c%' AND channel <> '" +
+                         std::string(channel) + "'") == 1;
+    }));
+    int creates = 0, lookups = 0;
+    std::string member_call;
+    for (const auto& call : rig.fake.snapshot().calls) {
+        creates += call.method == "POST /channels";
+        lookups += call.method.starts_with("GET /teams/");
+        if (call.method.ends_with("/members")) member_call = call.method;
+    }
+    CHECK(creates == 2);  // the lost one, and the retry that found the name taken
+    CHECK(lookups == 1);  // … and recognised the channel as its own
+    auto bound =
+        rig.on_io([&] { return rig.db->handle().execAndGet("SELECT channel FROM incidents").getString(); });
+    CHECK(member_call == "POST /channels/" + bound + "/members");
+    // The announcement names the channel as it is, in the public channel where it was declared.
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& call : rig.fake.snapshot().calls)
+            if (call.method == "POST /posts" && call.body.find(channel) != std::string::npos &&
+                call.body.find("It is handled in #inc-") != std::string::npos &&
+                call.body.find("queue-stuck.") != std::string::npos)
+                return true;
+        return false;
+    }));
+}

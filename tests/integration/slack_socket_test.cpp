@@ -355,6 +355,14 @@ TEST_CASE("Socket Mode: --new-channel creates and invites, the declaration stays
         return false;
     }));
     CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE channel = 'CNEW2'") == 1);  // "started"
+    // The public channel it was declared in hears where it went, under the name the channel got.
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& post : calls_to(rig.fake, "chat.postMessage"))
+            if (post.body.find(R"("channel":"C111")") != std::string::npos &&
+                post.body.find("-checkout-down-2.") != std::string::npos)
+                return true;
+        return false;
+    }));
     // Commands and marks in the new channel act on the incident; a severity change edits the declaration.
     rig.on_io([&] {
         rig.fake.send_envelope(rig.fake.latest(), "sev",
@@ -406,4 +414,32 @@ TEST_CASE("Socket Mode: --new-channel creates and invites, the declaration stays
     CHECK(acked.count("submit"));
     CHECK(rig.on_io([&] { return rig.api_front->handshakes(); }) >= 1);
     CHECK(rig.on_io([&] { return rig.socket_front->handshakes(); }) >= 1);
+}
+
+TEST_CASE("Socket Mode: --new-channel from a private channel makes a private one and says nothing publicly") {
+    socket_rig rig("private");
+    rig.fake.private_channels.insert("C222");  // a private channel whose slash commands carry a plain name
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    rig.on_io([&] {
+        rig.fake.send_envelope(rig.fake.latest(), "start",
+                               testing::slash_command_envelope("start", "C222", "U1",
+                                                               "start Secret thing --new-channel", "2.1"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] {
+        return rig.count("SELECT COUNT(*) FROM incidents WHERE channel = 'CNEW1' AND private_channel = 1") ==
+               1;
+    }));
+    auto creates = calls_to(rig.fake, "conversations.create");
+    REQUIRE(creates.size() == 1);
+    CHECK(creates[0].body.find(R"("is_private":true)") != std::string::npos);
+    // Where it went is told to the caller alone.
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& call : calls_to(rig.fake, "chat.postEphemeral"))
+            if (call.body.find("INC-1 is handled in #inc-") != std::string::npos) return true;
+        return false;
+    }));
+    for (const auto& post : calls_to(rig.fake, "chat.postMessage"))
+        CHECK(post.body.find(R"("channel":"C222")") == std::string::npos);
 }

@@ -249,10 +249,34 @@ void fake_mattermost::add_routes() {
                        {"useAutomaticTimezone", "true"}}}};
         return (json_reply(200, user.dump()));
     });
+    route("GET", "/api/v4/teams/*", [this, record](const bot::http_request& r) {
+        // /teams/{team}/channels/name/{name}
+        record("GET " + r.path().substr(std::string("/api/v4").size()), r);
+        auto marker = std::string("/channels/name/");
+        auto at = r.path().find(marker);
+        auto name = at == std::string::npos ? std::string() : r.path().substr(at + marker.size());
+        auto found = created_by_name_.find(name);
+        if (found == created_by_name_.end())
+            return (app_error(404, "app.channel.get_by_name.missing.app_error", "Channel does not exist."));
+        const auto& c = found->second;
+        return (json_reply(200, json{{"id", c.id},
+                                     {"name", c.name},
+                                     {"type", channels_[c.id]},
+                                     {"team_id", team_id},
+                                     {"creator_id", c.creator},
+                                     {"create_at", c.create_at}}
+                                    .dump()));
+    });
     route("GET", "/api/v4/channels/*", [this](const bot::http_request& r) {
         auto rest = r.path().substr(std::string("/api/v4/channels/").size());
         auto slash = rest.find('/');
         auto id = rest.substr(0, slash);
+        if (slash != std::string::npos && rest.substr(slash) == "/stats") {
+            std::size_t members = 0;
+            for (const auto& [name, channel] : created_by_name_)
+                if (channel.id == id) members = channel.members.size();
+            return (json_reply(200, json{{"channel_id", id}, {"member_count", members}}.dump()));
+        }
         if (!channels_.count(id))
             return (
                 app_error(404, "app.channel.get.existing.app_error", "Unable to find the existing channel."));
@@ -330,6 +354,11 @@ void fake_mattermost::add_routes() {
                               "A channel with that name already exists on the same team."));
         auto id = make_id("c");
         channels_[id] = body.value("type", "O");
+        created_by_name_[name] = {id, name, bot_id, clock_ms_, {bot_id}};
+        if (lose_next_create_reply) {
+            lose_next_create_reply = false;
+            return (app_error(500, "app.channel.create_channel.internal_error", "Timed out."));
+        }
         return (json_reply(201, json{{"id", id},
                                      {"team_id", team_id},
                                      {"type", channels_[id]},
@@ -338,11 +367,14 @@ void fake_mattermost::add_routes() {
                                      {"creator_id", bot_id}}
                                     .dump()));
     });
-    route("POST", "/api/v4/channels/*", [record](const bot::http_request& r) {
+    route("POST", "/api/v4/channels/*", [this, record](const bot::http_request& r) {
         // /channels/{id}/members
         record("POST " + r.path().substr(std::string("/api/v4").size()), r);
         auto body = json::parse(r.body, nullptr, false);
         auto user = body.is_object() ? body.value("user_id", "") : std::string();
+        auto id = r.path().substr(std::string("/api/v4/channels/").size(), 26);
+        for (auto& [name, channel] : created_by_name_)
+            if (channel.id == id) channel.members.insert(user);
         return (json_reply(201, json{{"user_id", user}, {"roles", "channel_user"}}.dump()));
     });
     route("PUT", "/api/v4/posts/*", [record](const bot::http_request& r) {

@@ -63,6 +63,7 @@ public:
     void release_events();     // …until now, all at once (benchmarks build a burst before timing it)
     int rate_limit_posts = 0;  // this many POST /posts answer 429 (plain text, X-RateLimit-Reset: 1)
     std::set<std::string> taken_channel_names;  // POST /channels with one of these answers "exists" (400)
+    bool lose_next_create_reply = false;        // the next POST /channels creates, then answers 500
     bool connected() const;
 
     fake_mattermost_state snapshot();
@@ -86,6 +87,12 @@ private:
     std::mutex lock_;
     fake_mattermost_state state_;
     std::map<std::string, std::string> channels_;  // id → type
+    struct created_channel {
+        std::string id, name, creator;
+        std::int64_t create_at = 0;
+        std::set<std::string> members;
+    };
+    std::map<std::string, created_channel> created_by_name_;
     struct stored_post {
         std::string json_without_metadata;  // the post object's fields, without the closing brace
         std::string channel;

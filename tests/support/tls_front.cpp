@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <vector>
 
 namespace hindsight::testing {
 
@@ -33,12 +34,12 @@ struct relay : std::enable_shared_from_this<relay> {
         plain.close(ignored);
     }
 
-    void start(unsigned short upstream_port, std::size_t& handshakes) {
+    void start(unsigned short upstream_port, std::shared_ptr<std::size_t> handshakes) {
         auto self = shared_from_this();
         secure.async_handshake(
-            ssl::stream_base::server, [self, upstream_port, &handshakes](boost::system::error_code error) {
+            ssl::stream_base::server, [self, upstream_port, handshakes](boost::system::error_code error) {
                 if (error) return self->close();
-                ++handshakes;
+                ++*handshakes;
                 tcp::endpoint upstream{asio::ip::make_address("127.0.0.1"), upstream_port};
                 self->plain.async_connect(upstream, [self](boost::system::error_code connected) {
                     if (connected) return self->close();
@@ -91,14 +92,18 @@ struct tls_front::impl : std::enable_shared_from_this<tls_front::impl> {
     tcp::acceptor acceptor;
     ssl::context tls;
     unsigned short upstream_port;
-    std::size_t handshakes = 0;
+    // Shared with the relays, which may outlive the front; stop() closes the ones still open.
+    std::shared_ptr<std::size_t> handshakes = std::make_shared<std::size_t>(0);
+    std::vector<std::weak_ptr<relay>> relays;
 
     void accept_next() {
         auto self = shared_from_this();
         acceptor.async_accept([self](boost::system::error_code error, tcp::socket socket) {
             if (error) return;
-            std::make_shared<relay>(std::move(socket), self->tls, self->io)
-                ->start(self->upstream_port, self->handshakes);
+            auto connection = std::make_shared<relay>(std::move(socket), self->tls, self->io);
+            std::erase_if(self->relays, [](const auto& r) { return r.expired(); });
+            self->relays.push_back(connection);
+            connection->start(self->upstream_port, self->handshakes);
             self->accept_next();
         });
     }
@@ -118,12 +123,15 @@ unsigned short tls_front::port() const {
 }
 
 std::size_t tls_front::handshakes() const {
-    return impl_->handshakes;
+    return *impl_->handshakes;
 }
 
 void tls_front::stop() {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
+    for (auto& weak : impl_->relays)
+        if (auto open = weak.lock()) open->close();
+    impl_->relays.clear();
 }
 
 }  // namespace hindsight::testing

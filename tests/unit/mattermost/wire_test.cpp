@@ -161,6 +161,9 @@ TEST_CASE("a button with a prompt opens a dialog; the signed state turns its sub
     CHECK_FALSE(opened->event);
     CHECK(opened->dialog->command == "why");
     CHECK(opened->dialog->title == "Answer");
+    CHECK(opened->dialog->user == "u1");
+    opened->dialog->expires_at_ms = 10000;
+    opened->dialog->nonce = "n1";
     auto dialog = nlohmann::json::parse(open_dialog_body(*opened->dialog, target.actions_url, "secret"));
     CHECK(dialog["trigger_id"] == "tr1");
     CHECK(dialog["url"] == "https://h.example/mattermost/actions");
@@ -171,7 +174,7 @@ TEST_CASE("a button with a prompt opens a dialog; the signed state turns its sub
     nlohmann::json submit{{"type", "dialog_submission"},
                           {"callback_id", "hindsight:form"},
                           {"state", state},
-                          {"user_id", "u2"},
+                          {"user_id", "u1"},
                           {"channel_id", "c1"},
                           {"team_id", "t1"},
                           {"submission", {{"text", "the cache expired"}}},
@@ -181,8 +184,15 @@ TEST_CASE("a button with a prompt opens a dialog; the signed state turns its sub
     REQUIRE(submitted->event);
     auto& c = std::get<chat::command_invoked>(submitted->event->payload);
     CHECK(c.text == "why the cache expired");
-    CHECK(c.user == "u2");
+    CHECK(c.user == "u1");
     CHECK(c.channel.id == "c1");
+    CHECK(submitted->event->dedup_key == "dlg:n1");  // a replay is the same inbox row
+    // Only the person it was opened for, and only before it expires.
+    submit["user_id"] = "u2";
+    CHECK(decode_action(submit.dump(), "secret", domain::from_millis(5)).failure().code == errc::forbidden);
+    submit["user_id"] = "u1";
+    CHECK(decode_action(submit.dump(), "secret", domain::from_millis(10001)).failure().code ==
+          errc::forbidden);
     // Another channel in the request changes nothing: the signed state names the channel.
     submit["channel_id"] = "c2";
     CHECK(std::get<chat::command_invoked>(
