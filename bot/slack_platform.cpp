@@ -586,6 +586,11 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
         auto body = slack::create_channel_body(name, m.private_channel);
         created = co_await exchange("conversations.create", std::move(body));
         if (created.error != "name_taken") break;
+        if (auto ours = co_await own_orphan(name)) {
+            created.status = slack::api_reply::verdict::ok;
+            created.channel_id = *ours;
+            break;
+        }
     }
     if (created.status != slack::api_reply::verdict::ok) co_return as_result("conversations.create", created);
     if (created.channel_id.empty())
@@ -605,6 +610,51 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
         }
     }
     co_return result;
+}
+
+namespace {
+
+// A cursor is base64: '+', '/' and '=' must be escaped in a query.
+std::string escaped(const std::string& value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '+')
+            out += "%2B";
+        else if (c == '/')
+            out += "%2F";
+        else if (c == '=')
+            out += "%3D";
+        else
+            out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<std::string>> slack_platform::own_orphan(const std::string& name) {
+    // A channel of this name that the bot made minutes ago and nobody else is in: our own earlier create,
+    // whose reply was lost. Using it keeps a retry from leaving an empty channel behind.
+    auto not_before =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count() - 600;
+    std::string cursor;
+    for (int page = 0; page < 5; ++page) {
+        auto query =
+            "users.conversations?types=public_channel,private_channel&exclude_archived=true&limit=200" +
+            (cursor.empty() ? std::string() : "&cursor=" + escaped(cursor));
+        auto listed = co_await get(query);
+        if (listed.status != 200) co_return std::nullopt;
+        auto id = slack::read_own_channel(listed.body, name, self_.user_id, not_before, cursor);
+        if (id) {
+            auto members = co_await get("conversations.members?channel=" + *id + "&limit=10");
+            if (members.status != 200) co_return std::nullopt;
+            auto list = slack::read_members(members.body);
+            if (list && list->size() == 1 && list->front() == self_.user_id) co_return id;
+            co_return std::nullopt;
+        }
+        if (cursor.empty()) break;
+    }
+    co_return std::nullopt;
 }
 
 void slack_platform::add_permalink(chat::inbound& event) const {

@@ -77,6 +77,7 @@ private:
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
     static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
     boost::asio::awaitable<void> open_form(slack::form_request form);
+    boost::asio::awaitable<std::optional<std::string>> own_orphan(const std::string& name);
     void add_permalink(chat::inbound& event) const;
     boost::asio::awaitable<void> learn_privacy(chat::inbound& event);
     boost::asio::awaitable<web_response> get(std::string method_and_query);

@@ -262,6 +262,35 @@ std::optional<conversation_kind> read_conversation_info(std::string_view body) {
     return kind;
 }
 
+std::optional<std::string> read_own_channel(std::string_view body, std::string_view name,
+                                            std::string_view creator, std::int64_t not_before,
+                                            std::string& next_cursor) {
+    next_cursor.clear();
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    if (auto meta = j.find("response_metadata"); meta != j.end() && meta->is_object())
+        next_cursor = text_of(*meta, "next_cursor");
+    auto channels = j.find("channels");
+    if (channels == j.end() || !channels->is_array()) return std::nullopt;
+    for (const auto& c : *channels) {
+        if (!c.is_object() || text_of(c, "name") != name || text_of(c, "creator") != creator) continue;
+        auto created = c.value("created", std::int64_t{0});
+        if (created >= not_before) return text_of(c, "id");
+    }
+    return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> read_members(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;
+    auto members = j.find("members");
+    if (members == j.end() || !members->is_array()) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& m : *members)
+        if (m.is_string()) out.push_back(m.get<std::string>());
+    return out;
+}
+
 std::optional<user_profile> read_user_info(std::string_view body) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.value("ok", false)) return std::nullopt;

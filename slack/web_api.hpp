@@ -87,6 +87,14 @@ struct conversation_kind {
 };
 std::optional<conversation_kind> read_conversation_info(std::string_view body);
 
+// users.conversations (the bot's own channels, one page): the id of the channel called `name` that `creator`
+// made at or after `not_before` (seconds), if this page has it; next_cursor is set when there are more pages.
+std::optional<std::string> read_own_channel(std::string_view body, std::string_view name,
+                                            std::string_view creator, std::int64_t not_before,
+                                            std::string& next_cursor);
+// conversations.members → the member ids (first page).
+std::optional<std::vector<std::string>> read_members(std::string_view body);
+
 struct user_profile {
     std::string display_name;
     std::string time_zone;

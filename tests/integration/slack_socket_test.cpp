@@ -443,3 +443,25 @@ TEST_CASE("Socket Mode: --new-channel from a private channel makes a private one
     for (const auto& post : calls_to(rig.fake, "chat.postMessage"))
         CHECK(post.body.find(R"("channel":"C222")") == std::string::npos);
 }
+
+TEST_CASE("Socket Mode: a create whose reply was lost is not made twice") {
+    socket_rig rig("orphan");
+    rig.fake.lose_next_create_reply = true;
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "start",
+            testing::slash_command_envelope("start", "C111", "U1", "start Queue stuck --new-channel", "3.1"));
+        return 0;
+    });
+    // The first create made CNEW1 but its answer was lost; the retry found the name taken by a channel the
+    // bot made minutes ago with nobody else in it, and used it.
+    REQUIRE(rig.wait_until(
+        [&] { return rig.count("SELECT COUNT(*) FROM incidents WHERE channel = 'CNEW1'") == 1; }));
+    CHECK(calls_to(rig.fake, "conversations.create").size() == 2);
+    CHECK(calls_to(rig.fake, "users.conversations").size() == 1);
+    REQUIRE(rig.wait_until([&] { return calls_to(rig.fake, "conversations.invite").size() == 1; }));
+    CHECK(calls_to(rig.fake, "conversations.invite")[0].body.find(R"("channel":"CNEW1")") !=
+          std::string::npos);
+}

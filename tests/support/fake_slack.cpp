@@ -172,6 +172,16 @@ void fake_slack::add_routes() {
             return answer(ok_json(R"({"ok":false,"error":"name_taken"})"));
         auto id = "CNEW" + std::to_string(taken_channel_names.size());
         if (body.value("is_private", false)) private_channels.insert(id);
+        created_.push_back({id,
+                            name,
+                            std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count(),
+                            {"UBOT"}});
+        if (lose_next_create_reply) {
+            lose_next_create_reply = false;
+            return answer({500, "text/plain", "upstream timed out"});
+        }
         return answer(ok_json(json{{"ok", true},
                                    {"channel",
                                     {{"id", id},
@@ -181,8 +191,38 @@ void fake_slack::add_routes() {
                                      {"creator", "UBOT"}}}}
                                   .dump()));
     });
-    http_.route("POST", "/api/conversations.invite", [record](const bot::http_request& r) {
+    http_.route("GET", "/api/users.conversations", [this, record](const bot::http_request& r) {
+        record("users.conversations", r);
+        std::lock_guard guard(lock_);
+        json channels = json::array();
+        for (const auto& c : created_)
+            channels.push_back({{"id", c.id},
+                                {"name", c.name},
+                                {"creator", "UBOT"},
+                                {"created", c.created},
+                                {"is_channel", true}});
+        return answer(ok_json(
+            json{{"ok", true}, {"channels", channels}, {"response_metadata", {{"next_cursor", ""}}}}.dump()));
+    });
+    http_.route("GET", "/api/conversations.members", [this, record](const bot::http_request& r) {
+        record("conversations.members", r);
+        std::lock_guard guard(lock_);
+        for (const auto& c : created_)
+            if (r.target.find("channel=" + c.id + "&") != std::string::npos ||
+                r.target.ends_with("channel=" + c.id))
+                return answer(ok_json(
+                    json{{"ok", true}, {"members", c.members}, {"response_metadata", {{"next_cursor", ""}}}}
+                        .dump()));
+        return answer(ok_json(R"({"ok":false,"error":"channel_not_found"})"));
+    });
+    http_.route("POST", "/api/conversations.invite", [this, record](const bot::http_request& r) {
         record("conversations.invite", r);
+        auto invited = json::parse(r.body, nullptr, false);
+        if (invited.is_object()) {
+            std::lock_guard guard(lock_);
+            for (auto& c : created_)
+                if (c.id == invited.value("channel", "")) c.members.push_back(invited.value("users", ""));
+        }
         return answer(ok_json(R"({"ok":true,"channel":{"id":"CNEW1"}})"));
     });
     http_.route("POST", "/api/chat.update", [record](const bot::http_request& r) {

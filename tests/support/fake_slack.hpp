@@ -54,6 +54,7 @@ public:
     bool send_hello = true;
     std::set<std::string> taken_channel_names;  // conversations.create with one answers name_taken
     std::set<std::string> private_channels;     // conversations.info says is_private (and created ones)
+    bool lose_next_create_reply = false;        // the next conversations.create creates, then answers 500
     // Called on the io thread for each new Socket Mode session, after its hello.
     std::function<void(std::shared_ptr<fake_ws_session>)> on_connection;
     // Called on the io thread for every ack, before it is recorded.
@@ -85,6 +86,12 @@ private:
     std::map<std::string, std::string> unacked_;  // envelope id → frame
     std::vector<std::string> unacked_order_;
     std::set<std::string> reacted_;  // reactions.add bodies seen
+    struct created_channel {
+        std::string id, name;
+        std::int64_t created = 0;  // seconds
+        std::vector<std::string> members;
+    };
+    std::vector<created_channel> created_;
 };
 
 // Envelopes as Slack's Socket Mode sends them.
