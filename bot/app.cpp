@@ -291,9 +291,10 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
         }
     }
     if (message->how == chat::delivery::update &&
-        engine_.queue().newer_pending(row.workspace, row.id,
-                                      "\"thread_key\":\"" + message->thread_key + "\"")) {
-        // A later edit of the same message is waiting: this one would only overwrite it if it came last.
+        engine_.queue().newer_exists(row.workspace, row.id,
+                                     "\"thread_key\":\"" + message->thread_key + "\"")) {
+        // A later edit of the same message exists (waiting or sent): this one would only put an older state
+        // back.
         engine_.queue().outbox_sent(row.id);
         co_return;
     }

@@ -52,6 +52,7 @@ mattermost_platform::mattermost_platform(asio::io_context& io, const config::set
       metrics_(stats),
       db_(db),
       client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
+      pause_timer_(io),
       backoff_timer_(io) {
     if (cfg.mattermost.pacing) pace_ = chat::pace{std::chrono::milliseconds{100}, 10};
     metrics_.describe("hindsight_mattermost_api_calls_total", "Mattermost REST calls by method and outcome");
@@ -76,8 +77,16 @@ std::vector<std::pair<std::string, std::string>> mattermost_platform::workspaces
 asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::string method,
                                                                           std::string path, std::string body,
                                                                           std::string content_type) {
+    if (method == "GET" && std::chrono::steady_clock::now() < paused_until_) {
+        // A read cannot be put off like a post (a mark waits for it, a catch-up needs it): it waits out the
+        // pause here, at most a minute.
+        pause_timer_.expires_at(
+            std::min(paused_until_, std::chrono::steady_clock::now() + std::chrono::minutes{1}));
+        boost::system::error_code ignored;
+        co_await pause_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
     if (auto now = std::chrono::steady_clock::now(); now < paused_until_) {
-        // Mattermost limits the whole session: after a 429 every call waits out X-RateLimit-Reset.
+        // Mattermost limits the whole session: after a 429 every write waits out X-RateLimit-Reset.
         api_answer waiting;
         waiting.sent = false;
         waiting.reply.status = mattermost::api_reply::verdict::retry;
@@ -493,22 +502,27 @@ asio::awaitable<chat::call_result> mattermost_platform::update_message(const std
     mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
     auto body =
         mattermost::patch_post_body(m.channel, mattermost::to_mattermost_text(m.text), m.buttons, target);
-    auto answer = co_await api("PUT", "/posts/" + m.message_id + "/patch", std::move(body));
+    auto path = "/posts/" + m.message_id + "/patch";
+    auto answer = co_await api("PUT", std::move(path), std::move(body));
     co_return as_call_result("patch post", answer);
 }
 
-asio::awaitable<std::optional<std::string>> mattermost_platform::own_orphan(const std::string& name) {
-    // A channel of this name that the bot made minutes ago and nobody else is in: our own earlier create,
-    // whose reply was lost. Using it keeps a retry from leaving an empty channel behind.
-    auto found = co_await api("GET", "/teams/" + team_id_ + "/channels/name/" + name, "");
-    if (found.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
+asio::awaitable<mattermost_platform::orphan_check> mattermost_platform::own_orphan(const std::string& name) {
+    // A channel of this name that this very request made earlier (its answer was lost), minutes ago, with
+    // nobody else in it: ours. Used instead of making another. A lookup that fails is "unknown": the create
+    // is retried later rather than leaving the first channel behind.
+    auto path = "/teams/" + team_id_ + "/channels/name/" + name;
+    auto found = co_await api("GET", std::move(path), "");
+    if (found.response.status == 404) co_return orphan_check{};
+    if (found.reply.status != mattermost::api_reply::verdict::ok) co_return orphan_check{true, {}};
     auto channel = mattermost::read_channel(found.response.body);
     auto age = domain::to_millis(clock_.now()) - (channel ? channel->create_at : 0);
-    if (!channel || channel->creator_id != self_ || age < 0 || age > 10 * 60 * 1000) co_return std::nullopt;
-    auto stats = co_await api("GET", "/channels/" + channel->id + "/stats", "");
-    if (stats.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
-    if (mattermost::read_member_count(stats.response.body).value_or(0) != 1) co_return std::nullopt;
-    co_return channel->id;
+    if (!channel || channel->creator_id != self_ || age < 0 || age > 10 * 60 * 1000) co_return orphan_check{};
+    auto stats_path = "/channels/" + channel->id + "/stats";
+    auto stats = co_await api("GET", std::move(stats_path), "");
+    if (stats.reply.status != mattermost::api_reply::verdict::ok) co_return orphan_check{true, {}};
+    if (mattermost::read_member_count(stats.response.body).value_or(0) != 1) co_return orphan_check{};
+    co_return orphan_check{false, channel->id};
 }
 
 asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std::string&,
@@ -517,8 +531,17 @@ asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std
     api_answer created;
     std::string name;
     std::optional<std::string> id;
+    if (std::chrono::steady_clock::now() < paused_until_)
+        co_return chat::call_result{
+            chat::call_result::outcome::deferred,
+            {},
+            "create channel: waiting out a 429",
+            std::chrono::ceil<std::chrono::milliseconds>(paused_until_ - std::chrono::steady_clock::now())};
+    auto& tried = names_tried_[m.idempotency_key];
     for (int attempt = 1; attempt <= 5 && !id; ++attempt) {
         name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+        bool tried_before = std::find(tried.begin(), tried.end(), name) != tried.end();
+        if (!tried_before) tried.push_back(name);
         auto body = mattermost::create_channel_body(team_id_, name, m.private_channel);
         created = co_await api("POST", "/channels", std::move(body));
         if (created.reply.status == mattermost::api_reply::verdict::ok) {
@@ -531,14 +554,32 @@ asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std
         bool taken =
             created.response.status == 400 && created.response.body.find("exists") != std::string::npos;
         if (!taken) co_return as_call_result("create channel", created);
-        id = co_await own_orphan(name);
+        if (!tried_before) continue;  // someone else's channel, or another incident's: the next name
+        auto check = co_await own_orphan(name);
+        if (check.unknown)
+            co_return chat::call_result{chat::call_result::outcome::retry,
+                                        {},
+                                        "create channel: cannot tell whether " + name + " is ours",
+                                        {}};
+        id = check.id;
     }
     if (!id) co_return as_call_result("create channel", created);
+    names_tried_.erase(m.idempotency_key);
     auto result = chat::call_result::success(*id);
     result.created_name = name;
     if (!m.user.empty() && m.user != self_) {
-        auto body = mattermost::channel_member_body(m.user);
-        auto added = co_await api("POST", "/channels/" + *id + "/members", std::move(body));
+        // A few tries: in a private channel nobody else could let the caller in.
+        api_answer added;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            auto body = mattermost::channel_member_body(m.user);
+            auto path = "/channels/" + *id + "/members";
+            added = co_await api("POST", std::move(path), std::move(body));
+            if (added.reply.status != mattermost::api_reply::verdict::retry) break;
+            pause_timer_.expires_after(std::clamp(added.reply.retry_after, std::chrono::milliseconds{500},
+                                                  std::chrono::milliseconds{10000}));
+            boost::system::error_code ignored;
+            co_await pause_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
         // The channel exists either way: a failed invitation must not make the worker create another. The
         // caller is told instead (the warning travels in error).
         if (added.reply.status != mattermost::api_reply::verdict::ok) {

@@ -73,7 +73,11 @@ private:
     boost::asio::awaitable<chat::call_result> create_post(const chat::outgoing& m, std::string channel,
                                                           std::string root_id, std::string file_id = {});
     boost::asio::awaitable<std::optional<mattermost::channel_info>> channel(const std::string& id);
-    boost::asio::awaitable<std::optional<std::string>> own_orphan(const std::string& name);
+    struct orphan_check {
+        bool unknown = false;  // the lookup failed: cannot tell
+        std::optional<std::string> id;
+    };
+    boost::asio::awaitable<orphan_check> own_orphan(const std::string& name);
     boost::asio::awaitable<void> read_events(std::shared_ptr<connection> link);
     boost::asio::awaitable<void> commit_events(std::shared_ptr<connection> link);
     boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);
@@ -89,6 +93,9 @@ private:
     web_client client_;
     std::string self_, username_, team_id_;
     std::chrono::steady_clock::time_point paused_until_{};
+    boost::asio::steady_timer pause_timer_;
+    // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
+    std::map<std::string, std::vector<std::string>> names_tried_;
     bool connected_ = false;
     bool stopping_ = false;
     std::optional<chat::event_sink> sink_;

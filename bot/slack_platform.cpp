@@ -35,6 +35,7 @@ slack_platform::slack_platform(asio::io_context& io, const config::settings& cfg
       clock_(time),
       metrics_(stats),
       client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
+      lookups_(io, cfg.tls.ca_file, std::chrono::milliseconds{1500}),
       stopped_(io),
       supervisor_wake_(io) {
     if (!cfg.slack.pacing) pace_.reset();
@@ -579,16 +580,30 @@ asio::awaitable<chat::call_result> slack_platform::update_message(const std::str
 asio::awaitable<chat::call_result> slack_platform::create_channel(const std::string&,
                                                                   const chat::outgoing& m) {
     // The name may be taken (the same title on the same day): inc-…-2, -3 … before giving up.
+    if (auto wait = paused("conversations.create"))
+        co_return chat::call_result{
+            chat::call_result::outcome::deferred, {}, "conversations.create: waiting out a 429", *wait};
     slack::api_reply created;
     std::string name;
+    auto& tried = names_tried_[m.idempotency_key];
     for (int attempt = 1; attempt <= 5; ++attempt) {
         name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+        bool tried_before = std::find(tried.begin(), tried.end(), name) != tried.end();
+        if (!tried_before) tried.push_back(name);
         auto body = slack::create_channel_body(name, m.private_channel);
         created = co_await exchange("conversations.create", std::move(body));
         if (created.error != "name_taken") break;
-        if (auto ours = co_await own_orphan(name)) {
+        // Taken by someone else (or another incident) unless this very request tried the name before.
+        if (!tried_before) continue;
+        auto check = co_await own_orphan(name, m.private_channel);
+        if (check.unknown)
+            co_return chat::call_result{chat::call_result::outcome::retry,
+                                        {},
+                                        "conversations.create: cannot tell whether " + name + " is ours",
+                                        {}};
+        if (check.id) {
             created.status = slack::api_reply::verdict::ok;
-            created.channel_id = *ours;
+            created.channel_id = *check.id;
             break;
         }
     }
@@ -596,11 +611,19 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
     if (created.channel_id.empty())
         co_return chat::call_result{
             chat::call_result::outcome::rejected, {}, "conversations.create: no channel in the reply", {}};
+    names_tried_.erase(m.idempotency_key);
     auto result = chat::call_result::success(created.channel_id);
     result.created_name = name;
     if (!m.user.empty() && m.user != self_.user_id) {
-        auto body = slack::invite_body(created.channel_id, m.user);
-        auto invited = co_await exchange("conversations.invite", std::move(body));
+        // A few tries: in a private channel nobody else could let the caller in.
+        slack::api_reply invited;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            auto body = slack::invite_body(created.channel_id, m.user);
+            invited = co_await exchange("conversations.invite", std::move(body));
+            if (invited.status != slack::api_reply::verdict::retry) break;
+            co_await sleep_for(std::clamp(invited.retry_after, std::chrono::milliseconds{500},
+                                          std::chrono::milliseconds{10000}));
+        }
         // The channel exists either way: a failed invitation must not make the worker create another. The
         // caller is told instead (the warning travels in error).
         if (invited.status != slack::api_reply::verdict::ok && invited.error != "already_in_channel") {
@@ -632,29 +655,33 @@ std::string escaped(const std::string& value) {
 
 }  // namespace
 
-asio::awaitable<std::optional<std::string>> slack_platform::own_orphan(const std::string& name) {
-    // A channel of this name that the bot made minutes ago and nobody else is in: our own earlier create,
-    // whose reply was lost. Using it keeps a retry from leaving an empty channel behind.
+asio::awaitable<slack_platform::orphan_check> slack_platform::own_orphan(const std::string& name,
+                                                                         bool is_private) {
+    // The channel this very request made earlier (its answer was lost): named so, made by the bot minutes
+    // ago, of the kind asked for, with nobody else in it. A lookup that fails is "unknown": the create is
+    // retried later rather than leaving the first channel behind.
     auto not_before =
         std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count() - 600;
     std::string cursor;
     for (int page = 0; page < 5; ++page) {
-        auto query =
-            "users.conversations?types=public_channel,private_channel&exclude_archived=true&limit=200" +
-            (cursor.empty() ? std::string() : "&cursor=" + escaped(cursor));
+        auto query = std::string("users.conversations?types=") +
+                     (is_private ? "private_channel" : "public_channel") +
+                     "&exclude_archived=true&limit=200" +
+                     (cursor.empty() ? std::string() : "&cursor=" + escaped(cursor));
         auto listed = co_await get(query);
-        if (listed.status != 200) co_return std::nullopt;
+        if (listed.status != 200) co_return orphan_check{true, {}};
         auto id = slack::read_own_channel(listed.body, name, self_.user_id, not_before, cursor);
         if (id) {
-            auto members = co_await get("conversations.members?channel=" + *id + "&limit=10");
-            if (members.status != 200) co_return std::nullopt;
-            auto list = slack::read_members(members.body);
-            if (list && list->size() == 1 && list->front() == self_.user_id) co_return id;
-            co_return std::nullopt;
+            auto members_query = "conversations.members?channel=" + *id + "&limit=10";
+            auto members = co_await get(members_query);
+            auto list = members.status == 200 ? slack::read_members(members.body) : std::nullopt;
+            if (!list) co_return orphan_check{true, {}};
+            if (list->size() == 1 && list->front() == self_.user_id) co_return orphan_check{false, id};
+            co_return orphan_check{};
         }
         if (cursor.empty()) break;
     }
-    co_return std::nullopt;
+    co_return orphan_check{};
 }
 
 void slack_platform::add_permalink(chat::inbound& event) const {
@@ -665,19 +692,27 @@ void slack_platform::add_permalink(chat::inbound& event) const {
 }
 
 asio::awaitable<void> slack_platform::learn_privacy(chat::inbound& event) {
-    // Clicks and modal submissions do not say what kind of channel they came from; conversations.info does
-    // (cached for a minute). Without an answer the channel stays counted as private.
+    // Clicks, modal submissions and slash commands do not say reliably what kind of channel they came from;
+    // conversations.info does (cached for a minute, asked with a short timeout: this runs before the ack).
+    // Without an answer the channel counts as private.
     auto* invoked = std::get_if<chat::command_invoked>(&event.payload);
     if (!invoked || invoked->channel.is_direct) co_return;
     auto now = std::chrono::steady_clock::now();
     auto known = conversations_.find(invoked->channel.id);
     if (known == conversations_.end() || now - known->second.second > std::chrono::minutes{1}) {
-        auto response = co_await get("conversations.info?channel=" + invoked->channel.id);
+        web_request request;
+        request.method = "GET";
+        request.url = cfg_.slack.api_url + "conversations.info?channel=" + invoked->channel.id;
+        request.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_bot_token);
+        auto response = co_await lookups_.send(std::move(request));
         auto kind = response.status == 200 ? slack::read_conversation_info(response.body) : std::nullopt;
         metrics_.add(
             "hindsight_slack_api_calls_total",
             std::string("method=\"conversations.info\",outcome=\"") + (kind ? "ok" : "failed") + "\"");
-        if (!kind) co_return;
+        if (!kind) {
+            invoked->channel.is_private = true;
+            co_return;
+        }
         if (conversations_.size() > 10000) conversations_.clear();
         known = conversations_.insert_or_assign(invoked->channel.id, std::make_pair(*kind, now)).first;
     }
@@ -750,12 +785,13 @@ asio::awaitable<std::optional<chat::message_posted>> slack_platform::fetch_messa
         auto found = slack::read_history_message(response.body, channel, message_id);
         if (!found) continue;
         // Not seen live: ask Slack for the canonical link (one more call, for this rare message only).
-        auto link = co_await get("chat.getPermalink?channel=" + channel + "&message_ts=" + message_id);
+        auto link_query = "chat.getPermalink?channel=" + channel + "&message_ts=" + message_id;
+        auto link = co_await get(link_query);
         metrics_.add("hindsight_slack_api_calls_total",
                      "method=\"chat.getPermalink\",outcome=\"" + std::to_string(link.status) + "\"");
-        if (link.status == 200)
-            found->permalink = slack::read_permalink(link.body).value_or(
-                slack::permalink(workspace_url_, channel, message_id, found->thread_root));
+        auto canonical = link.status == 200 ? slack::read_permalink(link.body) : std::nullopt;
+        found->permalink =
+            canonical.value_or(slack::permalink(workspace_url_, channel, message_id, found->thread_root));
         co_return found;
     }
     co_return std::nullopt;

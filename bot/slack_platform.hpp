@@ -77,7 +77,11 @@ private:
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
     static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
     boost::asio::awaitable<void> open_form(slack::form_request form);
-    boost::asio::awaitable<std::optional<std::string>> own_orphan(const std::string& name);
+    struct orphan_check {
+        bool unknown = false;  // a lookup failed: cannot tell
+        std::optional<std::string> id;
+    };
+    boost::asio::awaitable<orphan_check> own_orphan(const std::string& name, bool is_private);
     void add_permalink(chat::inbound& event) const;
     boost::asio::awaitable<void> learn_privacy(chat::inbound& event);
     boost::asio::awaitable<web_response> get(std::string method_and_query);
@@ -92,10 +96,13 @@ private:
     clock& clock_;
     metrics& metrics_;
     web_client client_;
+    web_client lookups_;  // conversations.info before an ack: a short timeout
     slack::bot_identity self_;
     std::string team_id_;
     std::string workspace_url_;  // from auth.test, for permalinks
     std::map<std::string, std::chrono::steady_clock::time_point> paused_until_;  // by Web API method
+    // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
+    std::map<std::string, std::vector<std::string>> names_tried_;
     std::map<std::string, std::pair<slack::conversation_kind, std::chrono::steady_clock::time_point>>
         conversations_;
     bool connected_ = false;

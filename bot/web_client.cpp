@@ -87,14 +87,14 @@ struct pooled_connection {
 struct web_client::impl {
     asio::io_context& io;
     ssl::context tls{ssl::context::tls_client};
-    std::chrono::seconds timeout;
+    std::chrono::milliseconds timeout;
     // Idle connections by "scheme host port": a call takes one out (or opens one) and puts it back when the
     // answer allows keep-alive. A few per host, dropped after 30 s idle (servers close theirs at about 60 s).
     std::map<std::string, std::vector<std::unique_ptr<pooled_connection>>> idle;
     static constexpr std::size_t max_idle_per_host = 4;
     static constexpr std::chrono::seconds max_idle_time{30};
 
-    impl(asio::io_context& context, const std::string& ca_file, std::chrono::seconds t)
+    impl(asio::io_context& context, const std::string& ca_file, std::chrono::milliseconds t)
         : io(context), timeout(t) {
         tls.set_default_verify_paths();
         if (!ca_file.empty()) tls.load_verify_file(ca_file);
@@ -189,7 +189,7 @@ struct web_client::impl {
     }
 };
 
-web_client::web_client(asio::io_context& io, std::string extra_ca_file, std::chrono::seconds timeout)
+web_client::web_client(asio::io_context& io, std::string extra_ca_file, std::chrono::milliseconds timeout)
     : impl_(std::make_unique<impl>(io, extra_ca_file, timeout)) {}
 
 web_client::~web_client() {

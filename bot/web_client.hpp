@@ -40,7 +40,7 @@ std::optional<url_parts> parse_url(const std::string& url, std::string* why = nu
 
 class web_client {
 public:
-    web_client(boost::asio::io_context& io, std::string extra_ca_file, std::chrono::seconds timeout);
+    web_client(boost::asio::io_context& io, std::string extra_ca_file, std::chrono::milliseconds timeout);
     ~web_client();
     boost::asio::awaitable<web_response> send(web_request request);
 

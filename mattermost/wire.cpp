@@ -490,7 +490,10 @@ result<action_outcome> decode_dialog_submission(const json& parsed, std::string_
     auto channel = string_at(state, "channel");
     auto user = string_at(state, "user");
     auto nonce = string_at(state, "nonce");
-    auto expires = state.value("expires", std::int64_t{0});
+    auto expires_field = state.find("expires");
+    std::int64_t expires = expires_field != state.end() && expires_field->is_number_integer()
+                               ? expires_field->get<std::int64_t>()
+                               : 0;  // missing or not a number: the signature cannot match
     if (command.empty() || user.empty() || nonce.empty() ||
         !same_signature(key, string_at(state, "signature"),
                         form_signature(key, command, channel, user, expires, nonce)))

@@ -185,10 +185,10 @@ bool queue_store::thread_root_pending(const std::string& workspace, const std::s
     return s.executeStep();
 }
 
-bool queue_store::newer_pending(const std::string& workspace, std::int64_t id, const std::string& needle) {
-    SQLite::Statement s(db_.handle(),
-                        "SELECT 1 FROM outbox WHERE workspace = ? AND state = 'pending' AND id > ? AND "
-                        "instr(payload, ?) > 0 LIMIT 1");
+bool queue_store::newer_exists(const std::string& workspace, std::int64_t id, const std::string& needle) {
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT 1 FROM outbox WHERE workspace = ? AND id > ? AND instr(payload, ?) > 0 LIMIT 1");
     s.bind(1, workspace);
     s.bind(2, static_cast<int64_t>(id));
     s.bind(3, needle);

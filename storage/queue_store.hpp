@@ -65,8 +65,9 @@ public:
     std::optional<std::string> thread_root(const std::string& workspace, const std::string& key);
     // The post that opens this thread is still waiting in the outbox (delayed, not lost).
     bool thread_root_pending(const std::string& workspace, const std::string& key);
-    // A pending outbox row after `id` whose payload contains `needle` (a later edit of the same message).
-    bool newer_pending(const std::string& workspace, std::int64_t id, const std::string& needle);
+    // An outbox row after `id` (in any state) whose payload contains `needle`: a later edit of the same
+    // message.
+    bool newer_exists(const std::string& workspace, std::int64_t id, const std::string& needle);
     // A create_channel for this placeholder is still waiting for delivery.
     bool channel_pending(const std::string& workspace, const std::string& placeholder);
     // The bot's own thread that a message id is the root of ("review:7"), if any.
