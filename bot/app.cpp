@@ -265,6 +265,19 @@ void app::flush_delivered_reactions() {
     delivered_reactions_.clear();
 }
 
+app::named app::lookup(const storage::outbox_row& row, const std::string& name, bool is_channel,
+                       std::string& value) {
+    if (auto found = engine_.queue().thread_root(row.workspace, name)) {
+        value = *found;
+        return named::ready;
+    }
+    bool waiting = is_channel ? engine_.queue().channel_pending(row.workspace, name)
+                              : engine_.queue().thread_root_pending(row.workspace, name);
+    if (!waiting) return named::gone;
+    engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
+    return named::waiting;
+}
+
 asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     auto message = storage::decode_outgoing(row.payload);
     auto* p = platform_for(row.workspace);
@@ -280,14 +293,16 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     }
     if (message->channel.starts_with(chat::new_channel_prefix)) {
         // Addressed to a channel that `start --new-channel` asked for: wait until it exists.
-        if (auto created = engine_.queue().thread_root(row.workspace, message->channel)) {
-            message->channel = *created;
-        } else if (engine_.queue().channel_pending(row.workspace, message->channel)) {
-            engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
-            co_return;
-        } else {
-            engine_.queue().outbox_give_up(row.id, "its channel was never created");
-            co_return;
+        std::string created;
+        switch (lookup(row, message->channel, true, created)) {
+            case named::ready:
+                message->channel = created;
+                break;
+            case named::waiting:
+                co_return;
+            case named::gone:
+                engine_.queue().outbox_give_up(row.id, "its channel was never created");
+                co_return;
         }
     }
     if (message->how == chat::delivery::update &&
@@ -299,30 +314,27 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
         co_return;
     }
     if (message->how == chat::delivery::update && message->message_id.empty()) {
-        auto target = engine_.queue().thread_root(row.workspace, message->thread_key);
-        if (target) {
-            message->message_id = *target;
-        } else if (engine_.queue().thread_root_pending(row.workspace, message->thread_key)) {
-            engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
-            co_return;
-        } else {
-            // Posted before messages were named (an older version), or given up on: nothing to edit.
-            engine_.queue().outbox_sent(row.id);
-            co_return;
+        switch (lookup(row, message->thread_key, false, message->message_id)) {
+            case named::ready:
+                break;
+            case named::waiting:
+                co_return;
+            case named::gone:
+                // Posted before messages were named (an older version), or given up on: nothing to edit.
+                engine_.queue().outbox_sent(row.id);
+                co_return;
         }
         message->thread_key.clear();
     }
     if (!message->thread_key.empty() && message->thread_root.empty()) {
-        auto root = engine_.queue().thread_root(row.workspace, message->thread_key);
-        if (root) {
-            message->thread_root = *root;
-        } else if (engine_.queue().thread_root_pending(row.workspace, message->thread_key)) {
-            // The root is only late (a retry, pacing): wait for it rather than spill into the channel.
-            engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
-            co_return;
-        } else {
-            message->how =
-                chat::delivery::channel;  // the root was given up on: say it in the channel instead
+        switch (lookup(row, message->thread_key, false, message->thread_root)) {
+            case named::ready:
+                break;
+            case named::waiting:  // the root is only late (a retry, pacing): wait rather than spill over
+                co_return;
+            case named::gone:  // the root was given up on: say it in the channel instead
+                message->how = chat::delivery::channel;
+                break;
         }
     }
     if (auto limits = p->pacing()) {

@@ -45,6 +45,11 @@ private:
     boost::asio::awaitable<void> deliver_due();
     boost::asio::awaitable<void> learn_new_users();
     boost::asio::awaitable<void> deliver_row(const storage::outbox_row& row);
+    // A thread root, an edited message or a created channel that another outbox row names (defines_thread,
+    // defines_channel): ready (value set), waiting for that row (this one is deferred a second), or gone.
+    enum class named { ready, waiting, gone };
+    named lookup(const storage::outbox_row& row, const std::string& name, bool is_channel,
+                 std::string& value);
     void flush_delivered_reactions();
     void wake();
 

@@ -55,8 +55,15 @@ struct command_invoked {
     domain::timestamp at{};
 };
 
-using event =
-    std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked>;
+// Someone (or the bot itself) joined a channel: Slack member_joined_channel, Mattermost user_added.
+struct member_joined {
+    channel_ref channel;
+    std::string user;
+    domain::timestamp at{};
+};
+
+using event = std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked,
+                           member_joined>;
 
 struct inbound {
     std::string workspace;

@@ -1,6 +1,7 @@
 #include "commands/engine.hpp"
 
 #include "commands/command_table.hpp"
+#include "commands/handlers.hpp"
 #include "commands/reminders.hpp"
 #include "storage/codec.hpp"
 
@@ -46,7 +47,7 @@ std::string identity_key(const chat::event& e) {
         [](const auto& ev) -> std::string {
             using T = std::decay_t<decltype(ev)>;
             std::string base = ev.channel.id + ":";
-            if constexpr (std::is_same_v<T, chat::command_invoked>)
+            if constexpr (std::is_same_v<T, chat::command_invoked> || std::is_same_v<T, chat::member_joined>)
                 base += std::to_string(domain::to_millis(ev.at));
             else
                 base += ev.message_id;
@@ -59,6 +60,8 @@ std::string identity_key(const chat::event& e) {
             else if constexpr (std::is_same_v<T, chat::reaction_changed>)
                 return std::string(ev.added ? "react+:" : "react-:") + base + ":" + ev.user + ":" + ev.emoji +
                        ":" + std::to_string(domain::to_millis(ev.at));
+            else if constexpr (std::is_same_v<T, chat::member_joined>)
+                return "joined:" + base + ":" + ev.user;
             else
                 return "command:" + base + ":" + ev.user;
         },
@@ -123,6 +126,8 @@ std::vector<chat::outgoing> engine::handle(const std::string& workspace, const c
             } else if constexpr (std::is_same_v<T, chat::reaction_changed>) {
                 auto needed = on_reaction(ctx, ev, bot_user);
                 if (missing) *missing = needed;
+            } else if constexpr (std::is_same_v<T, chat::member_joined>) {
+                on_member_joined(ctx, ev, bot_user);
             } else {
                 ctx.thread_root = ev.thread_root;
                 dispatch_command(ctx, ev.text);

@@ -64,6 +64,9 @@ void complete_review_if_ready(context& ctx, domain::incident& inc);
 bool on_review_reply(context& ctx, const chat::message_posted& m);
 // An edited reply updates the answer it gave; returns false when the message was not an answer.
 bool on_review_reply_edited(context& ctx, const chat::message_edited& m);
+// The bot joined a channel: it introduces itself (unless an incident lives there already). Someone else
+// joined a channel with an open incident: they alone get its status, to catch up.
+void on_member_joined(context& ctx, const chat::member_joined& joined, const std::string& bot_user);
 // Private nudges for blaming language; never blocks.
 void nudge_if_blaming(context& ctx, std::string_view text);
 

@@ -297,6 +297,26 @@ result<void> start_incident(context& ctx, arguments& args) {
     return {};
 }
 
+void on_member_joined(context& ctx, const chat::member_joined& joined, const std::string& bot_user) {
+    if (joined.channel.is_direct) return;
+    auto current = ctx.store.incidents.current_in_channel(ctx.workspace, joined.channel.id);
+    if (!bot_user.empty() && joined.user == bot_user) {
+        if (current) return;  // a channel made for an incident: its declaration says it all
+        ctx.announce(
+            "👋 hindsight is here. `" + ctx.trigger() +
+            " start <title> [sev1..sev4]` declares an incident in this channel; mark messages for its "
+            "timeline with :pushpin: or start them with `!tl`. `" +
+            ctx.trigger() + " help` lists everything.");
+        return;
+    }
+    if (!current ||
+        (current->status != incident_status::active && current->status != incident_status::mitigated))
+        return;
+    if (joined.user == current->commander) return;  // invited to the channel made for their own incident
+    ctx.tell("You joined during " + current->label() + ". " + status_line(ctx, *current) + "\n`" +
+             ctx.trigger() + " timeline` shows what happened so far.");
+}
+
 result<void> show_status(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();

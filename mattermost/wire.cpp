@@ -169,6 +169,23 @@ ws_frame read_ws_frame(std::string_view text, std::string_view workspace, std::s
         auto key = reaction_key(added, r.message_id, r.user, r.emoji, at);
         return file(std::move(key), std::move(r));
     }
+    if (type == "user_added") {
+        chat::member_joined joined;
+        joined.channel.id = frame.channel_id;
+        joined.channel.is_private =
+            true;  // not in the event; nothing this event leads to shows content elsewhere
+        joined.user = string_at(data, "user_id");
+        if (joined.user.empty())
+            if (auto user = data.find("user"); user != data.end() && user->is_object())
+                joined.user = string_at(*user, "id");  // older default-channel paths send the whole user
+        if (joined.channel.id.empty() || joined.user.empty())
+            return ignore("user_added without channel or user");
+        // No time in the event: its seq tells a replay (same seq) from a later join (another seq).
+        auto key = "joined:" + joined.channel.id + ":" + joined.user + ":" + std::to_string(frame.seq);
+        return file(std::move(key), std::move(joined));
+    }
+    // Sent only to a channel's creator: here, for channels the bot made itself (start --new-channel).
+    if (type == "channel_created") return ignore("channel_created (our own channel)");
     return ignore("event " + type);
 }
 

@@ -125,6 +125,19 @@ result<decoded_payload> decode_inner(const json& envelope, const bot_identity& s
         return as_event(workspace, event_id, std::move(r));
     }
 
+    if (type == "member_joined_channel") {
+        chat::member_joined joined;
+        joined.channel.id = string_field(event, "channel");
+        // A one-letter code here (C public, G private), unlike message events; anything else counts as
+        // private.
+        joined.channel.is_private = string_field(event, "channel_type") != "C";
+        joined.user = string_field(event, "user");
+        joined.at = parse_ts(string_field(event, "event_ts")).value_or(domain::timestamp{});
+        if (joined.channel.id.empty() || joined.user.empty())
+            return make_error(errc::bad_input, "member_joined_channel without channel or user");
+        return as_event(workspace, event_id, std::move(joined));
+    }
+
     // A mention also arrives as a plain message event: handling both would act twice.
     if (type == "app_mention") return ignored("app_mention (the message event carries it)");
     return ignored("event type " + (type.empty() ? std::string("(none)") : type));

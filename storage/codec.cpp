@@ -89,6 +89,11 @@ std::string encode_event(const chat::event& e) {
                 field("emoji", ev.emoji);
                 flag("added", ev.added);
                 number("at", millis(ev.at));
+            } else if constexpr (std::is_same_v<T, chat::member_joined>) {
+                field("type", "joined");
+                channel(ev.channel);
+                field("user", ev.user);
+                number("at", millis(ev.at));
             } else {
                 field("type", "command");
                 channel(ev.channel);
@@ -129,6 +134,8 @@ std::optional<chat::event> decode_event(const std::string& text) {
                                           j.at("emoji").get<std::string>(),
                                           j.at("added").get<bool>(),
                                           read_time(j, "at")};
+        if (type == "joined")
+            return chat::member_joined{channel, j.at("user").get<std::string>(), read_time(j, "at")};
         if (type == "command")
             return chat::command_invoked{channel, j.value("root", ""), j.at("user").get<std::string>(),
                                          j.at("text").get<std::string>(), read_time(j, "at")};

@@ -175,14 +175,18 @@ std::optional<std::string> queue_store::thread_root(const std::string& workspace
 
 namespace hindsight::storage {
 
-bool queue_store::thread_root_pending(const std::string& workspace, const std::string& key) {
+bool queue_store::pending_with(const std::string& workspace, const std::string& needle) {
     SQLite::Statement s(
         db_.handle(),
         "SELECT 1 FROM outbox WHERE workspace = ? AND state = 'pending' AND instr(payload, ?) > 0 "
         "LIMIT 1");
     s.bind(1, workspace);
-    s.bind(2, "\"defines_thread\":\"" + key + "\"");
+    s.bind(2, needle);
     return s.executeStep();
+}
+
+bool queue_store::thread_root_pending(const std::string& workspace, const std::string& key) {
+    return pending_with(workspace, "\"defines_thread\":\"" + key + "\"");
 }
 
 bool queue_store::newer_exists(const std::string& workspace, std::int64_t id, const std::string& needle) {
@@ -196,13 +200,7 @@ bool queue_store::newer_exists(const std::string& workspace, std::int64_t id, co
 }
 
 bool queue_store::channel_pending(const std::string& workspace, const std::string& placeholder) {
-    SQLite::Statement s(
-        db_.handle(),
-        "SELECT 1 FROM outbox WHERE workspace = ? AND state = 'pending' AND instr(payload, ?) > 0 "
-        "LIMIT 1");
-    s.bind(1, workspace);
-    s.bind(2, "\"defines_channel\":\"" + placeholder + "\"");
-    return s.executeStep();
+    return pending_with(workspace, "\"defines_channel\":\"" + placeholder + "\"");
 }
 
 std::optional<std::string> queue_store::thread_key_for_root(const std::string& workspace,

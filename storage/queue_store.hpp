@@ -75,6 +75,8 @@ public:
                                                    const std::string& root_message_id);
 
 private:
+    // A pending outbox row whose payload contains needle (a "defines_…" field: a name still to be delivered).
+    bool pending_with(const std::string& workspace, const std::string& needle);
     database& db_;
     std::unique_ptr<SQLite::Statement> inbox_add_statement_;
     std::unique_ptr<SQLite::Statement> outbox_add_statement_;

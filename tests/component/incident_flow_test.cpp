@@ -205,3 +205,25 @@ TEST_CASE("crowd mentions in user text are defused in every echo") {
     CHECK(has(reply, "@\u2060channel DB down <\u2060!here>"));
     CHECK_FALSE(has(h.say("alice", "ops", "summary ping @everyone"), "@everyone"));
 }
+
+TEST_CASE("joining: the bot introduces itself; a responder joining an open incident gets its status") {
+    harness h;
+    h.engine().set_bot_user("console", "hindsight");
+    auto greeted = h.send(chat::member_joined{{"ops", false, false}, "hindsight", h.now()});
+    REQUIRE(greeted.size() == 1);
+    CHECK(greeted[0].how == chat::delivery::channel);
+    CHECK(greeted[0].text.find("hindsight is here") != std::string::npos);
+    // Nobody but the one who joined hears the status, and only while the incident is open.
+    CHECK(h.send(chat::member_joined{{"ops", false, false}, "carol", h.now()}).empty());
+    h.say("alice", "ops", "start Checkout down sev2");
+    auto caught_up = h.send(chat::member_joined{{"ops", false, false}, "carol", h.now()});
+    REQUIRE(caught_up.size() == 1);
+    CHECK(caught_up[0].how == chat::delivery::ephemeral);
+    CHECK(caught_up[0].user == "carol");
+    CHECK(caught_up[0].text.find("You joined during INC-1") != std::string::npos);
+    CHECK(caught_up[0].text.find("Severity: sev2") != std::string::npos);
+    // The bot added to a channel made for an incident stays quiet: the declaration is there.
+    CHECK(h.send(chat::member_joined{{"ops", false, false}, "hindsight", h.now()}).empty());
+    h.say("alice", "ops", "resolve fixed");
+    CHECK(h.send(chat::member_joined{{"ops", false, false}, "dave", h.now()}).empty());
+}

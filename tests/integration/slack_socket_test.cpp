@@ -465,3 +465,42 @@ TEST_CASE("Socket Mode: a create whose reply was lost is not made twice") {
     CHECK(calls_to(rig.fake, "conversations.invite")[0].body.find(R"("channel":"CNEW1")") !=
           std::string::npos);
 }
+
+TEST_CASE("Socket Mode: a slow Web API never holds back acks; a responder who joins gets the status") {
+    socket_rig rig("slow");
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    start_incident(rig);
+    rig.fake.slow_posts_ms = 3000;  // every post now takes three seconds to answer
+    auto before = rig.fake.ack_count();
+    auto sent_at = steady_clock::now();
+    rig.on_io([&] {
+        // Commands whose replies are posts (slow), then a burst of messages.
+        for (int i = 1; i <= 3; ++i)
+            rig.fake.send_envelope(
+                rig.fake.latest(), "note" + std::to_string(i),
+                testing::slash_command_envelope("note" + std::to_string(i), "C111", "U1",
+                                                "sev " + std::to_string(i), "5." + std::to_string(i)));
+        send_burst(rig.fake, rig.fake.latest(), 0, 100);
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.fake.ack_count() >= before + 3 + 100 + 20; }));
+    auto acked_in = duration_cast<milliseconds>(steady_clock::now() - sent_at);
+    INFO("acked in " << acked_in.count() << " ms while each post took 3 s");
+    CHECK(acked_in < milliseconds{2500});
+    // Someone joins the incident channel: only they get the status (an ephemeral post).
+    rig.fake.slow_posts_ms = 0;
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "join",
+            R"({"envelope_id":"join","type":"events_api","accepts_response_payload":false,"retry_attempt":0,"payload":{"team_id":"T111","type":"event_callback","event_id":"EvJoin","event":{"type":"member_joined_channel","user":"U9","channel":"C111","channel_type":"C","team":"T111","inviter":"U1","event_ts":"1700000900.000100"}}})");
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& call : calls_to(rig.fake, "chat.postEphemeral"))
+            if (call.body.find(R"("user":"U9")") != std::string::npos &&
+                call.body.find("You joined during INC-1") != std::string::npos)
+                return true;
+        return false;
+    }));
+}

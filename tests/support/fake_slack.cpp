@@ -2,6 +2,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <nlohmann/json.hpp>
 
 namespace hindsight::testing {
@@ -12,6 +15,16 @@ using nlohmann::json;
 namespace {
 
 asio::awaitable<bot::http_response> answer(bot::http_response response) {
+    co_return response;
+}
+
+// The same answer after a delay: Slack on a slow day.
+asio::awaitable<bot::http_response> answer_after(std::chrono::milliseconds delay,
+                                                 bot::http_response response) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(delay);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     co_return response;
 }
 
@@ -144,8 +157,11 @@ void fake_slack::add_routes() {
             std::lock_guard guard(lock_);
             n = ++posts_;
         }
-        return answer(ok_json(R"({"ok":true,"channel":"C111","ts":"1700009000.)" +
-                              std::to_string(100000 + n) + R"("})"));
+        auto reply = ok_json(R"({"ok":true,"channel":"C111","ts":"1700009000.)" + std::to_string(100000 + n) +
+                             R"("})");
+        if (slow_posts_ms > 0)
+            return answer_after(std::chrono::milliseconds{slow_posts_ms.load()}, std::move(reply));
+        return answer(std::move(reply));
     });
     http_.route("POST", "/api/chat.postEphemeral", [record](const bot::http_request& r) {
         record("chat.postEphemeral", r);

@@ -50,6 +50,7 @@ public:
     // Scripting (set before the bot connects, or from the io thread).
     int rate_limit_opens = 0;              // this many apps.connections.open calls answer 429, Retry-After: 1
     std::atomic<int> rate_limit_posts{0};  // this many chat.postMessage calls answer 429, Retry-After: 1
+    std::atomic<int> slow_posts_ms{0};     // chat.postMessage answers only after this long
     std::string refuse_opens_with;         // e.g. "invalid_auth": apps.connections.open answers ok:false
     bool send_hello = true;
     std::set<std::string> taken_channel_names;  // conversations.create with one answers name_taken

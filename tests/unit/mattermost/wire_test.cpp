@@ -230,3 +230,23 @@ TEST_CASE("post patch keeps buttons, channel create and member bodies") {
     CHECK(nlohmann::json::parse(create_channel_body("t1", "x", true))["type"] == "P");
     CHECK(nlohmann::json::parse(channel_member_body("u1"))["user_id"] == "u1");
 }
+
+TEST_CASE("user_added: who was added to which channel; channel_created is ours and ignored") {
+    auto added = read_ws_frame(
+        R"({"event":"user_added","data":{"team_id":"t1","user_id":"u1"},"broadcast":{"omit_users":null,"user_id":"","channel_id":"c1","team_id":"","connection_id":"","omit_connection_id":""},"seq":12})",
+        "t1", "bot");
+    REQUIRE(added.decoded);
+    auto& j = std::get<chat::member_joined>(added.decoded->payload);
+    CHECK(j.user == "u1");
+    CHECK(j.channel.id == "c1");
+    CHECK(added.decoded->dedup_key == "joined:c1:u1:12");
+    auto older = read_ws_frame(
+        R"({"event":"user_added","data":{"user":{"id":"u2","username":"bob"}},"broadcast":{"channel_id":"c1"},"seq":13})",
+        "t1", "bot");
+    REQUIRE(older.decoded);
+    CHECK(std::get<chat::member_joined>(older.decoded->payload).user == "u2");
+    auto created = read_ws_frame(
+        R"({"event":"channel_created","data":{"channel_id":"c2","team_id":"t1"},"broadcast":{"user_id":"bot"},"seq":14})",
+        "t1", "bot");
+    CHECK_FALSE(created.decoded);
+}

@@ -294,3 +294,21 @@ TEST_CASE("permalinks in Slack's documented form; conversations.info tells priva
     CHECK(read_conversation_info(R"({"ok":true,"channel":{"id":"X"}})")->is_private);  // unknown shape
     CHECK_FALSE(read_conversation_info(R"({"ok":false,"error":"channel_not_found"})"));
 }
+
+TEST_CASE("member_joined_channel: who joined where; C is public, anything else private") {
+    auto joined = decode_event_callback(
+        R"({"team_id":"T111","event_id":"Ev1","type":"event_callback","event":{"type":"member_joined_channel","user":"W23456789","channel":"C111","channel_type":"C","team":"T111","inviter":"U222","event_ts":"1599616881.000800"}})",
+        {"UBOT", "BBOT"});
+    REQUIRE(joined);
+    REQUIRE(joined->what == decoded_payload::kind::event);
+    auto& j = std::get<chat::member_joined>(joined->event->payload);
+    CHECK(j.user == "W23456789");
+    CHECK(j.channel.id == "C111");
+    CHECK_FALSE(j.channel.is_private);
+    CHECK(joined->event->dedup_key == "Ev1");
+    auto secret = decode_event_callback(
+        R"({"team_id":"T111","event_id":"Ev2","type":"event_callback","event":{"type":"member_joined_channel","user":"UBOT","channel":"G111","channel_type":"G","event_ts":"1599616881.000900"}})",
+        {"UBOT", "BBOT"});
+    REQUIRE(secret);
+    CHECK(std::get<chat::member_joined>(secret->event->payload).channel.is_private);
+}
