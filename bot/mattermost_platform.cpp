@@ -52,7 +52,6 @@ mattermost_platform::mattermost_platform(asio::io_context& io, const config::set
       metrics_(stats),
       db_(db),
       client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
-      pause_timer_(io),
       backoff_timer_(io) {
     if (cfg.mattermost.pacing) pace_ = chat::pace{std::chrono::milliseconds{100}, 10};
     metrics_.describe("hindsight_mattermost_api_calls_total", "Mattermost REST calls by method and outcome");
@@ -80,10 +79,10 @@ asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::s
     if (method == "GET" && std::chrono::steady_clock::now() < paused_until_) {
         // A read cannot be put off like a post (a mark waits for it, a catch-up needs it): it waits out the
         // pause here, at most a minute.
-        pause_timer_.expires_at(
-            std::min(paused_until_, std::chrono::steady_clock::now() + std::chrono::minutes{1}));
+        asio::steady_timer wait(io_);  // one per caller: concurrent waits must not cancel each other
+        wait.expires_at(std::min(paused_until_, std::chrono::steady_clock::now() + std::chrono::minutes{1}));
         boost::system::error_code ignored;
-        co_await pause_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
     if (auto now = std::chrono::steady_clock::now(); now < paused_until_) {
         // Mattermost limits the whole session: after a 429 every write waits out X-RateLimit-Reset.
@@ -575,10 +574,11 @@ asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std
             auto path = "/channels/" + *id + "/members";
             added = co_await api("POST", std::move(path), std::move(body));
             if (added.reply.status != mattermost::api_reply::verdict::retry) break;
-            pause_timer_.expires_after(std::clamp(added.reply.retry_after, std::chrono::milliseconds{500},
-                                                  std::chrono::milliseconds{10000}));
+            asio::steady_timer wait(io_);
+            wait.expires_after(std::clamp(added.reply.retry_after, std::chrono::milliseconds{500},
+                                          std::chrono::milliseconds{10000}));
             boost::system::error_code ignored;
-            co_await pause_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         }
         // The channel exists either way: a failed invitation must not make the worker create another. The
         // caller is told instead (the warning travels in error).

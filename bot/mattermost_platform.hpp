@@ -93,7 +93,6 @@ private:
     web_client client_;
     std::string self_, username_, team_id_;
     std::chrono::steady_clock::time_point paused_until_{};
-    boost::asio::steady_timer pause_timer_;
     // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
     std::map<std::string, std::vector<std::string>> names_tried_;
     bool connected_ = false;

@@ -621,8 +621,12 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
             auto body = slack::invite_body(created.channel_id, m.user);
             invited = co_await exchange("conversations.invite", std::move(body));
             if (invited.status != slack::api_reply::verdict::retry) break;
-            co_await sleep_for(std::clamp(invited.retry_after, std::chrono::milliseconds{500},
+            // Its own timer: the supervisor's (sleep_for) must not be woken or moved by this wait.
+            asio::steady_timer wait(io_);
+            wait.expires_after(std::clamp(invited.retry_after, std::chrono::milliseconds{500},
                                           std::chrono::milliseconds{10000}));
+            boost::system::error_code ignored;
+            co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         }
         // The channel exists either way: a failed invitation must not make the worker create another. The
         // caller is told instead (the warning travels in error).
