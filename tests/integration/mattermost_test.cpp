@@ -219,12 +219,18 @@ TEST_CASE("Mattermost: own posts are never captured; ephemeral replies fall back
     REQUIRE(rig.wait_until([&] { return rig.count("SELECT COUNT(*) FROM incidents") == 1; }));
     rig.on_io([&] {
         rig.fake.post(channel, fake_mattermost::bot_id, "!tl from the bot itself");
+        // Malformed payloads in numbered events: counted, skipped, and the sequence goes on without a gap.
+        rig.fake.send_event("posted", channel, R"({"post":"{broken","channel_type":"O"})");
+        rig.fake.send_event("reaction_added", channel, R"({"reaction":42})");
+        rig.fake.send_event("something_new", channel, R"({"x":1})");
         rig.fake.post(channel, alice, "!tl from a person");
         return 0;
     });
     REQUIRE(rig.wait_until(
         [&] { return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == 1; }));
     CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text LIKE '%bot itself%'") == 0);
+    CHECK(rig.application->stats().value("hindsight_mattermost_sequence_gaps_total") == 0);
+    CHECK(rig.fake.snapshot().hellos == 1);  // no reconnect over them
     // An unknown sub-command answers the caller alone: ephemeral is refused (403), so a direct message.
     CHECK(rig.command("frobnicate", command_token, "t2").starts_with("HTTP/1.1 200"));
     REQUIRE(rig.wait_until([&] {

@@ -56,6 +56,10 @@ public:
     std::string post(const std::string& channel, const std::string& user, const std::string& message,
                      const std::string& root_id = {});
     void react(const std::string& post_id, const std::string& user, const std::string& emoji);
+    // An event with its seq, whatever its data (malformed payloads, events the bot does not know).
+    void send_event(const std::string& event, const std::string& channel, const std::string& data_json) {
+        emit(event, channel, data_json);
+    }
     void drop();               // the current WebSocket goes, no close frame
     void forget_connection();  // the server loses our connection (restart): the next reconnect gets a new id
     void lose_next_event();    // the next event gets a seq but never reaches the socket (a gap)
