@@ -11,6 +11,7 @@
 #include "bot/backoff.hpp"
 #include "bot/group_commit.hpp"
 #include "bot/websocket.hpp"
+#include "domain/form.hpp"
 #include "domain/json_writer.hpp"
 #include "slack/signature.hpp"
 #include "slack/socket_mode.hpp"
@@ -639,26 +640,6 @@ asio::awaitable<chat::call_result> slack_platform::create_channel(const std::str
     co_return result;
 }
 
-namespace {
-
-// A cursor is base64: '+', '/' and '=' must be escaped in a query.
-std::string escaped(const std::string& value) {
-    std::string out;
-    for (char c : value) {
-        if (c == '+')
-            out += "%2B";
-        else if (c == '/')
-            out += "%2F";
-        else if (c == '=')
-            out += "%3D";
-        else
-            out += c;
-    }
-    return out;
-}
-
-}  // namespace
-
 asio::awaitable<slack_platform::orphan_check> slack_platform::own_orphan(const std::string& name,
                                                                          bool is_private) {
     // The channel this very request made earlier (its answer was lost): named so, made by the bot minutes
@@ -671,7 +652,7 @@ asio::awaitable<slack_platform::orphan_check> slack_platform::own_orphan(const s
         auto query = std::string("users.conversations?types=") +
                      (is_private ? "private_channel" : "public_channel") +
                      "&exclude_archived=true&limit=200" +
-                     (cursor.empty() ? std::string() : "&cursor=" + escaped(cursor));
+                     (cursor.empty() ? std::string() : "&cursor=" + domain::percent_encode(cursor));
         auto listed = co_await get(query);
         if (listed.status != 200) co_return orphan_check{true, {}};
         auto id = slack::read_own_channel(listed.body, name, self_.user_id, not_before, cursor);

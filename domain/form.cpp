@@ -50,4 +50,22 @@ result<std::map<std::string, std::string>> parse_form(std::string_view body) {
     return fields;
 }
 
+std::string percent_encode(std::string_view value) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(value.size());
+    for (char c : value) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_' || c == '.';
+        if (plain) {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[static_cast<unsigned char>(c) >> 4];
+            out += hex[static_cast<unsigned char>(c) & 0x0F];
+        }
+    }
+    return out;
+}
+
 }  // namespace hindsight::domain

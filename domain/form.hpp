@@ -11,4 +11,7 @@ namespace hindsight::domain {
 // → fields (later duplicates win). Malformed %-escapes are an error.
 result<std::map<std::string, std::string>> parse_form(std::string_view body);
 
+// The other way: every byte but A-Z a-z 0-9 - _ . as %XX, for a query or form value.
+std::string percent_encode(std::string_view value);
+
 }  // namespace hindsight::domain

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "domain/form.hpp"
 #include "slack/events.hpp"
 
 namespace hindsight::slack {
@@ -164,20 +165,7 @@ std::string reaction_body(std::string_view channel, std::string_view ts, std::st
 }
 
 std::string upload_url_form(std::string_view filename, std::size_t length) {
-    std::string out = "filename=";
-    for (char c : filename) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                     c == '_' || c == '.';
-        if (plain) {
-            out += c;
-        } else {
-            static constexpr char hex[] = "0123456789ABCDEF";
-            out += '%';
-            out += hex[static_cast<unsigned char>(c) >> 4];
-            out += hex[static_cast<unsigned char>(c) & 0x0F];
-        }
-    }
-    return out + "&length=" + std::to_string(length);
+    return "filename=" + domain::percent_encode(filename) + "&length=" + std::to_string(length);
 }
 
 std::optional<upload_target> read_upload_url(std::string_view body) {
