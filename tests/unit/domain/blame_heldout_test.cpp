@@ -15,6 +15,9 @@
 // competence, calls for punishment, insults, or asks a rhetorical "why didn't X". Not blame: negated or
 // reflective uses, describing what people did, what the team should have had, a product or system as the
 // subject, quoted speech, security remediation, ordinary technical text.
+//
+// Measured before any tuning (the checker of commit 554f580): 176 sentences, 90 blaming, 86 not; precision
+// 0.80, recall 0.39, false-alarm rate 0.10 (TP 35, FP 9, FN 55, TN 77).
 
 using hindsight::domain::check_blame;
 
