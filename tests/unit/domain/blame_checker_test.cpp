@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -209,6 +210,51 @@ const labelled corpus[] = {
     {"The SRE was negligent with the root credentials.", true},
     {"Walter failed to review the Terraform plan.", true},
     {"Blaming Victor is fair here, he ignored the warning.", true},
+
+    // Added with the general rules (subject + negligence verb, bad objects, questions, punishment,
+    // insults); written for tuning, none taken from the held-out set.
+    {"The consultant nuked the staging database by accident.", true},
+    {"Our sysadmin ignored the disk alerts all weekend.", true},
+    {"She ignored the deploy freeze and shipped anyway.", true},
+    {"Bob ignored the linter output.", true},
+    {"The technician skipped the pre-flight checklist.", true},
+    {"The programmer bypassed code review to ship faster.", true},
+    {"Walter pushed a broken image to the registry.", true},
+    {"The admin restarted the wrong cluster.", true},
+    {"Carol deployed an untested build to prod.", true},
+    {"The trainee took down the auth service.", true},
+    {"Why didn't the responder page the vendor?", true},
+    {"Why wasn't Grace monitoring the canary?", true},
+    {"How could Dave not see the error spike?", true},
+    {"Why the hell did Erin restart all the brokers?", true},
+    {"Why would you run that in prod?", true},
+    {"The engineer who caused this should be disciplined.", true},
+    {"Whoever did this should get fired.", true},
+    {"Bob needs to be held accountable.", true},
+    {"Someone has to answer for the data loss.", true},
+    {"Heads will roll for this outage.", true},
+    {"Trent should lose his production access over this.", true},
+    {"Fire the contractor.", true},
+    {"The intern should be punished.", true},
+    {"What an idiot, deleting the prod bucket.", true},
+    {"Frank is a clown.", true},
+    {"Grace is useless under pressure.", true},
+    {"Heidi is clueless about networking.", true},
+    {"Only someone stupid enough would force-push to main.", true},
+    {"The SRE phoned it in during the incident.", true},
+    {"Ivan never reads the alerts.", true},
+    {"The on-call never answers his phone.", true},
+    {"Judy wasn't doing her job on Saturday.", true},
+    {"Mallory was supposed to renew the cert but didn't.", true},
+    {"Oscar has no idea what he's doing with Postgres.", true},
+    {"Peggy doesn't know the first thing about Kafka.", true},
+    {"It was the new hire who dropped the table.", true},
+    {"It was Victor who broke the build.", true},
+    {"The admin deleted the DNS zone without asking anyone.", true},
+    {"Sybil restarted the primary without checking replication.", true},
+    {"Frankly the effort from the on-call was pathetic.", true},
+    {"The whole response was amateurish.", true},
+    {"Walter slept through three pages.", true},
 
     // --- not blame ---
     {"Alice rolled back at 14:05.", false},
@@ -435,6 +481,39 @@ const labelled corpus[] = {
     {"Root credentials were shared across three teams.", false},
     {"The Terraform plan output was 4000 lines long, which hid the deletion.", false},
     {"Victor raised the warning in the channel at 09:14.", false},
+
+    // Added with the general rules: their hard negatives, written for tuning.
+    {"It wasn't human error; the prompt defaulted to production.", false},
+    {"Labelling this human error tells us nothing about the console.", false},
+    {"No one is going to be punished for this incident.", false},
+    {"This review is not about holding anyone accountable.", false},
+    {"The alerts fired every five minutes during the incident.", false},
+    {"The cron fired twice because of the DST change.", false},
+    {"Nobody ignored the alert; it was routed to an old channel.", false},
+    {"The proxy ignored the new TLS settings until reload.", false},
+    {"Nginx ignored the include directive because of a typo in the path.", false},
+    {"The cleanup job wiped the temp volume as designed.", false},
+    {"The scheduler skipped the backup because the lock was held.", false},
+    {"Alice reverted the bad config at 14:10.", false},
+    {"Bob replaced the broken disk on db-4.", false},
+    {"Carol found the wrong route in the table and fixed it.", false},
+    {"The build pushed a broken image because the cache was stale.", false},
+    {"Why didn't the canary catch the regression?", false},
+    {"Why did the health check pass while the service was down?", false},
+    {"How could the system let a config with an empty allow-list through?", false},
+    {"The on-call should be paged when lag exceeds a minute.", false},
+    {"Revoke the intern's VPN access when the internship ends.", false},
+    {"Remove the departed engineer's SSH keys from the bastion.", false},
+    {"The first message in the channel was \"who broke staging?\", and we discussed how that felt.", false},
+    {"Someone posted \u201cBob should have checked\u201d and the commander asked us to describe conditions.",
+     false},
+    {"The customer's email said \"this is your engineers' fault\".", false},
+    {"The dashboard was useless during the incident because it only showed averages.", false},
+    {"Alice was the incident commander and Bob was on comms.", false},
+    {"The accountable owner for the action item is Erin.", false},
+    {"It was Alice who noticed the spike first.", false},
+    {"It was the on-call who declared the incident at 02:05.", false},
+    {"We restarted without waiting for the replica, as the runbook says.", false},
 };
 
 struct confusion {
@@ -446,23 +525,23 @@ struct confusion {
 
 }  // namespace
 
-TEST_CASE("blame checker: saying what someone did is not blame") {
+TEST_CASE("blame checker: saying what someone did is not blame", "[blame]") {
     CHECK(check_blame("Alice rolled back at 14:05").empty());
     CHECK(check_blame("Bob paged the DB team").empty());
 }
 
-TEST_CASE("blame checker: forward-looking statements are not blame") {
+TEST_CASE("blame checker: forward-looking statements are not blame", "[blame]") {
     CHECK(check_blame("we should add an alert").empty());
     CHECK(check_blame("we should have had an alert on queue depth").empty());
 }
 
-TEST_CASE("blame checker: a program failing is not blame") {
+TEST_CASE("blame checker: a program failing is not blame", "[blame]") {
     CHECK(check_blame("the job failed to start").empty());
     CHECK(check_blame("the deploy failed to roll out").empty());
     CHECK(check_blame("the runbook forgot to mention the second region").empty());
 }
 
-TEST_CASE("blame checker: a counterfactual about a person is blame") {
+TEST_CASE("blame checker: a counterfactual about a person is blame", "[blame]") {
     auto findings = check_blame("Bob should have checked");
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].phrase == "should have");
@@ -471,14 +550,14 @@ TEST_CASE("blame checker: a counterfactual about a person is blame") {
     CHECK(check_blame("someone should have checked").size() == 1);
 }
 
-TEST_CASE("blame checker: human error is always flagged") {
+TEST_CASE("blame checker: human error is always flagged", "[blame]") {
     auto findings = check_blame("It was human error");
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].phrase == "human error");
     CHECK(findings[0].offset == 7);
 }
 
-TEST_CASE("blame checker: naming whose fault it was") {
+TEST_CASE("blame checker: naming whose fault it was", "[blame]") {
     auto findings = check_blame("This is Carol's fault");
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].phrase == "Carol's fault");
@@ -489,7 +568,7 @@ TEST_CASE("blame checker: naming whose fault it was") {
     CHECK(curly[0].phrase == "Carol\u2019s fault");
 }
 
-TEST_CASE("blame checker: offsets point at the phrase as written") {
+TEST_CASE("blame checker: offsets point at the phrase as written", "[blame]") {
     std::string text =
         "At 14:05 the deploy went out. Later, @dave FORGOT TO drain the node, and Erin was careless.";
     auto findings = check_blame(text);
@@ -507,7 +586,7 @@ TEST_CASE("blame checker: offsets point at the phrase as written") {
     CHECK(found[0].offset == multibyte.find("@bob"));
 }
 
-TEST_CASE("blame checker: empty and odd input") {
+TEST_CASE("blame checker: empty and odd input", "[blame]") {
     CHECK(check_blame("").empty());
     CHECK(check_blame("   \n\t ").empty());
     CHECK(check_blame("'").empty());
@@ -521,7 +600,7 @@ TEST_CASE("blame checker: empty and odd input") {
     CHECK(check_blame(std::string("human\0error", 11)).size() <= 1);
 }
 
-TEST_CASE("blame checker: a 40 000-character message is fast") {
+TEST_CASE("blame checker: a 40 000-character message is fast", "[blame]") {
     std::string sentence = "At 14:05 Alice rolled back, and Bob should have checked the replica lag. ";
     std::string text;
     while (text.size() < 40000) text += sentence;
@@ -538,7 +617,9 @@ TEST_CASE("blame checker: a 40 000-character message is fast") {
     CHECK(elapsed < std::chrono::milliseconds(500));
 }
 
-TEST_CASE("blame checker: precision and recall on the labelled corpus") {
+TEST_CASE("blame checker: precision and recall on the labelled corpus", "[blame]") {
+    // HINDSIGHT_BLAME_VERBOSE=1 lists the misses and false alarms of this (tuning) corpus.
+    const bool verbose = std::getenv("HINDSIGHT_BLAME_VERBOSE") != nullptr;
     confusion c;
     for (const auto& sample : corpus) {
         bool flagged = !check_blame(sample.text).empty();
@@ -546,10 +627,12 @@ TEST_CASE("blame checker: precision and recall on the labelled corpus") {
         if (flagged && !sample.is_blame) {
             ++c.false_positive;
             UNSCOPED_INFO("false positive: " << sample.text);
+            if (verbose) std::cout << "false positive: " << sample.text << '\n';
         }
         if (!flagged && sample.is_blame) {
             ++c.false_negative;
             UNSCOPED_INFO("missed: " << sample.text);
+            if (verbose) std::cout << "missed: " << sample.text << '\n';
         }
         if (!flagged && !sample.is_blame) ++c.true_negative;
     }
