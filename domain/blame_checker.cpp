@@ -70,14 +70,18 @@ const word_set& nobody_words() {
 
 const word_set& role_nouns() {
     static const word_set set{
-        "engineer",  "engineers",  "operator",   "operators",   "on-call",   "oncall",     "on-caller",
-        "oncaller",  "developer",  "developers", "dev",         "devs",      "admin",      "admins",
-        "sysadmin",  "sysadmins",  "sre",        "sres",        "dba",       "dbas",       "intern",
-        "interns",   "reviewer",   "reviewers",  "author",      "approver",  "deployer",   "committer",
-        "responder", "responders", "contractor", "contractors", "person",    "guy",        "guys",
-        "teammate",  "colleague",  "coworker",   "co-worker",   "manager",   "lead",       "hire",
-        "newbie",    "junior",     "assignee",   "ic",          "commander", "maintainer", "owner",
-        "owners"};
+        "engineer",   "engineers",     "operator",       "operators",  "on-call",     "oncall",
+        "on-caller",  "oncaller",      "developer",      "developers", "dev",         "devs",
+        "admin",      "admins",        "sysadmin",       "sysadmins",  "sre",         "sres",
+        "dba",        "dbas",          "intern",         "interns",    "reviewer",    "reviewers",
+        "author",     "approver",      "deployer",       "committer",  "responder",   "responders",
+        "contractor", "contractors",   "person",         "guy",        "guys",        "teammate",
+        "colleague",  "coworker",      "co-worker",      "manager",    "lead",        "hire",
+        "newbie",     "junior",        "assignee",       "ic",         "commander",   "maintainer",
+        "owner",      "owners",        "employee",       "employees",  "consultant",  "consultants",
+        "freelancer", "technician",    "technicians",    "programmer", "programmers", "coder",
+        "coders",     "administrator", "administrators", "trainee",    "trainees",    "rookie",
+        "newcomer",   "tester",        "testers",        "staffer",    "individual"};
     return set;
 }
 
@@ -344,6 +348,105 @@ const word_set& aside_verbs() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The general rules: a person as the subject of a verb that only a person can be blamed for, or a judgement
+// of a person. Each set is a closed class of such words, not a list of incidents.
+
+// Passing over a safeguard on purpose or by neglect ("the SRE ignored the page", "she skipped the review").
+const word_set& negligence_verbs() {
+    static const word_set set{"ignored",     "ignores",    "ignoring",   "ignore",       "skipped",
+                              "skips",       "skipping",   "bypassed",   "bypasses",     "bypassing",
+                              "disregarded", "disregards", "overlooked", "circumvented", "sidestepped"};
+    return set;
+}
+
+// What a capitalised subject must have ignored for it to count: unknown products are capitalised too, and
+// "Envoy ignored the route table" is a bug report, while "Bob ignored the runbook" is blame.
+const word_set& safeguard_nouns() {
+    static const word_set set{
+        "alert",     "alerts",       "warning",   "warnings",   "page",     "pages",        "pager",
+        "runbook",   "runbooks",     "checklist", "checklists", "review",   "reviews",      "process",
+        "policy",    "policies",     "freeze",    "canary",     "test",     "tests",        "linter",
+        "lint",      "ticket",       "tickets",   "message",    "messages", "ping",         "pings",
+        "procedure", "procedures",   "step",      "steps",      "approval", "approvals",    "advice",
+        "guidance",  "instructions", "rules",     "output",     "errors",   "signs",        "feedback",
+        "dashboard", "dashboards",   "backup",    "staging",    "docs",     "documentation"};
+    return set;
+}
+
+// Harm that a program does "as designed" but a person only does by mistake ("the contractor wiped the
+// volume"); "took down", "brought down" and "knocked over" are read with their particle.
+const word_set& destructive_verbs() {
+    static const word_set set{"wiped", "wipes", "nuked", "nukes", "trashed", "clobbered", "hosed", "borked"};
+    return set;
+}
+
+// "pushed a bad config", "restarted the wrong cluster": a person's verb with a faulty object.
+const word_set& faulty_adjectives() {
+    static const word_set set{"bad",   "broken",     "wrong",      "untested", "faulty",
+                              "buggy", "half-baked", "unreviewed", "botched"};
+    return set;
+}
+
+// Verbs that deal with a faulty thing rather than make it ("Alice reverted the bad config").
+const word_set& remedy_verbs() {
+    static const word_set set{"reverted",    "removed",  "replaced", "fixed",    "found",      "rolled",
+                              "caught",      "spotted",  "noticed",  "deleted",  "disabled",   "drained",
+                              "isolated",    "reported", "flagged",  "traced",   "debugged",   "identified",
+                              "pulled",      "yanked",   "blocked",  "rejected", "discovered", "diagnosed",
+                              "quarantined", "cordoned", "restored", "repaired", "undid",      "backed"};
+    return set;
+}
+
+// Insults: nouns and adjectives said only of people.
+const word_set& insult_words() {
+    static const word_set set{"idiot",    "idiots",   "moron",    "morons",    "moronic",    "clown",
+                              "clowns",   "muppet",   "muppets",  "buffoon",   "imbecile",   "dimwit",
+                              "halfwit",  "dumbass",  "numpty",   "bozo",      "noob",       "amateurish",
+                              "amateurs", "pathetic", "clueless", "brainless", "half-assed", "half-arsed"};
+    return set;
+}
+
+// Judgements that are insults when a person is their subject ("Grace is useless"), and ordinary criticism
+// of a tool ("the dashboard was useless").
+const word_set& person_judgements() {
+    static const word_set set{"useless",   "hopeless",  "liability", "stupid",      "dumb",
+                              "incapable", "worthless", "unfit",     "unqualified", "unreliable",
+                              "inept",     "foolish",   "lazy",      "amateur"};
+    return set;
+}
+
+// "be disciplined", "get fired": the passive of a punishment.
+const word_set& punishments() {
+    static const word_set set{"fired",     "sacked",  "punished",  "disciplined", "reprimanded",
+                              "suspended", "demoted", "penalised", "penalized",   "censured",
+                              "ashamed",   "shamed",  "terminated"};
+    return set;
+}
+
+const word_set& punishment_nouns() {
+    static const word_set set{"consequences", "punishment",    "discipline",
+                              "disciplinary", "repercussions", "reprimand"};
+    return set;
+}
+
+// Auxiliaries after "why" / "how" in a question: "why didn't Bob ...", "why would anyone ...".
+const word_set& question_auxiliaries() {
+    static const word_set set{"did",     "didn't",   "didnt",   "was",      "wasn't", "wasnt",  "were",
+                              "weren't", "does",     "doesn't", "doesnt",   "is",     "isn't",  "isnt",
+                              "would",   "wouldn't", "could",   "couldn't", "has",    "hasn't", "had",
+                              "hadn't",  "do",       "don't",   "dont",     "are",    "aren't", "can't",
+                              "cant",    "won't",    "will"};
+    return set;
+}
+
+// Words that end the reach of a negation: "not X, but Y" and "X because not Y" are two statements.
+const word_set& scope_breakers() {
+    static const word_set set{"but", "however", "although", "though",  "because", "which",  "so",
+                              "yet", "and",     "while",    "whereas", "except",  "instead"};
+    return set;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Suggestions, one per kind of finding.
 
 enum class rule : unsigned char {
@@ -358,7 +461,12 @@ enum class rule : unsigned char {
     person_as_cause,
     who_did,
     mistake,
-    effort_idiom
+    effort_idiom,
+    negligence,
+    faulty_change,
+    punishment,
+    insult,
+    rhetorical
 };
 
 std::string_view suggestion_for(rule r) {
@@ -410,6 +518,23 @@ std::string_view suggestion_for(rule r) {
             return "Describe the concrete gap in process or tooling instead of judging effort (e.g. 'the "
                    "handoff had "
                    "no checklist for open alerts').";
+        case rule::negligence:
+            return "Describe why skipping the step looked reasonable then (noise, time pressure, an unclear "
+                   "runbook) instead of saying someone ignored it (e.g. 'the disk alert had fired daily for "
+                   "a month without effect').";
+        case rule::faulty_change:
+            return "Name the change and what let it through, not who made it (e.g. 'a config with an empty "
+                   "allow-list passed review and CI and reached every region').";
+        case rule::punishment:
+            return "A review is for learning, not punishment: name the actions that make the failure less "
+                   "likely (e.g. 'require a second approval for production deletes').";
+        case rule::insult:
+            return "Judge the system, not the person: describe what made the task hard to do well (e.g. "
+                   "'the restore procedure had never been practised').";
+        case rule::rhetorical:
+            return "Ask a real question about the conditions instead of a rhetorical one about a person "
+                   "(e.g. "
+                   "'what would have drawn attention to the dashboard at that point?').";
     }
     return {};
 }
@@ -426,6 +551,7 @@ struct token {
     std::size_t fold_size = 0;
     boundary before = boundary::none;  // the strongest punctuation between this word and the previous one
     bool mention = false;
+    bool quoted = false;  // inside double quotes: reported speech, not the author's own words
 };
 
 enum class glyph_kind : unsigned char { word, apostrophe, space, clause, sentence, other };
@@ -539,6 +665,7 @@ private:
     std::string folded_;
     std::vector<token> tokens_;
     std::vector<blame_finding> findings_;
+    std::size_t quote_from_ = npos;  // index of the first token after an open double quote
 
     // ----- tokens -----
 
@@ -578,6 +705,7 @@ private:
         t.fold_size = folded_.size() - t.fold_begin;
         t.before = pending;
         t.mention = mention;
+        t.quoted = quote_from_ != npos;
         tokens_.push_back(t);
         pending = boundary::none;
     }
@@ -650,6 +778,7 @@ private:
                     continue;
                 }
             }
+            track_quote(i, g);
             if (g.kind == glyph_kind::sentence) {
                 pending = boundary::sentence;
             } else if (g.kind == glyph_kind::clause && pending == boundary::none) {
@@ -657,6 +786,24 @@ private:
             }
             i += g.size;
         }
+        // An unbalanced quote is more likely an inch mark or a typo than a quotation running to the end.
+        if (quote_from_ != npos)
+            for (std::size_t k = quote_from_; k < tokens_.size(); ++k) tokens_[k].quoted = false;
+    }
+
+    // Straight quotes toggle; curly ones say which side they are on.
+    void track_quote(std::size_t i, glyph g) {
+        bool straight = text_[i] == '"';
+        bool curly = g.size == 3 && static_cast<unsigned char>(text_[i]) == 0xE2 &&
+                     static_cast<unsigned char>(text_[i + 1]) == 0x80;
+        bool opens = curly && static_cast<unsigned char>(text_[i + 2]) == 0x9C;
+        bool closes = curly && static_cast<unsigned char>(text_[i + 2]) == 0x9D;
+        if (straight) {
+            opens = quote_from_ == npos;
+            closes = !opens;
+        }
+        if (opens && quote_from_ == npos) quote_from_ = tokens_.size();
+        if (closes) quote_from_ = npos;
     }
 
     std::size_t size() const { return tokens_.size(); }
@@ -864,9 +1011,60 @@ private:
         return (w.size() >= 4 && ends_with(w, "ed")) || irregular_participles().contains(w);
     }
 
+    // Negation scope, as in NegEx: a negation reaches forward to the end of its clause, or to a word that
+    // starts another statement ("not X, but Y"). "We are not looking for someone to blame" is the blameless
+    // stance itself; "Nobody was careless" is its conclusion.
+    bool negated_in_clause(std::size_t i, int span = 8) const {
+        for (int steps = 0; i > 0 && joined(i) && steps < span; ++steps) {
+            --i;
+            auto w = word(i);
+            if (scope_breakers().contains(w)) return false;
+            if (negations().contains(w) || ends_with(w, "n't") || w == "nobody's" || w == "noone" ||
+                w == "nothing")
+                return true;
+        }
+        return false;
+    }
+
+    // "checks" → "check", "verified" → "verify", "monitoring" → "monitor": enough to look a verb up in
+    // human_verbs, whatever its tense.
+    static bool human_verb_form(std::string_view w) {
+        if (human_verbs().contains(w)) return true;
+        for (std::string_view suffix : {"s", "es", "ed", "d", "ing"}) {
+            if (!ends_with(w, suffix)) continue;
+            auto stem = w.substr(0, w.size() - suffix.size());
+            if (human_verbs().contains(stem)) return true;
+            if (suffix == "ing" || suffix == "ed") {
+                std::string with_e(stem);
+                with_e += 'e';  // "reading" is handled above, "escalating" needs its e back
+                if (human_verbs().contains(with_e)) return true;
+            }
+        }
+        if (ends_with(w, "ied"))  // "verified"
+            return human_verbs().contains(std::string(w.substr(0, w.size() - 3)) + "y");
+        return false;
+    }
+
+    // A role that is also a software term: "the Kubernetes operator", "the service owner".
+    bool program_role(std::size_t at) const {
+        auto role = base(word(at));
+        return role == "operator" || role == "operators" || role == "owner" || role == "owners" ||
+               role == "lead" || role == "author" || role == "commander";
+    }
+
+    // The person reading of a subject: pronouns, mentions and people's roles always; a capitalised word
+    // only with the extra evidence the caller passes (names and product names look alike).
+    bool person_subject(subject who, std::size_t at, bool name_evidence) const {
+        if (who == subject::pronoun || who == subject::mention) return true;
+        if (who == subject::role) return at == npos || !program_role(at) || name_evidence;
+        return who == subject::name && name_evidence;
+    }
+
     // ----- findings -----
 
     void add(std::size_t first, std::size_t last, rule r) {
+        // Quoted speech ("the ticket said \"who broke prod?\"") reports words; it is not the author's.
+        if (tokens_[first].quoted || tokens_[last].quoted) return;
         const auto begin = tokens_[first].begin;
         const auto end = tokens_[last].end;
         findings_.push_back(
@@ -891,7 +1089,274 @@ private:
             check_if_had(i, w);
             check_on_person(i, w);
             check_who(i, w);
+            check_negligence(i, w);
+            check_faulty_object(i, w);
+            check_punishment(i, w);
+            check_insult(i, w);
+            check_rhetorical(i, w);
+            check_duty(i, w);
+            check_cleft(i, w);
+            check_without(i, w);
         }
+    }
+
+    // The subject/verb pattern: a person as the subject of a verb of negligence ("our DBA skipped the
+    // runbook", "whoever was on call ignored the page") or of destruction ("the contractor wiped the
+    // volume", "the trainee took down the auth service").
+    void check_negligence(std::size_t i, std::string_view w) {
+        bool destructive = destructive_verbs().contains(w);
+        std::size_t last = i;
+        if ((w == "took" || w == "brought" || w == "knocked") &&
+            (next_word(i) == "down" || next_word(i) == "over")) {
+            destructive = true;
+            last = i + 1;
+        }
+        if (!destructive && !negligence_verbs().contains(w)) return;
+        auto p = previous_word(i);
+        if (p == "was" || p == "were" || p == "been" || p == "being" || p == "be" || p == "get" || p == "got")
+            return;  // "the alert was ignored": no person is named
+        std::size_t at = npos;
+        auto who = subject_before(i, &at);
+        if (whoever_in_sentence(i)) who = subject::pronoun;
+        bool evidence = destructive;
+        for (std::size_t k = i + 1, steps = 0; joined(k) && steps < 4 && !evidence; ++k, ++steps)
+            evidence = safeguard_nouns().contains(word(k));
+        if (!person_subject(who, at, evidence) || negated_in_clause(i)) return;
+        add(at != npos && at < i ? at : i, last, destructive ? rule::faulty_change : rule::negligence);
+    }
+
+    // "Liam pushed a bad config", "the admin restarted the wrong cluster": a person's verb whose object is
+    // faulty. Verbs that deal with the fault ("reverted the bad config") are the fix, not the cause.
+    void check_faulty_object(std::size_t i, std::string_view w) {
+        if (!faulty_adjectives().contains(w)) return;
+        std::size_t v = previous_in_clause(i);
+        for (int steps = 0; v != npos && steps < 2 &&
+                            (determiners().contains(word(v)) || word(v) == "some" || word(v) == "out");
+             ++steps)
+            v = previous_in_clause(v);
+        if (v == npos) return;
+        auto verb = word(v);
+        if (skippable().contains(verb) || prepositions().contains(verb) || conjunctions().contains(verb) ||
+            credit_verbs().contains(verb) || (w != "wrong" && remedy_verbs().contains(verb)))
+            return;
+        if (!ends_with(verb, "ed") && !irregular_participles().contains(verb) && !ends_with(verb, "s"))
+            return;  // a past or present verb: "pushed", "ran", "ships"
+        std::size_t at = npos;
+        auto who = subject_before(v, &at);
+        if (!is_person(who) || negated_in_clause(v)) return;
+        add(at, i, rule::faulty_change);
+    }
+
+    // Calls for punishment: "should be disciplined", "get fired", "held accountable", "face consequences",
+    // "heads will roll", "fire the contractor". Denied ones ("nobody will be punished") are the point.
+    void check_punishment(std::size_t i, std::string_view w) {
+        std::size_t first = i, last = i;
+        auto p = previous_word(i);
+        if (punishments().contains(w)) {
+            bool passive = p == "be" || p == "get" || p == "got" || p == "gets" || p == "getting" ||
+                           p == "been" || p == "being" || p == "feel" || (w != "fired" && p != "");
+            if (!passive) return;
+            if (p == "be" || p == "get" || p == "getting" || p == "been" || p == "being") first = i - 1;
+        } else if (w == "accountable") {
+            auto k = previous_in_clause(i);
+            for (int steps = 0; k != npos && steps < 4; ++steps, k = previous_in_clause(k)) {
+                auto kw = word(k);
+                if (kw == "held" || kw == "hold" || kw == "holding" || kw == "holds") break;
+            }
+            if (k == npos) return;
+            first = k;
+        } else if (punishment_nouns().contains(w)) {
+            if (p != "face" && p != "faces" && p != "facing" && p != "the" && p != "be" && p != "suffer" &&
+                p != "serious" && p != "real")
+                return;
+        } else if (w == "heads" && joined(i + 1)) {
+            auto n = skip_forward(i + 1, {"need", "needs", "to", "will", "should", "must", "have", "are",
+                                          "going", "gonna", "may", "might"});
+            if (word(n) != "roll" || !joined(n)) return;
+            last = n;
+        } else if ((w == "fire" || w == "sack") && joined(i + 1)) {
+            auto o = word(i + 1);
+            std::size_t at = npos;
+            bool person = o == "him" || o == "her" || o == "them" || is_person(subject_after(i + 1, &at));
+            if (!person) return;
+            last = i + 1;
+        } else if (w == "example" && p == "an" && next_word(i) == "of") {
+            first = i - 2;  // "make an example of"
+        } else if (w == "answer" && next_word(i) == "for" && (p == "to" || p == "must" || p == "should")) {
+            last = i + 1;
+        } else if (w == "lose" && (p == "should" || p == "must" || p == "to" || p == "will")) {
+            // "should lose his production access": losing what the person holds, as a penalty.
+            auto k = i + 1;
+            auto poss = word(k);
+            if (!joined(k) || (poss != "his" && poss != "her" && poss != "their" && poss != "your")) return;
+            for (++k; joined(k) && k < i + 5; ++k) {
+                auto kw = word(k);
+                if (kw == "access" || kw == "rights" || kw == "privileges" || kw == "job" ||
+                    kw == "permissions")
+                    break;
+            }
+            if (!joined(k)) return;
+            last = k;
+        } else {
+            return;
+        }
+        if (subject_before(first) == subject::nobody || negated_in_clause(first, 10)) return;
+        add(first, last, rule::punishment);
+    }
+
+    // Insults and judgements of competence. Names for people ("idiot", "clown") always; judgements that
+    // also fit tools ("useless", "stupid") only as a predicate of a person ("Grace is useless"), or as
+    // "dumb enough to".
+    void check_insult(std::size_t i, std::string_view w) {
+        std::size_t last = i;
+        bool hit = insult_words().contains(w);
+        bool idiom = false;  // the idioms below carry their own negation ("doesn't know the first thing")
+        if (w == "amateur" && next_word(i) == "hour") {
+            hit = true;
+            last = i + 1;
+        }
+        if (!hit && person_judgements().contains(w)) {
+            if (next_word(i) == "enough") {
+                hit = true;
+                last = i + 1;
+            } else {
+                hit = person_predicate(i);
+            }
+        }
+        if (!hit && w == "good" && next_word(i) == "enough" && negated_in_clause(i, 3))
+            idiom = person_predicate(i);
+        if (!hit && w == "idea" && previous_word(i) == "no" && next_word(i) == "what") {
+            auto n = base(next_word(i + 1));  // "no idea what she's doing"
+            idiom = n == "he" || n == "she" || n == "they" || n == "you";
+            last = i + 1;
+        }
+        if (!hit && w == "thing" && previous_word(i) == "first" && previous_word(i - 1) == "the" && i >= 3 &&
+            (word(i - 3) == "know" || word(i - 3) == "knows") && negated_in_clause(i - 3, 3)) {
+            idiom = true;
+        }
+        if (idiom) {
+            add(i, last, rule::insult);
+            return;
+        }
+        if (!hit || negated_in_clause(i)) return;
+        add(i, last, rule::insult);
+    }
+
+    // "Grace is (just) (a) useless ...": the adjective's clause has a copula whose subject is a person.
+    bool person_predicate(std::size_t i) const {
+        std::size_t k = previous_in_clause(i);
+        for (int steps = 0; k != npos && steps < 4; ++steps, k = previous_in_clause(k)) {
+            auto kw = word(k);
+            auto b = base(kw);
+            bool copula = kw == "is" || kw == "was" || kw == "are" || kw == "were" || kw == "be" ||
+                          kw == "been" || kw == "seems" || kw == "seemed" ||
+                          (kw != b && kw.size() > 2 && ends_with(kw, "'s"));
+            if (!copula) continue;
+            if (kw != b) return person_pronouns().contains(b) || looks_like_name(k);  // "he's useless"
+            std::size_t at = npos;
+            auto who = subject_before(k, &at);
+            return is_person(who) && !(who == subject::role && program_role(at));
+        }
+        return false;
+    }
+
+    // Rhetorical questions about a person: "why didn't the on-call engineer check ...?", "why wasn't Raj
+    // watching?", "why on earth did Tom ...?", "why would anyone ...?", "how could Dave not see ...?". A
+    // plain "why did Alice restart it?" is the review's own question and stays.
+    void check_rhetorical(std::size_t i, std::string_view w) {
+        if (w != "why" && w != "how") return;
+        std::size_t n = i + 1;
+        bool intensified = false;
+        auto first = next_word(i), second = next_word(i + 1);
+        if ((first == "on" || first == "the") &&
+            (second == "earth" || second == "hell" || second == "heck" || second == "fuck")) {
+            n = i + 3;  // "why on earth did", "why the hell would"
+            intensified = true;
+        } else if (first == "in" && second == "the" && next_word(i + 2) == "world") {
+            n = i + 4;
+            intensified = true;
+        }
+        if (!joined(n) || !question_auxiliaries().contains(word(n))) return;
+        auto aux = word(n);
+        bool negative = ends_with(aux, "n't") || ends_with(aux, "nt");
+        bool modal = aux == "would" || aux == "could";
+        std::size_t at = npos;
+        auto who = subject_after(n + 1, &at);
+        // subject_after reads "the responder page" as a modifier; in a question the bare verb follows.
+        if (who == subject::thing && at != npos && classify(at) == subject::role &&
+            human_verbs().contains(next_word(at)))
+            who = subject::role;
+        if (!is_person(who) || (who == subject::role && program_role(at))) return;
+        auto after = next_word(at);
+        negative = negative || after == "not" || after == "never" || after == "even";
+        bool hit = w == "why" ? (negative || intensified || modal) : (negative && (modal || aux == "did"));
+        if (hit) add(i, at, rule::rhetorical);
+    }
+
+    // Not doing one's job: "wasn't doing her job", "didn't do their job", "never answers his phone",
+    // "was supposed to renew the cert but didn't".
+    void check_duty(std::size_t i, std::string_view w) {
+        if ((w == "job" || w == "duties" || w == "duty") && i >= 2) {
+            auto poss = word(i - 1);
+            auto verb = word(i - 2);
+            bool ok = joined(i) && joined(i - 1) &&
+                      (poss == "his" || poss == "her" || poss == "their" || poss == "your" || poss == "my") &&
+                      (verb == "do" || verb == "doing" || verb == "does" || verb == "did");
+            if (ok && negated_in_clause(i - 2, 3)) add(i - 2, i, rule::did_not);
+            return;
+        }
+        if (w == "never") {
+            auto n = skip_forward(i + 1, {"even", "really", "actually", "once"});
+            if (!joined(n) || !human_verb_form(word(n)) || ends_with(word(n), "ing")) return;
+            std::size_t at = npos;
+            auto who = subject_before(i, &at);
+            if (person_subject(who, at, true)) add(i, n, rule::did_not);
+            return;
+        }
+        bool ends_clause = !joined(i + 1);
+        if (!ends_clause || (w != "didn't" && w != "didnt" && !(w == "not" && previous_word(i) == "did")))
+            return;
+        for (std::size_t k = i; k > 0 && tokens_[k].before != boundary::sentence; --k) {
+            auto kw = word(k - 1);
+            if (kw != "supposed" && kw != "meant") continue;
+            std::size_t at = npos;
+            if (is_person(sentence_subject(k - 1, &at))) add(k - 1, i, rule::did_not);
+            return;
+        }
+    }
+
+    // "It was the intern who deleted the table": a cleft names a culprit unless what follows is credit
+    // ("it was Alice who noticed the spike").
+    void check_cleft(std::size_t i, std::string_view w) {
+        if (w != "who" || !joined(i) || i < 2) return;
+        for (std::size_t c = i - 1, steps = 0; c > 0 && steps < 4 && joined(c); --c, ++steps) {
+            auto cw = word(c - 1);
+            bool copula = ((cw == "was" || cw == "is") && c >= 2 && joined(c - 1) && word(c - 2) == "it") ||
+                          cw == "it's";
+            if (!copula) continue;
+            auto who = classify(i - 1);  // the head of the noun phrase just before "who"
+            if (!is_person(who) || (who == subject::role && program_role(i - 1))) return;
+            std::size_t at = c;
+            auto verb = next_word(i);
+            if (verb.empty() || credit_verbs().contains(verb) || verb == "had" || negated_in_clause(c - 1))
+                return;
+            add(at, i + 1, rule::person_as_cause);
+            return;
+        }
+    }
+
+    // Omitting a check as the manner of a person's action: "the admin deleted the zone without asking
+    // anyone", "Sybil restarted the primary without checking replication".
+    void check_without(std::size_t i, std::string_view w) {
+        if (w != "without" || !joined(i + 1)) return;
+        auto g = word(i + 1);
+        bool check_step = (ends_with(g, "ing") && human_verb_form(g)) || g == "review" || g == "approval" ||
+                          g == "testing" || g == "reviewing";
+        if (!check_step) return;
+        std::size_t at = npos;
+        auto who = sentence_subject(i, &at);
+        if (!is_person(who) || (who == subject::role && program_role(at))) return;
+        add(i, i + 1, rule::negligence);
     }
 
     // "Bob should have checked": hindsight about a person. "We should have had an alert" is a gap in the
@@ -1057,7 +1522,7 @@ private:
     void check_labels(std::size_t i, std::string_view w) {
         if (character_words().contains(w)) {
             // "Nobody was careless; ..." is the blameless conclusion, not a charge.
-            if (negation_before(i, 3) == npos) add(i, i, rule::character);
+            if (!negated_in_clause(i)) add(i, i, rule::character);
             return;
         }
         if (w == "lazy" && !lazy_programs().contains(next_word(i)) && negation_before(i, 3) == npos) {
@@ -1074,6 +1539,15 @@ private:
             if (next != "error" && next != "errors" && next != "mistake" && next != "mistakes") return;
             // "human error" always is; "user error rate" is a metric.
             if (w != "human" && joined(i + 2) && metric_followers().contains(word(i + 2))) return;
+            // "It was not human error"; "calling this human error stops the analysis" talks about the label.
+            if (negated_in_clause(i, 4)) return;
+            for (std::size_t k = previous_in_clause(i), steps = 0; k != npos && steps < 3;
+                 k = previous_in_clause(k), ++steps) {
+                auto kw = word(k);
+                if (kw == "call" || kw == "calling" || kw == "called" || kw == "label" || kw == "labelling" ||
+                    kw == "labeling" || kw == "labelled" || kw == "labeled" || kw == "beyond" || kw == "past")
+                    return;
+            }
             add(i, i + 1, rule::human_error);
         }
     }
@@ -1083,7 +1557,7 @@ private:
         if (w != "blame" && w != "blamed" && w != "blames" && w != "blaming" && w != "blameworthy") return;
         auto previous = previous_word(i);
         if (previous == "git") return;
-        if (negation_before(i, 4) != npos) return;
+        if (negation_before(i, 4) != npos || negated_in_clause(i)) return;
         add(previous == "to" ? i - 1 : i, i, rule::blame_word);
     }
 
@@ -1118,6 +1592,13 @@ private:
         } else if (w == "botched" || w == "fumbled" || w == "bungled") {
             last = i;
         } else if (w == "blew" && next_word(i) == "it") {
+            last = i + 1;
+        } else if ((w == "phoned" || w == "phoning" || w == "phones") && next_word(i) == "it" &&
+                   next_word(i + 1) == "in") {
+            last = i + 2;
+        } else if ((w == "slept" || w == "sleeping" || w == "sleeps") && next_word(i) == "through") {
+            last = i + 1;  // "slept through the page"
+        } else if (w == "half" && next_word(i) == "asleep") {
             last = i + 1;
         } else if (w == "screwed" && next_word(i) == "the" && next_word(i + 1) == "pooch") {
             last = i + 2;
