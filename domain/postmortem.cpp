@@ -23,18 +23,153 @@ std::string duration_between(timestamp from, const std::optional<timestamp>& to)
     return to ? format_duration(*to - from) : std::string("—");
 }
 
-// Paragraph text: user text must not open HTML or collapse into a heading, so angle brackets are escaped.
-std::string markdown_text(std::string_view text) {
+// Where user text lands decides what in it is markup: in a table cell a pipe ends the cell; elsewhere the
+// text may begin a block (the summary paragraph, a list item), so its first characters matter too.
+enum class inline_place { text, cell };
+
+bool is_ascii_alnum(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::size_t backtick_run(std::string_view s, std::size_t pos) {
+    std::size_t end = pos;
+    while (end < s.size() && s[end] == '`') ++end;
+    return end - pos;
+}
+
+// CommonMark closes a code span with the next backtick run of exactly the opening length; npos if none.
+std::size_t code_span_close(std::string_view s, std::size_t from, std::size_t length) {
+    for (std::size_t pos = from; pos < s.size();) {
+        if (s[pos] != '`') {
+            ++pos;
+            continue;
+        }
+        std::size_t run = backtick_run(s, pos);
+        if (run == length) return pos;
+        pos += run;
+    }
+    return std::string_view::npos;
+}
+
+// One line break form ("\n"), no other control characters and no surrounding whitespace: markdown-it
+// (like GitHub) also breaks lines at a lone "\r", and leading spaces would make an indented code block.
+std::string normalized(std::string_view text) {
     std::string out;
-    for (char c : text) {
-        if (c == '<')
-            out += "&lt;";
-        else if (c == '>')
-            out += "&gt;";
-        else
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size(); ++pos) {
+        char c = text[pos];
+        if (c == '\r') {
+            if (pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
+            out += '\n';
+        } else if (c == '\n' || c == '\t' || static_cast<unsigned char>(c) >= 0x20) {
             out += c;
+        }
+    }
+    auto first = out.find_first_not_of(" \t\n");
+    if (first == std::string::npos) return {};
+    auto last = out.find_last_not_of(" \t\n");
+    return out.substr(first, last - first + 1);
+}
+
+// User text as inline Markdown that renders as exactly that text: it stays on its line (a break is <br>),
+// cannot start a block, open HTML or an autolink, make a link or image, emphasis or strike-through, or
+// escape the character after it. Code spans the user closed stay code spans, so `code` reads as typed.
+std::string escape_inline(std::string_view raw, inline_place place) {
+    std::string text = normalized(raw);
+    std::string_view s = text;
+    std::string out;
+    out.reserve(s.size() + s.size() / 8 + 8);
+    std::size_t pos = 0;
+    if (place == inline_place::text && !s.empty()) {
+        // At the start of a paragraph or list item these begin a heading, a list, a thematic break or a
+        // setext underline; the others that can (*, _, >, <, [, ~, `) are escaped wherever they stand.
+        if (s[0] == '#' || s[0] == '-' || s[0] == '+' || s[0] == '=') {
+            out += '\\';
+            out += s[0];
+            pos = 1;
+        }
+        std::size_t digits = 0;
+        while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+        if (digits > 0 && digits < s.size() && (s[digits] == '.' || s[digits] == ')')) {
+            out.append(s.substr(0, digits));
+            out += '\\';  // "1. …" and "1) …" would start an ordered list
+            out += s[digits];
+            pos = digits + 1;
+        }
+    }
+    while (pos < s.size()) {
+        char c = s[pos];
+        if (c == '`') {
+            std::size_t run = backtick_run(s, pos);
+            std::size_t close = code_span_close(s, pos + run, run);
+            if (close == std::string_view::npos) {
+                // Unmatched backticks are literal, and escaped so that they can neither open a fence nor
+                // pair with a backtick that follows the user text.
+                for (std::size_t i = 0; i < run; ++i) out += "\\`";
+                pos += run;
+                continue;
+            }
+            // Inside a code span nothing is markup, but a line break would still end the line and a pipe
+            // the cell (GitHub splits cells before it parses code spans, and drops the backslash).
+            out.append(run, '`');
+            for (char inner : s.substr(pos + run, close - pos - run)) {
+                if (inner == '\n')
+                    out += ' ';
+                else if (inner == '|' && place == inline_place::cell)
+                    out += "\\|";
+                else
+                    out += inner;
+            }
+            out.append(run, '`');
+            pos = close + run;
+            continue;
+        }
+        switch (c) {
+            case '\n':
+                out += "<br>";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '\\':
+            case '*':
+            case '~':
+            case '[':
+            case ']':
+                out += '\\';
+                out += c;
+                break;
+            case '_':
+                // Inside a word (snake_case, URLs) an underscore cannot open or close emphasis.
+                if (pos > 0 && pos + 1 < s.size() && is_ascii_alnum(s[pos - 1]) && is_ascii_alnum(s[pos + 1]))
+                    out += c;
+                else
+                    out += "\\_";
+                break;
+            case '|':
+                if (place == inline_place::cell) out += '\\';
+                out += c;
+                break;
+            case '#':
+                // A run of #s at the very end would be taken for a heading's closing sequence and vanish.
+                if (place == inline_place::text && s.find_first_not_of('#', pos) == std::string_view::npos)
+                    out += '\\';
+                out += c;
+                break;
+            default:
+                out += c;
+        }
+        ++pos;
     }
     return out;
+}
+
+// Headings, paragraphs and list items: inline text that must not change the document's structure.
+std::string markdown_text(std::string_view text) {
+    return escape_inline(text, inline_place::text);
 }
 
 void append_list(std::string& out, std::string_view heading, const std::vector<review_note>& notes,
@@ -72,34 +207,16 @@ name_lookup remember_names(name_lookup lookup) {
 }
 
 std::string markdown_cell(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '|':
-                out += "\\|";
-                break;
-            case '\n':
-                out += "<br>";
-                break;
-            case '\r':
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escape_inline(text, inline_place::cell);
 }
 
+// Inside a quoted label only '"' ends the string, but mermaid scans the whole source first for
+// "%%{…}%%" directives and "%%" comments, and decodes "#name;" entities itself: those characters become
+// mermaid's own entity codes, which it turns back into text. Line breaks would end the statement.
 std::string mermaid_label(std::string_view text) {
     std::string shortened = truncate_utf8(text, 80);
     std::string out;
+    out.reserve(shortened.size() + 16);
     for (char c : shortened) {
         switch (c) {
             case '"':
@@ -117,13 +234,21 @@ std::string mermaid_label(std::string_view text) {
             case '#':
                 out += "#35;";
                 break;
-            case '\n':
-            case '\r':
-            case '\t':
-                out += ' ';
+            case '%':
+                out += "#37;";
+                break;
+            case '&':
+                out += "#38;";
+                break;
+            case ';':
+                out += "#59;";
                 break;
             default:
-                out += c;
+                // Any control character (line breaks, tabs) is a space: the label stays on its line.
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                    out += ' ';
+                else
+                    out += c;
         }
     }
     return out;

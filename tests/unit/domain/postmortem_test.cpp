@@ -110,3 +110,119 @@ TEST_CASE("mermaid labels are escaped and short") {
     CHECK(mermaid_label("a \"b\" <c> `d` #e") == "a #quot;b#quot; #lt;c#gt; #96;d#96; #35;e");
     CHECK(mermaid_label(std::string(200, 'x')).size() < 90);
 }
+
+// ---- SPEC §5: user text is inert (tests/render/render_check.sh checks the same with the real renderers)
+// ----
+
+namespace {
+
+// The line of the document that holds needle, without its line break.
+std::string line_with(const std::string& md, std::string_view needle) {
+    auto at = md.find(needle);
+    if (at == std::string::npos) return {};
+    auto begin = md.rfind('\n', at);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    return md.substr(begin, md.find('\n', at) - begin);
+}
+
+}  // namespace
+
+TEST_CASE("ordinary text stays readable in the document") {
+    auto r = sample();
+    r.inc.summary = "See https://example.com/a_b?x=1, run `make test`; it's p99 > 2s on snake_case hosts";
+    auto md = render_postmortem_markdown(r, name);
+    CHECK(md.find("\n\nSee https://example.com/a_b?x=1, run `make test`; it's p99 &gt; 2s on snake_case "
+                  "hosts\n\n") != std::string::npos);
+    // A code span the user closed keeps what is in it, markup characters included.
+    CHECK(markdown_cell("run `a <b> *c*`") == "run `a <b> *c*`");
+}
+
+TEST_CASE("user text cannot break a line, so it cannot start a heading, a fence or a setext heading") {
+    auto r = sample();
+    r.factors[0].text = "no canary\n# Injected\r\n```\rtext\n===";
+    r.inc.summary = "first\r\n---";
+    auto md = render_postmortem_markdown(r, name);
+    CHECK(line_with(md, "### Factor 1:") ==
+          "### Factor 1: no canary<br># Injected<br>\\`\\`\\`<br>text<br>===");
+    CHECK(md.find("\n\nfirst<br>---\n\n") != std::string::npos);
+    CHECK(md.find("\n# Injected") == std::string::npos);
+    CHECK(markdown_cell("a\r\nb\rc\nd") == "a<br>b<br>c<br>d");
+    CHECK(markdown_cell("  \t padded \n") == "padded");
+}
+
+TEST_CASE("user text at the start of a block cannot open a list, a quote, a heading or a fence") {
+    auto r = sample();
+    auto summary_of = [&](std::string text) {
+        r.inc.summary = std::move(text);
+        auto md = render_postmortem_markdown(r, name);
+        auto begin = md.find("## Summary\n\n") + 12;
+        return md.substr(begin, md.find('\n', begin) - begin);
+    };
+    CHECK(summary_of("- item") == "\\- item");
+    CHECK(summary_of("+ item") == "\\+ item");
+    CHECK(summary_of("* item") == "\\* item");
+    CHECK(summary_of("1. first") == "1\\. first");
+    CHECK(summary_of("12) first") == "12\\) first");
+    CHECK(summary_of("> quoted") == "&gt; quoted");
+    CHECK(summary_of("## heading ##") == "\\## heading \\#\\#");
+    CHECK(summary_of("***") == "\\*\\*\\*");
+    CHECK(summary_of("___") == "\\_\\_\\_");
+    CHECK(summary_of("---") == "\\---");
+    CHECK(summary_of("===") == "\\===");
+    CHECK(summary_of("```js") == "\\`\\`\\`js");
+    CHECK(summary_of("~~~") == "\\~\\~\\~");
+    CHECK(summary_of("    indented code") == "indented code");
+    CHECK(summary_of("[ref]: javascript:alert(1)") == "\\[ref\\]: javascript:alert(1)");
+    r.notes[0].text = "- [ ] nested";
+    CHECK(render_postmortem_markdown(r, name).find("\n- \\- \\[ \\] nested (@alice)\n") != std::string::npos);
+}
+
+TEST_CASE("user text cannot open HTML, a link or an image") {
+    CHECK(markdown_cell("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;");
+    CHECK(markdown_cell("<javascript:alert(1)>") == "&lt;javascript:alert(1)&gt;");
+    CHECK(markdown_cell("[x](javascript:alert(1)) ![i](javascript:x)") ==
+          "\\[x\\](javascript:alert(1)) !\\[i\\](javascript:x)");
+    auto r = sample();
+    r.inc.title = "<img src=x onerror=alert(1)>";
+    auto md = render_postmortem_markdown(r, name);
+    CHECK(md.starts_with("# INC-3: &lt;img src=x onerror=alert(1)&gt;\n"));
+    CHECK(md.find("<img") == std::string::npos);
+}
+
+TEST_CASE("user text cannot split a table cell or escape the character after it") {
+    CHECK(markdown_cell("a | b") == "a \\| b");
+    CHECK(markdown_cell("a \\| b") == "a \\\\\\| b");  // the user's backslash, then the escaped pipe
+    CHECK(markdown_cell("ends in \\") == "ends in \\\\");
+    CHECK(markdown_cell("`a|b`") == "`a\\|b`");  // GitHub splits cells before it reads code spans
+    CHECK(markdown_cell("`unclosed | x") == "\\`unclosed \\| x");
+    auto r = sample();
+    r.timeline[1].text = "x | y \\";
+    auto md = render_postmortem_markdown(r, name);
+    CHECK(line_with(md, "| 23:40 |") == "| 23:40 | T+00:10 | @bob | x \\| y \\\\ |");
+}
+
+TEST_CASE("user text cannot close the emphasis around it or add its own") {
+    CHECK(markdown_cell("done_ **bold** ~~gone~~") == "done\\_ \\*\\*bold\\*\\* \\~\\~gone\\~\\~");
+    CHECK(markdown_cell("snake_case_name") == "snake_case_name");
+    CHECK(markdown_cell("_leading and trailing_") == "\\_leading and trailing\\_");
+    auto r = sample();
+    r.timeline[0].text = "Mitigated by @bob: done_ now\\";
+    auto md = render_postmortem_markdown(r, name);
+    CHECK(md.find("| _Mitigated by @bob: done\\_ now\\\\_ |") != std::string::npos);
+}
+
+TEST_CASE("user text cannot leave a mermaid label or inject mermaid") {
+    CHECK(mermaid_label("%%{init: {\"theme\":\"dark\"}}%%") ==
+          "#37;#37;{init: {#quot;theme#quot;:#quot;dark#quot;}}#37;#37;");
+    CHECK(mermaid_label("a\"] --> X[\"b\"]; click X call alert(1)") ==
+          "a#quot;] --#gt; X[#quot;b#quot;]#59; click X call alert(1)");
+    CHECK(mermaid_label("one\ntwo\r\tthree") == "one two  three");
+    CHECK(mermaid_label("#quot; & %% x:::evil") == "#35;quot#59; #38; #37;#37; x:::evil");
+    CHECK(mermaid_label("```") == "#96;#96;#96;");
+    auto r = sample();
+    r.factors[0].whys[0].text = "a\"]\nflowchart LR\n%%{init: {}}%%";
+    auto md = render_postmortem_markdown(r, name);
+    CHECK(line_with(md, "F1W1[") == "    F1W1[\"Why 1: a#quot;] flowchart LR #37;#37;{init: {}}#37;#37;\"]");
+    auto diagram = md.substr(md.find("```mermaid"));
+    CHECK(diagram.find("%%") == std::string::npos);
+}
