@@ -10,7 +10,11 @@ packages=(
   libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
   clang-format
+  chromium
 )
+# tests/render renders the exported postmortem with markdown-it and mermaid (npm) in headless chromium.
+# A machine with node and npm from elsewhere keeps them: Debian's npm would conflict with that node.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
