@@ -32,6 +32,7 @@ struct review_settings {
 };
 struct actions_settings {
     std::array<int, 4> default_due_days{7, 14, 30, 30};  // index 0 = sev1
+    int max_snooze_days = 30;                            // how far ahead `snooze` may push reminders
     bool operator==(const actions_settings&) const = default;
 };
 struct reminders_settings {

@@ -496,6 +496,9 @@ private:
         handlers_["actions.default_due_days"] = [this, &c](const toml::node& n, const std::string& k) {
             read_by_severity(n, k, c.actions.default_due_days, 1, 3650);
         };
+        handlers_["actions.max_snooze_days"] = [this, &c](const toml::node& n, const std::string& k) {
+            read_int(n, k, c.actions.max_snooze_days, 1, 365);
+        };
 
         handlers_["reminders.weekly"] = [this, &c](const toml::node& n, const std::string& k) {
             read_checked(n, k, c.reminders.weekly, weekly_time);

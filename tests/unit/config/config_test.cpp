@@ -69,6 +69,7 @@ TEST_CASE("defaults") {
     CHECK(cfg.review.max_whys == 5);
     CHECK(cfg.review.due_business_days == std::array<int, 4>{3, 5, 10, 10});
     CHECK(cfg.actions.default_due_days == std::array<int, 4>{7, 14, 30, 30});
+    CHECK(cfg.actions.max_snooze_days == 30);
     CHECK(cfg.reminders.weekly == "mon 09:00");
     CHECK(cfg.reminders.digest_channel.empty());
     CHECK(cfg.reminders.escalate_after_days == 7);
@@ -190,6 +191,9 @@ team = "ops"
     CHECK(cfg.review.max_whys == 3);
     CHECK(cfg.review.due_business_days == std::array<int, 4>{2, 5, 10, 10});
     CHECK(cfg.actions.default_due_days == std::array<int, 4>{3, 14, 30, 60});
+    auto snooze = load_config_text("[actions]\nmax_snooze_days = 14\n", "t.toml", no_env);
+    REQUIRE(snooze);
+    CHECK(snooze->actions.max_snooze_days == 14);
     CHECK(cfg.reminders.weekly == "fri 16:30");
     CHECK(cfg.reminders.digest_channel == "incident-actions");
     CHECK(cfg.reminders.escalate_after_days == 3);
@@ -250,6 +254,8 @@ TEST_CASE("an out-of-range value names the key and the line") {
                       "test.toml:2: actions.default_due_days.sev2 must be between 1 and"));
     CHECK(starts_with(error_of("[review.due_business_days]\nsev1 = 3\n\nsev3 = -1\n"),
                       "test.toml:4: review.due_business_days.sev3 must be between 1 and"));
+    CHECK(error_of("[actions]\nmax_snooze_days = 0\n") ==
+          "test.toml:2: actions.max_snooze_days must be between 1 and 365 (not 0)");
     CHECK(starts_with(error_of("[reminders]\nescalate_after_days = 0\n"),
                       "test.toml:2: reminders.escalate_after_days must be between 1 and"));
     CHECK(error_of("[incidents]\ndefault_severity = \"sev5\"\n") ==
