@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "commands/handlers.hpp"
+#include "domain/action_text.hpp"
 #include "domain/due_date.hpp"
 #include "domain/rules.hpp"
 #include "domain/text.hpp"
@@ -92,58 +93,74 @@ result<void> close_action(context& ctx, arguments& args, action_status to) {
 
 }  // namespace
 
+namespace {
+
+// `action none`: the review decided no action is needed, which cannot be true once it has some.
+result<void> decide_no_action(context& ctx, domain::incident& inc) {
+    auto existing = ctx.store.actions.list({ctx.workspace, std::nullopt, inc.id, false});
+    if (!existing.empty()) {
+        std::string labels;
+        for (std::size_t i = 0; i < existing.size() && i < 5; ++i)
+            labels += (i ? ", " : "") + existing[i].label();
+        if (existing.size() > 5) labels += ", …";
+        return make_error(errc::conflict, inc.label() + " already has action items (" + labels +
+                                              "), so it cannot be recorded as needing none. Close one that "
+                                              "is not needed with `wontdo A-n <reason>`.");
+    }
+    inc.no_action_decided = true;
+    ctx.store.incidents.update(inc);
+    record_event(ctx, inc, "Review decided no action is needed (" + ctx.who(ctx.user) + ")");
+    ctx.announce("Recorded: the review of " + inc.label() + " needs no action items.");
+    complete_review_if_ready(ctx, inc);
+    return {};
+}
+
+// One line with every field as it was read, so a misreading is seen at once and fixed with `assign`, `due`
+// or an edit of the reply.
+std::string confirmation(context& ctx, const domain::incident& inc, const action_item& a, bool typed) {
+    return "📌 " + a.label() + " for " + inc.label() + ": " + quote(a.text) + " — owner " + ctx.who(a.owner) +
+           ", due " + domain::format_date(a.due) + " · " +
+           (typed ? std::string(domain::to_string(a.type)) : "type: other (none given)");
+}
+
+// What the author may want to fix: defaults that were filled in, a tag that was not a type, vague wording.
+void tell_hints(context& ctx, const action_item& a, const domain::parsed_action& parsed) {
+    std::vector<std::string> hints;
+    if (!parsed.owner)
+        hints.push_back("no owner was named, so you own it (`assign " + a.label() + " @someone`)");
+    if (!parsed.due)
+        hints.push_back("no due date was given, so it is due " + domain::format_date(a.due) + " by severity");
+    if (parsed.unknown_tag)
+        hints.push_back("'" + quote(*parsed.unknown_tag) +
+                        "' is not an action type (detection, playbook, tooling, training, process), so it "
+                        "stayed in the text");
+    for (auto& concern : domain::action_text_concerns(a.text)) hints.push_back(std::move(concern));
+    if (hints.empty()) return;
+    std::string note = "About " + a.label() + ":";
+    for (const auto& h : hints) note += "\n• " + h;
+    ctx.tell(note);
+}
+
+}  // namespace
+
 result<void> create_action(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
     auto inc = *target;
-    if (domain::ascii_lower(args.rest()) == "none") {
-        inc.no_action_decided = true;
-        ctx.store.incidents.update(inc);
-        record_event(ctx, inc, "Review decided no action is needed (" + ctx.who(ctx.user) + ")");
-        ctx.announce("Recorded: the review of " + inc.label() + " needs no action items.");
-        complete_review_if_ready(ctx, inc);
-        return {};
-    }
+    auto rest = std::string(args.rest());
+    while (!rest.empty() && (rest.back() == '.' || rest.back() == '!')) rest.pop_back();
+    if (domain::ascii_lower(rest) == "none") return decide_no_action(ctx, inc);
 
-    // Options are read from the end so the action text itself may contain any words.
-    auto words = split_words(args.rest());
-    std::optional<std::string> owner;
-    std::optional<domain::civil_date> due;
-    std::optional<domain::action_type> type;
-    bool changed = true;
-    while (changed && words.size() > 1) {
-        changed = false;
-        auto last = words.back();
-        if (!type) {
-            auto parsed = domain::parse_action_type(last);
-            if (parsed && *parsed != domain::action_type::other) {
-                type = parsed;
-                words.pop_back();
-                changed = true;
-                continue;
-            }
-        }
-        if (!owner && parse_user_mention(last)) {
-            auto user = resolve_user(ctx, last);
-            if (!user) return user.failure();
-            owner = *user;
-            words.pop_back();
-            changed = true;
-            continue;
-        }
-        if (!due && words.size() > 2 && domain::ascii_lower(words[words.size() - 2]) == "due") {
-            auto parsed = domain::parse_due_date(last, ctx.today());
-            if (!parsed) return parsed.failure();
-            due = *parsed;
-            words.resize(words.size() - 2);
-            changed = true;
-        }
-    }
-    if (words.empty()) return make_error(errc::bad_input, "Missing the action text.");
-    std::string_view all = args.rest();
-    auto end = static_cast<std::size_t>(words.back().data() + words.back().size() - all.data());
-    auto text = checked_text(all.substr(0, end), "action text", domain::max_text_length);
+    auto parsed = domain::parse_action_text(args.rest(), ctx.today());
+    if (!parsed) return parsed.failure();
+    auto text = checked_text(parsed->text, "action text", domain::max_text_length);
     if (!text) return text.failure();
+    std::optional<std::string> owner;
+    if (parsed->owner) {
+        auto user = resolve_user(ctx, *parsed->owner);
+        if (!user) return user.failure();
+        owner = *user;
+    }
 
     action_item a;
     a.workspace = ctx.workspace;
@@ -151,32 +168,22 @@ result<void> create_action(context& ctx, arguments& args) {
     a.incident_id = inc.id;
     a.text = *text;
     a.owner = owner.value_or(ctx.user);
-    a.due = due.value_or(domain::default_due_date(inc.sev, ctx.cfg.actions.default_due_days, ctx.today()));
-    a.type = type.value_or(domain::action_type::other);
+    a.due = parsed->due.value_or(
+        domain::default_due_date(inc.sev, ctx.cfg.actions.default_due_days, ctx.today()));
+    a.type = parsed->type.value_or(domain::action_type::other);
     a.created_by = ctx.user;
     a.created_at = ctx.now;
     ctx.store.actions.insert(a);
     ctx.store.actions.record_change(a.id, {ctx.now, ctx.user, "created"});
     record_event(ctx, inc, "Action " + a.label() + " created by " + ctx.who(ctx.user) + ": " + a.text);
 
-    std::string text_out = "📌 " + a.label() + " for " + inc.label() + ": " + quote(a.text) + " — owner " +
-                           ctx.who(a.owner) + ", due " + domain::format_date(a.due) + " · " +
-                           std::string(domain::to_string(a.type));
+    auto line = confirmation(ctx, inc, a, parsed->type.has_value());
     if (inc.channel == ctx.channel.id)
-        ctx.announce(text_out);
+        ctx.announce(line);
     else
-        ctx.tell(text_out);
-    std::vector<std::string> hints;
-    if (!owner) hints.push_back("no owner was named, so you own it (`assign " + a.label() + " @someone`)");
-    if (!due)
-        hints.push_back("no due date was given, so it is due " + domain::format_date(a.due) + " by severity");
-    for (auto& concern : domain::action_text_concerns(a.text)) hints.push_back(std::move(concern));
-    if (!hints.empty()) {
-        std::string note = "About " + a.label() + ":";
-        for (const auto& h : hints) note += "\n• " + h;
-        ctx.tell(note);
-    }
-    if (a.owner != ctx.user) ctx.direct_message(a.owner, "You own " + text_out);
+        ctx.tell(line);
+    tell_hints(ctx, a, *parsed);
+    if (a.owner != ctx.user) ctx.direct_message(a.owner, "You own " + line);
     nudge_if_blaming(ctx, a.text);
     complete_review_if_ready(ctx, inc);
     return {};
@@ -290,6 +297,22 @@ result<void> change_due(context& ctx, arguments& args) {
     return {};
 }
 
+namespace {
+
+// Snoozing silences someone's reminders, so it is the owner's call, or the commander's, who answers for
+// the incident's follow-up; anyone else asks them (or takes the action with `assign`).
+result<void> check_may_snooze(context& ctx, const action_item& a) {
+    auto inc = ctx.store.incidents.find_by_id(a.incident_id);
+    if (a.owner == ctx.user || (inc && inc->commander == ctx.user)) return {};
+    std::string commander = inc && !inc->commander.empty()
+                                ? " or " + inc->label() + "'s commander (" + ctx.who(inc->commander) + ")"
+                                : "";
+    return make_error(errc::forbidden, "Only " + a.label() + "'s owner (" + ctx.who(a.owner) + ")" +
+                                           commander + " can snooze it.");
+}
+
+}  // namespace
+
 result<void> snooze_action(context& ctx, arguments& args) {
     auto found = next_action(ctx, args);
     if (!found) return found.failure();
@@ -297,14 +320,28 @@ result<void> snooze_action(context& ctx, arguments& args) {
     if (a.status != action_status::open)
         return make_error(errc::conflict, a.label() + " is " + std::string(domain::to_string(a.status)) +
                                               "; only open actions get reminders.");
-    auto until = args.empty() ? result<domain::civil_date>(domain::civil_date{
-                                    std::chrono::sys_days{ctx.today()} + std::chrono::days{7}})
-                              : domain::parse_due_date(args.rest(), ctx.today());
+    if (auto allowed = check_may_snooze(ctx, a); !allowed) return allowed.failure();
+    using std::chrono::days, std::chrono::sys_days;
+    auto limit = ctx.cfg.actions.max_snooze_days;
+    auto today = ctx.today();
+    auto latest = domain::civil_date{sys_days{today} + days{limit}};
+    auto until =
+        args.empty()
+            ? result<domain::civil_date>(domain::civil_date{sys_days{today} + days{std::min(7, limit)}})
+            : domain::parse_due_date(args.rest(), today);
     if (!until) return until.failure();
+    if (sys_days{*until} > sys_days{latest})
+        return make_error(errc::bad_input, "A snooze lasts at most " + std::to_string(limit) +
+                                               (limit == 1 ? " day" : " days") +
+                                               " (actions.max_snooze_days): " + domain::format_date(*until) +
+                                               " is later than " + domain::format_date(latest) +
+                                               ". To push the work back, move " + "the due date with `due " +
+                                               a.label() + " <date>`.");
     a.snoozed_until = *until;
     save_change(ctx, a, "snoozed until " + domain::format_date(*until));
-    ctx.tell("😴 No reminders about " + a.label() + " until " + domain::format_date(*until) +
-             " (it is still due " + domain::format_date(a.due) + "; `due " + a.label() +
+    ctx.tell("😴 No weekly reminders about " + a.label() + " until " + domain::format_date(*until) +
+             " (it is still due " + domain::format_date(a.due) +
+             "; once overdue it is still raised to the commander; `due " + a.label() +
              " <date>` moves the due date).");
     return {};
 }

@@ -201,10 +201,10 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         }
     }
 
-    // Overdue escalation to the commander, once a week at most per action.
+    // Overdue escalation to the commander, once a week at most per action. A snooze quiets the owner's
+    // digest, not the escalation: an overdue item is the commander's business whatever its owner chose.
     auto today = local_date(now, cfg.time_zone);
     for (const auto& a : open_actions) {
-        if (snoozed(a, today)) continue;
         auto overdue_days = (sys_days{today} - sys_days{a.due}).count();
         if (overdue_days < cfg.reminders.escalate_after_days) continue;
         const auto& inc = incident_of(a.incident_id);

@@ -23,6 +23,13 @@ const markerCounts = (text) => {
     return counts;
 };
 
+// An element's own text, without the blocks nested in it (a list item's sub-list).
+function ownText(e) {
+    const clone = e.cloneNode(true);
+    for (const inner of [...clone.querySelectorAll('*')].filter((x) => BLOCK.has(x.tagName))) inner.remove();
+    return squash(clone.textContent);
+}
+
 function blocks(root) {
     return [...root.querySelectorAll('*')].filter((e) => BLOCK.has(e.tagName));
 }
@@ -137,8 +144,8 @@ async function main() {
     if (hs === bs) {
         for (let i = 0; i < bb.length; i++) {
             if (!/^(H\d|TD|TH|LI|P)$/.test(bb[i].tagName)) continue;
-            const b = squash(bb[i].textContent);
-            const h = squash(hb[i].textContent);
+            const b = ownText(bb[i]);
+            const h = ownText(hb[i]);
             const marker = b.match(/QX\d\dQ/);
             if (!marker) {
                 if (h !== b) fail(`${bb[i].tagName} "${b.slice(0, 40)}" became "${h.slice(0, 60)}"`);
