@@ -1113,8 +1113,14 @@ private:
         }
         if (!destructive && !negligence_verbs().contains(w)) return;
         auto p = previous_word(i);
-        if (p == "was" || p == "were" || p == "been" || p == "being" || p == "be" || p == "get" || p == "got")
-            return;  // "the alert was ignored": no person is named
+        if (p == "was" || p == "were" || p == "been" || p == "being" || p == "be" || p == "get" ||
+            p == "got") {
+            // "the alert was ignored" names nobody; "was ignored by the on-call" names the agent.
+            std::size_t agent = npos;
+            if (next_word(i) == "by" && is_person(subject_after(i + 2, &agent)) && !negated_in_clause(i))
+                add(i, agent, destructive ? rule::faulty_change : rule::negligence);
+            return;
+        }
         std::size_t at = npos;
         auto who = subject_before(i, &at);
         if (whoever_in_sentence(i)) who = subject::pronoun;
@@ -1135,6 +1141,10 @@ private:
              ++steps)
             v = previous_in_clause(v);
         if (v == npos) return;
+        if (possessive_person(v)) {  // "Frank's broken migration"
+            if (!negated_in_clause(v)) add(v, i, rule::faulty_change);
+            return;
+        }
         auto verb = word(v);
         if (skippable().contains(verb) || prepositions().contains(verb) || conjunctions().contains(verb) ||
             credit_verbs().contains(verb) || (w != "wrong" && remedy_verbs().contains(verb)))
@@ -1154,9 +1164,12 @@ private:
         auto p = previous_word(i);
         if (punishments().contains(w)) {
             bool passive = p == "be" || p == "get" || p == "got" || p == "gets" || p == "getting" ||
-                           p == "been" || p == "being" || p == "feel" || (w != "fired" && p != "");
-            if (!passive) return;
-            if (p == "be" || p == "get" || p == "getting" || p == "been" || p == "being") first = i - 1;
+                           p == "been" || p == "being" || p == "feel" || p == "was" || p == "were" ||
+                           p == "is" || p == "are";
+            if (!passive) return;  // "the alert fired", "the disciplined approach"
+            first = i - 1;
+            // Jobs are suspended and instances terminated every day; only a person makes it a penalty.
+            if ((w == "suspended" || w == "terminated") && !is_person(subject_before_modal(first))) return;
         } else if (w == "accountable") {
             auto k = previous_in_clause(i);
             for (int steps = 0; k != npos && steps < 4; ++steps, k = previous_in_clause(k)) {
@@ -1184,24 +1197,71 @@ private:
             first = i - 2;  // "make an example of"
         } else if (w == "answer" && next_word(i) == "for" && (p == "to" || p == "must" || p == "should")) {
             last = i + 1;
+        } else if (!penalty(i, w, p, first, last)) {
+            return;
+        }
+        if (subject_before(first) == subject::nobody || negated_in_clause(first, 10)) return;
+        add(first, last, rule::punishment);
+    }
+
+    // Penalties with a person as the subject: "should be removed from the on-call rotation", "should
+    // apologise", "owes us an apology", "should lose his production access". Sets the span on a match.
+    bool penalty(std::size_t i, std::string_view w, std::string_view p, std::size_t& first,
+                 std::size_t& last) const {
+        if (punishment_moves(i, w, p)) {
+            first = i - 1;
+            if (!is_person(subject_before_modal(first))) return false;
+        } else if ((w == "apologise" || w == "apologize") &&
+                   (p == "should" || p == "must" || p == "to" || p == "better")) {
+            if (!is_person(subject_before_modal(i))) return false;
+        } else if (w == "apology") {
+            auto k = previous_in_clause(i);  // "the intern owes us an apology"
+            for (int steps = 0; k != npos && steps < 3 && word(k) != "owes" && word(k) != "owe"; ++steps)
+                k = previous_in_clause(k);
+            if (k == npos || word(k).substr(0, 3) != "owe" || !is_person(subject_before(k))) return false;
+            first = k;
         } else if (w == "lose" && (p == "should" || p == "must" || p == "to" || p == "will")) {
             // "should lose his production access": losing what the person holds, as a penalty.
             auto k = i + 1;
             auto poss = word(k);
-            if (!joined(k) || (poss != "his" && poss != "her" && poss != "their" && poss != "your")) return;
+            if (!joined(k) || (poss != "his" && poss != "her" && poss != "their" && poss != "your"))
+                return false;
             for (++k; joined(k) && k < i + 5; ++k) {
                 auto kw = word(k);
                 if (kw == "access" || kw == "rights" || kw == "privileges" || kw == "job" ||
                     kw == "permissions")
                     break;
             }
-            if (!joined(k)) return;
+            if (!joined(k)) return false;
             last = k;
         } else {
-            return;
+            return false;
         }
-        if (subject_before(first) == subject::nobody || negated_in_clause(first, 10)) return;
-        add(first, last, rule::punishment);
+        return true;
+    }
+
+    // The subject of a verb phrase that starts with modals: "Bob should (really) be ...", "Dave needs to".
+    subject subject_before_modal(std::size_t i) const {
+        auto k = i;
+        while (k > 0 && joined(k)) {
+            auto w = word(k - 1);
+            if (w != "should" && w != "must" && w != "will" && w != "would" && w != "needs" && w != "need" &&
+                w != "to" && w != "has" && w != "have" && w != "really" && w != "probably" && w != "better" &&
+                w != "had")
+                break;
+            --k;
+        }
+        return subject_before(k);
+    }
+
+    // "should be removed from the on-call rotation", "taken off the project": moving a person as a penalty
+    // (the caller checks that the subject is a person: "the node should be removed from the pool" is not).
+    bool punishment_moves(std::size_t i, std::string_view w, std::string_view p) const {
+        bool moved = w == "removed" || w == "taken" || w == "pulled" || w == "kicked" || w == "banned" ||
+                     w == "barred" || w == "benched";
+        bool passive = p == "be" || p == "been" || p == "being" || p == "get" || p == "got";
+        auto n = next_word(i);
+        return moved && passive && (n == "off" || n == "from" || w == "benched" || w == "banned");
     }
 
     // Insults and judgements of competence. Names for people ("idiot", "clown") always; judgements that

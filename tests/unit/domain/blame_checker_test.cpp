@@ -255,6 +255,14 @@ const labelled corpus[] = {
     {"Frankly the effort from the on-call was pathetic.", true},
     {"The whole response was amateurish.", true},
     {"Walter slept through three pages.", true},
+    {"The disk alert was ignored by the on-call for an hour.", true},
+    {"The freeze was bypassed by Carol to ship her feature.", true},
+    {"The staging volume was wiped by a contractor.", true},
+    {"Frank's broken migration locked the orders table.", true},
+    {"Bob should be removed from the on-call rotation.", true},
+    {"Erin should be taken off the payments project.", true},
+    {"Dave should apologise to the support team.", true},
+    {"The intern owes us an apology.", true},
 
     // --- not blame ---
     {"Alice rolled back at 14:05.", false},
@@ -514,6 +522,12 @@ const labelled corpus[] = {
     {"It was Alice who noticed the spike first.", false},
     {"It was the on-call who declared the incident at 02:05.", false},
     {"We restarted without waiting for the replica, as the runbook says.", false},
+    {"The disk alert was ignored because it had fired every day for a month.", false},
+    {"The node should be removed from the pool before the upgrade.", false},
+    {"The bad host was taken off the load balancer at 10:40.", false},
+    {"We owe customers an apology and a service credit.", false},
+    {"The volume was wiped by the cleanup job, as designed.", false},
+    {"Frank's migration was reviewed and tested in staging.", false},
 };
 
 struct confusion {
@@ -644,4 +658,37 @@ TEST_CASE("blame checker: precision and recall on the labelled corpus", "[blame]
     CHECK(std::size(corpus) >= 120);
     REQUIRE(precision >= 0.9);
     REQUIRE(recall >= 0.9);
+}
+
+TEST_CASE("blame checker: quoted speech is reported, not said", "[blame]") {
+    CHECK(check_blame("The ticket said \"who broke prod?\" and we discussed it.").empty());
+    CHECK(check_blame("She wrote \u201cBob should have checked\u201d in the channel.").empty());
+    // An unbalanced quote is not a quotation: the rest of the text is still read.
+    CHECK(check_blame("The 3\" disk aside, Bob should have checked the lag.").size() == 1);
+}
+
+TEST_CASE("blame checker: a negation reaches to the end of its clause", "[blame]") {
+    CHECK(check_blame("We are not looking for someone to blame.").empty());
+    CHECK(check_blame("It was not human error.").empty());
+    CHECK(check_blame("Nobody should be punished for this.").empty());
+    // "but" starts a new statement.
+    CHECK(check_blame("Not the tooling, but Bob was careless.").size() == 1);
+}
+
+TEST_CASE("blame checker: machines are suspended, terminated and fired", "[blame]") {
+    CHECK(check_blame("The instance was terminated by the autoscaler.").empty());
+    CHECK(check_blame("The job was suspended during the freeze.").empty());
+    CHECK(check_blame("The alert fired at 02:13.").empty());
+    CHECK(check_blame("A disciplined rollout process would have caught this.").empty());
+    CHECK_FALSE(check_blame("Bob should be fired.").empty());
+}
+
+TEST_CASE("blame checker: the subject decides for negligence verbs", "[blame]") {
+    CHECK_FALSE(check_blame("The contractor wiped the volume.").empty());
+    CHECK(check_blame("The cleanup job wiped the volume.").empty());
+    CHECK_FALSE(check_blame("Our DBA skipped the runbook.").empty());
+    CHECK(check_blame("The scheduler skipped the run.").empty());
+    auto findings = check_blame("Why didn't the reviewer look at the diff?");
+    REQUIRE(findings.size() == 1);
+    CHECK_FALSE(findings[0].suggestion.empty());
 }
