@@ -199,7 +199,7 @@ TEST_CASE("review: factors with why-chains, lists, and the incident becomes revi
     auto md = testing::joined(h.command("alice", "ops", "postmortem INC-1"));
     CHECK(has(md, "### Factor 1: The deploy skipped the canary"));
     CHECK(has(md, "3. **Why?** Nobody measured config-change failures"));
-    CHECK(has(md, "F2W1[\"Why 1: The threshold was 10%\"]"));
+    CHECK(has(md, "F2W1[\"Why 1: The threshold was 10#37;\"]"));
     CHECK(has(md, "- Paging took ten minutes (@alice)"));
     CHECK(has(md, "| A-1 | Route config changes through the canary | process | @bob | 2026-03-18 | open |"));
 }
