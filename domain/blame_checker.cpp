@@ -932,6 +932,11 @@ private:
                     }
                     break;
                 }
+                auto antecedent = relative_antecedent(j);
+                if (antecedent != npos) {
+                    if (at) *at = antecedent;
+                    return classify(antecedent);
+                }
             }
             return found;
         }
@@ -945,6 +950,28 @@ private:
             }
         }
         return subject::none;
+    }
+
+    // "The engineer who wrote the migration forgot ...": the word before the verb ends a relative clause;
+    // the subject is the person the clause hangs on, when that person opens the sentence. Returns its index.
+    std::size_t relative_antecedent(std::size_t j) const {
+        for (std::size_t k = j, steps = 0; k > 1 && joined(k) && steps < 8; --k, ++steps) {
+            if (word(k) != "who" && word(k) != "that") continue;
+            std::size_t head = k - 1;
+            if (!is_person(classify(head)) || (word(k) == "that" && classify(head) != subject::role))
+                return npos;
+            // Only determiners and modifiers may stand before the head: "Bob paged the engineer who ..." has
+            // a verb there, and the engineer is its object.
+            std::size_t start = head;
+            for (; start > 0 && joined(start); --start) {
+                auto w = word(start - 1);
+                if (head - start >= 3 || prepositions().contains(w) || ends_with(w, "ed") ||
+                    is_person(classify(start - 1)) != role_nouns().contains(base(w)))
+                    return npos;
+            }
+            return tokens_[start].before == boundary::sentence ? head : npos;
+        }
+        return npos;
     }
 
     // "Bob pushed the config and forgot to ...": the elided subject is the one the sentence started with.

@@ -263,6 +263,9 @@ const labelled corpus[] = {
     {"Erin should be taken off the payments project.", true},
     {"Dave should apologise to the support team.", true},
     {"The intern owes us an apology.", true},
+    {"The engineer who wrote the migration forgot to add an index.", true},
+    {"The developer who merged the change never checked the logs.", true},
+    {"The admin who rotated the keys failed to update the vault path.", true},
 
     // --- not blame ---
     {"Alice rolled back at 14:05.", false},
@@ -528,6 +531,9 @@ const labelled corpus[] = {
     {"We owe customers an apology and a service credit.", false},
     {"The volume was wiped by the cleanup job, as designed.", false},
     {"Frank's migration was reviewed and tested in staging.", false},
+    {"The engineer who wrote the migration restarted the workers at 10:00.", false},
+    {"The job that the intern wrote failed to start after the upgrade.", false},
+    {"Alice paged the engineer who owned the service, and the cache failed to warm.", false},
 };
 
 struct confusion {
