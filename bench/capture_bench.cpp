@@ -99,15 +99,29 @@ void bench_render() {
         e.source.permalink = "https://example.slack.com/archives/C1/p" + std::to_string(1700000000000000 + i);
         r.timeline.push_back(std::move(e));
     }
+    // 50 factors, each with a chain of 5 causes (F1 → F1.1 → F1.1.1 …), as the map stores them.
+    std::vector<domain::cause_node> nodes;
+    std::vector<domain::cause_edge> edges;
+    std::int64_t next_id = 1;
     for (int f = 1; f <= 50; ++f) {
-        domain::factor factor;
-        factor.position = f;
-        factor.text = "Contributing factor " + std::to_string(f) + " with a \"quoted\" part";
-        for (int w = 1; w <= 5; ++w)
-            factor.whys.push_back(
-                {w, "Because condition " + std::to_string(f) + "." + std::to_string(w) + " held", "u"});
-        r.factors.push_back(std::move(factor));
+        std::string label = "F" + std::to_string(f);
+        std::int64_t parent = 0;
+        for (int depth = 0; depth <= 5; ++depth) {
+            domain::cause_node node;
+            node.id = next_id++;
+            node.label = label;
+            node.origin = parent;
+            node.depth = depth;
+            node.author = "u";
+            node.text = depth == 0 ? "Contributing factor " + std::to_string(f) + " with a \"quoted\" part"
+                                   : "Because condition " + label + " held";
+            if (parent != 0) edges.push_back({parent, node.id});
+            parent = node.id;
+            label += ".1";
+            nodes.push_back(std::move(node));
+        }
     }
+    r.map = domain::causal_map(std::move(nodes), std::move(edges));
     for (int a = 1; a <= 500; ++a) {
         domain::action_item item;
         item.number = a;

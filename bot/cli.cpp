@@ -18,6 +18,8 @@
 #include "bot/mattermost_platform.hpp"
 #include "bot/slack_platform.hpp"
 #include "commands/arguments.hpp"
+#include "commands/handlers.hpp"
+#include "commands/zones.hpp"
 #include "config/config.hpp"
 #include "domain/blame_checker.hpp"
 #include "domain/postmortem.hpp"
@@ -273,19 +275,16 @@ int export_incident(const common_options& common, const std::string& id, const s
                   << cfg->storage.path << ")\n";
         return 1;
     }
-    storage::timeline_store timeline(*db);
-    storage::review_store review(*db);
-    storage::action_store actions(*db);
-    domain::incident_record record;
-    record.inc = *inc;
-    record.timeline = timeline.list(inc->id);
-    record.factors = review.factors(inc->id);
-    record.notes = review.notes(inc->id);
-    record.actions = actions.list({workspace, std::nullopt, inc->id, false});
+    commands::stores store(*db);
+    auto record = commands::load_record(store, *inc);
+    record.as_of = commands::local_date(
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+        cfg->time_zone);
     auto names = domain::remember_names(
         [&](const std::string& user_id) { return incidents.display_name(workspace, user_id); });
-    std::cout << (format == "json" ? domain::render_postmortem_json(record, names)
-                                   : domain::render_postmortem_markdown(record, names));
+    auto max_whys = cfg->review.max_whys;
+    std::cout << (format == "json" ? domain::render_postmortem_json(record, names, max_whys)
+                                   : domain::render_postmortem_markdown(record, names, max_whys));
     return 0;
 }
 

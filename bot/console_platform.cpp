@@ -31,29 +31,6 @@ std::string strip_colons(std::string_view emoji) {
     return std::string(emoji);
 }
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-    if (text.size() < 2) return std::nullopt;
-    long long amount = 0;
-    auto digits = text.substr(0, text.size() - 1);
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), amount);
-    if (ec != std::errc{} || ptr != digits.data() + digits.size() || amount <= 0 || amount > 100000)
-        return std::nullopt;
-    switch (text.back()) {
-        case 's':
-            return std::chrono::seconds{amount};
-        case 'm':
-            return std::chrono::minutes{amount};
-        case 'h':
-            return std::chrono::hours{amount};
-        case 'd':
-            return std::chrono::days{amount};
-        case 'w':
-            return std::chrono::weeks{amount};
-        default:
-            return std::nullopt;
-    }
-}
-
 std::string indent_continuations(const std::string& text) {
     std::string out;
     for (char c : text) {
@@ -267,7 +244,7 @@ std::vector<chat::inbound> console_platform::interpret(const std::string& raw) {
         return {};
     }
     if (directive == "advance") {
-        auto duration = parse_duration(args.next().value_or(""));
+        auto duration = domain::parse_duration(args.next().value_or(""));
         if (!duration || !args.empty()) {
             say("usage: :advance <duration> (30m, 2h, 3d, 1w)");
             return {};

@@ -36,10 +36,12 @@ const std::vector<entry>& entries() {
          reopen},
         {{"list", "list [open | recent]", "incidents of this workspace you may see", "incident"},
          list_incidents},
-        {{"review", "review [INC-n]", "open (or link to) the review thread", "review"}, open_review},
-        {{"factor", "factor [INC-n] <text>", "add a contributing factor and start its why-chain", "review"},
-         add_factor},
-        {{"why", "why [INC-n] <text> | why done", "answer the current why, or end the chain early", "review"},
+        {{"review", "review [INC-n] [start [45m] | next | skip | done | none]",
+          "open (or link to) the review thread, start a time-boxed session, or move the review on", "review"},
+         open_review},
+        {{"factor", "factor [INC-n] <text>", "add a contributing factor", "review"}, add_factor},
+        {{"why", "why [INC-n] [F2.1] <text> | why [F2.1] done",
+          "give a cause of the node asked about (or of the one named), or end that branch", "review"},
          answer_why},
         {{"went-well", "went-well [INC-n] <text>", "something that went well", "review"}, add_went_well},
         {{"went-wrong", "went-wrong [INC-n] <text>", "something that went wrong", "review"}, add_went_wrong},
@@ -72,6 +74,17 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 4> topics{{
     {"actions", "Action items"},
 }};
 
+constexpr std::string_view review_help =
+    "Reply in the review thread: each reply answers the question asked last before it, and anyone can "
+    "answer; the bot confirms with a reaction.\n"
+    "`next` moves on, `skip` leaves a list (or the rest of a factor's causes), `done` ends a branch of "
+    "causes "
+    "(a root cause) or the action items, `none` says no action is needed.\n"
+    "Causes are numbered: `F2: <text>` adds a cause of factor 2 at any time, `F2.1: <text>` a cause of that "
+    "cause, `F2.1 = F1.2` joins two nodes that are the same cause, `F2.1: done` closes a branch.\n"
+    "`+1`, `thanks`, emoji, questions (ending in `?`) and replies starting with `>` are never recorded; "
+    "`incident <command>` as a reply runs the command for this review.\n";
+
 }  // namespace
 
 const std::vector<command_spec>& command_table() {
@@ -96,10 +109,7 @@ std::string help_text(std::string_view trigger, std::string_view topic) {
                std::string(spec.summary) + "\n";
     };
     if (!topic.empty()) {
-        if (auto* spec = find_command(topic)) {
-            line(*spec);
-            return out;
-        }
+        // A topic wins over a command of the same name: `help review` explains the review, not one line.
         for (const auto& [name, heading] : topics) {
             if (name != topic) continue;
             out += "*" + std::string(heading) + "*\n";
@@ -110,8 +120,13 @@ std::string help_text(std::string_view trigger, std::string_view topic) {
                     "Start a message with `!tl` or `tl:` to capture it as you send it.\n"
                     "Edits and deletions of captured messages follow into the timeline.\n";
             }
+            if (name == "review") out += review_help;
             for (const auto& spec : command_table())
                 if (spec.topic == name) line(spec);
+            return out;
+        }
+        if (auto* spec = find_command(topic)) {
+            line(*spec);
             return out;
         }
         return {};

@@ -58,12 +58,23 @@ result<std::string> checked_text(std::string_view raw, std::string_view what, st
 void start_review_thread(context& ctx, domain::incident& inc);
 // Edits the incident's declaration to show its state now (status, severity, commander, title).
 void refresh_header(context& ctx, const domain::incident& inc);
-// Marks the incident reviewed and posts the summary when the review is complete.
+// Brings the review's summary up to date and marks the incident reviewed once the review is complete.
 void complete_review_if_ready(context& ctx, domain::incident& inc);
-// A reply in a review thread is an answer to the current prompt; returns false for any other message.
+// `review start [45m]`: a time-boxed session of the review.
+result<void> start_timebox(context& ctx, domain::incident& inc, arguments& args);
+// A reply in a review thread is an answer to the question asked before it (or a command, a control word,
+// chatter …); returns false for any message outside a review thread.
 bool on_review_reply(context& ctx, const chat::message_posted& m);
-// An edited reply updates the answer it gave; returns false when the message was not an answer.
+// An edited reply updates the answers it gave; a deleted one removes them. Both return false when the
+// message was not an answer.
 bool on_review_reply_edited(context& ctx, const chat::message_edited& m);
+bool on_review_reply_deleted(context& ctx, const chat::message_deleted& m);
+// An action item given as a review reply, re-read after the reply was edited: returns the confirmation.
+result<std::string> reparse_action_text(context& ctx, domain::action_item& action, const std::string& text);
+// Takes back the action item of a deleted reply; returns its label.
+std::optional<std::string> withdraw_action(context& ctx, std::int64_t action_id);
+// Everything the postmortem shows about an incident.
+domain::incident_record load_record(stores& store, const domain::incident& inc);
 // The bot joined a channel: it introduces itself (unless an incident lives there already). Someone else
 // joined a channel with an open incident: they alone get its status, to catch up.
 void on_member_joined(context& ctx, const chat::member_joined& joined, const std::string& bot_user);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "commands/handlers.hpp"
+#include "commands/review_flow.hpp"
 #include "commands/zones.hpp"
 #include "domain/rules.hpp"
 #include "domain/text.hpp"
@@ -42,6 +43,8 @@ result<incident> target_incident(context& ctx, arguments& args) {
             return *found;
         }
     }
+    // In a review thread the thread's incident is meant, whatever newer incident is open in the channel.
+    if (auto reviewed = review::incident_of_thread(ctx, ctx.channel.id, ctx.thread_root)) return *reviewed;
     auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id);
     if (!current)
         return make_error(errc::not_found,
@@ -123,8 +126,10 @@ std::string status_line(context& ctx, const incident& inc) {
     out += "Started " + local_minute(inc.started_at, ctx.user_zone(ctx.user)) + " (" +
            domain::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)) +
            (inc.resolved_at ? " to resolution" : " ago") + ")\n";
-    out += "Timeline: " + std::to_string(ctx.store.timeline.count_live(inc.id)) +
-           " entries · Open actions: " + std::to_string(open_actions);
+    out +=
+        "Timeline: " +
+        domain::plural(static_cast<std::size_t>(ctx.store.timeline.count_live(inc.id)), "entry", "entries") +
+        " · Open actions: " + std::to_string(open_actions);
     if (!inc.summary.empty()) out += "\nSummary: " + quote(inc.summary);
     if (!inc.impact.empty()) out += "\nImpact: " + quote(inc.impact);
     return out;

@@ -60,9 +60,10 @@ void on_message_posted(context& ctx, const chat::message_posted& m, const std::s
     ctx.store.timeline.remember(cached);
     if (m.from_bot || (!bot_user.empty() && m.user == bot_user)) return;
     if (on_review_reply(ctx, m)) return;
+    auto inc = capturing_incident(ctx);
+    if (inc) ctx.store.timeline.add_speaker(inc->id, m.user);
     auto captured = strip_capture_prefix(ctx.cfg, cached.text);
     if (!captured) return;
-    auto inc = capturing_incident(ctx);
     if (!inc) return;  // outside an incident channel a prefix is just text: ignored quietly
     if (ctx.store.timeline.find_by_message(inc->id, m.channel.id, m.message_id)) return;  // a replay
     auto entry = entry_from(ctx, *inc, cached, *captured, m.user);
@@ -101,6 +102,7 @@ void on_message_edited(context& ctx, const chat::message_edited& m) {
 }
 
 void on_message_deleted(context& ctx, const chat::message_deleted& m) {
+    on_review_reply_deleted(ctx, m);  // first: it reads the reply's text before the deletion is stored
     ctx.store.timeline.mark_message_deleted(ctx.workspace, m.channel.id, m.message_id);
     for (auto& e : ctx.store.timeline.find_all_by_message(ctx.workspace, m.channel.id, m.message_id))
         if (e.state != domain::entry_state::deleted)

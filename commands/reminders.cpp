@@ -277,6 +277,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
                                 std::move(nudge)});
         }
     }
+    plan_review_timeboxes(cfg, store, workspace, now, plan);
     return plan;
 }
 

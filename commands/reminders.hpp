@@ -28,6 +28,10 @@ struct reminder_plan {
 reminder_plan plan_reminders(const config::settings& cfg, stores& store, const std::string& workspace,
                              domain::timestamp now);
 
+// The review sessions' quarter-left and time-is-up posts (review_timebox.cpp).
+void plan_review_timeboxes(const config::settings& cfg, stores& store, const std::string& workspace,
+                           domain::timestamp now, reminder_plan& plan);
+
 // The most recent weekly slot ("mon 09:00" in zone) at or before now, as a UTC instant, with its local date.
 struct weekly_slot {
     domain::timestamp at{};

@@ -27,6 +27,7 @@ struct incidents_settings {
 };
 struct review_settings {
     int max_whys = 5;
+    std::string timebox = "45m";  // the length of `review start` without one; "" means it must be said
     std::array<int, 4> due_business_days{3, 5, 10, 10};  // index 0 = sev1
     bool operator==(const review_settings&) const = default;
 };

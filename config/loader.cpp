@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "config/config.hpp"
+#include "domain/time.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wconversion"
@@ -489,6 +490,12 @@ private:
 
         handlers_["review.max_whys"] = [this, &c](const toml::node& n, const std::string& k) {
             read_int(n, k, c.review.max_whys, 1, 10);
+        };
+        handlers_["review.timebox"] = [this, &c](const toml::node& n, const std::string& k) {
+            read_checked(n, k, c.review.timebox, [](const std::string& text) -> std::optional<std::string> {
+                if (text.empty() || domain::parse_duration(text)) return std::nullopt;
+                return "must be a session length like \"45m\" or \"1h\", or \"\" for none";
+            });
         };
         handlers_["review.due_business_days"] = [this, &c](const toml::node& n, const std::string& k) {
             read_by_severity(n, k, c.review.due_business_days, 1, 365);

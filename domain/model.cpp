@@ -47,6 +47,16 @@ constexpr std::array<std::pair<review_list, std::string_view>, 3> list_names{
     {{review_list::went_well, "went-well"},
      {review_list::went_wrong, "went-wrong"},
      {review_list::lucky, "lucky"}}};
+constexpr std::array<std::pair<review_stage, std::string_view>, 9> stage_names{
+    {{review_stage::none, ""},
+     {review_stage::recap, "recap"},
+     {review_stage::factors, "factors"},
+     {review_stage::causes, "causes"},
+     {review_stage::went_well, "went-well"},
+     {review_stage::went_wrong, "went-wrong"},
+     {review_stage::lucky, "lucky"},
+     {review_stage::actions, "actions"},
+     {review_stage::summary, "summary"}}};
 
 }  // namespace
 
@@ -71,6 +81,9 @@ std::string_view to_string(action_status s) {
 std::string_view to_string(review_list l) {
     return name_of(list_names, l);
 }
+std::string_view to_string(review_stage s) {
+    return name_of(stage_names, s);
+}
 
 std::optional<severity> parse_severity(std::string_view text) {
     if (text.size() == 1 && text[0] >= '1' && text[0] <= '4') return static_cast<severity>(text[0] - '0');
@@ -93,6 +106,11 @@ std::optional<action_status> parse_action_status(std::string_view text) {
 }
 std::optional<review_list> parse_review_list(std::string_view text) {
     return lookup(list_names, text);
+}
+std::optional<review_stage> parse_review_stage(std::string_view text) {
+    if (text == "impact") return review_stage::recap;
+    if (text == "complete") return review_stage::summary;
+    return lookup(stage_names, text);
 }
 
 }  // namespace hindsight::domain

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/causal_map.hpp"
 #include "domain/time.hpp"
 
 namespace hindsight::domain {
@@ -19,6 +20,8 @@ enum class entry_state { live, deleted, unmarked };
 enum class action_type { detection, playbook, tooling, training, process, other };
 enum class action_status { open, done, wontdo };
 enum class review_list { went_well, went_wrong, lucky };
+// Where the guided review stands (SPEC §4). none: not opened; summary: the team passed the actions stage.
+enum class review_stage { none, recap, factors, causes, went_well, went_wrong, lucky, actions, summary };
 
 std::string_view to_string(severity s);
 std::string_view to_string(incident_status s);
@@ -27,6 +30,7 @@ std::string_view to_string(entry_state s);
 std::string_view to_string(action_type t);
 std::string_view to_string(action_status s);
 std::string_view to_string(review_list l);
+std::string_view to_string(review_stage s);
 std::optional<severity> parse_severity(std::string_view text);  // "sev2", "2", "SEV2"
 std::optional<incident_status> parse_incident_status(std::string_view text);
 std::optional<entry_kind> parse_entry_kind(std::string_view text);
@@ -34,6 +38,8 @@ std::optional<entry_state> parse_entry_state(std::string_view text);
 std::optional<action_type> parse_action_type(std::string_view text);
 std::optional<action_status> parse_action_status(std::string_view text);
 std::optional<review_list> parse_review_list(std::string_view text);
+// Also reads the names older databases stored ("impact" → recap, "complete" → summary).
+std::optional<review_stage> parse_review_stage(std::string_view text);
 
 struct incident {
     std::int64_t id = 0;  // database key
@@ -49,11 +55,16 @@ struct incident {
     std::optional<timestamp> detected_at, mitigated_at, resolved_at, reviewed_at;
     std::string summary;
     std::string impact;
+    std::string detection;      // how it was detected (asked in the review's recap)
     std::string review_thread;  // message id of the review thread root, once opened
     bool no_action_decided = false;
-    // Where the guided review stands: "", "impact", "factors", "went-well", "went-wrong", "lucky", "actions",
-    // "complete". Why-chains are not a stage: an open chain is always asked first.
-    std::string review_stage;
+    review_stage stage = review_stage::none;
+    // What the current question is about within the stage: "impact" / "detection" / "summary" in the
+    // recap, the node id asked about in causes.
+    std::string review_focus;
+    // A time-boxed session (`review start 45m`): kept in the database so a restart keeps the clock.
+    std::optional<timestamp> timebox_started_at, timebox_ends_at;
+    bool summary_posted = false;  // the review's summary post exists and is edited from then on
 
     std::string label() const { return "INC-" + std::to_string(number); }
 };
@@ -85,22 +96,8 @@ struct timeline_entry {
     std::vector<revision> revisions;  // older texts, oldest first
 };
 
-struct why_answer {
-    int position = 0;  // 1-based
-    std::string text;
-    std::string author;
-};
-
-struct factor {
-    std::int64_t id = 0;
-    int position = 0;  // 1-based within the incident
-    std::string text;
-    std::string author;
-    bool chain_closed = false;  // "why done", or max whys reached
-    std::vector<why_answer> whys;
-};
-
 struct review_note {
+    std::int64_t id = 0;
     review_list list = review_list::went_well;
     std::string text;
     std::string author;
@@ -136,9 +133,11 @@ struct action_item {
 struct incident_record {
     incident inc;
     std::vector<timeline_entry> timeline;  // ordered by occurred_at, then id
-    std::vector<factor> factors;           // ordered by position
+    causal_map map;                        // factors and their causes
     std::vector<review_note> notes;
-    std::vector<action_item> actions;  // ordered by number
+    std::vector<action_item> actions;       // ordered by number
+    std::vector<std::string> participants;  // user ids of everyone who spoke in the channel or the review
+    std::optional<civil_date> as_of;        // the day overdue flags are judged on (the export's day)
 };
 
 }  // namespace hindsight::domain

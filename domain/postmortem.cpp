@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "domain/json_writer.hpp"
 #include "domain/text.hpp"
@@ -254,11 +255,45 @@ std::string mermaid_label(std::string_view text) {
     return out;
 }
 
-std::string render_postmortem_markdown(const incident_record& record, const name_lookup& name_of) {
-    const auto& inc = record.inc;
-    std::string out;
-    out.reserve(256 + record.timeline.size() * 120 + record.actions.size() * 100);
+namespace {
 
+// A permalink as a Markdown link target: only http(s), and the characters that could end the link or
+// break the table cell percent-encoded.
+std::string link_target(std::string_view url) {
+    if (!url.starts_with("https://") && !url.starts_with("http://")) return {};
+    std::string out;
+    for (char c : url) {
+        switch (c) {
+            case '(':
+                out += "%28";
+                break;
+            case ')':
+                out += "%29";
+                break;
+            case '|':
+                out += "%7C";
+                break;
+            case ' ':
+                out += "%20";
+                break;
+            case '<':
+                out += "%3C";
+                break;
+            case '>':
+                out += "%3E";
+                break;
+            case '\n':
+            case '\r':
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+void append_header(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    const auto& inc = record.inc;
     out += "# " + inc.label() + ": " + markdown_text(defuse_crowd_mentions(inc.title)) + "\n\n";
     out += "| Field | Value |\n| --- | --- |\n";
     out += "| ID | " + inc.label() + " |\n";
@@ -272,16 +307,24 @@ std::string render_postmortem_markdown(const incident_record& record, const name
     out += "| Resolved | " + optional_time(inc.resolved_at) + " |\n";
     out += "| Time to mitigate | " + duration_between(inc.started_at, inc.mitigated_at) + " |\n";
     out += "| Time to resolve | " + duration_between(inc.started_at, inc.resolved_at) + " |\n\n";
+}
 
-    out += "## Summary\n\n" +
-           (inc.summary.empty() ? std::string("_No summary recorded._")
-                                : markdown_text(defuse_crowd_mentions(inc.summary))) +
-           "\n\n";
-    out += "## Impact\n\n" +
-           (inc.impact.empty() ? std::string("_No impact recorded._")
-                               : markdown_text(defuse_crowd_mentions(inc.impact))) +
-           "\n\n";
+void append_paragraph(std::string& out, std::string_view heading, const std::string& text,
+                      std::string_view none) {
+    out += "## " + std::string(heading) + "\n\n";
+    out += text.empty() ? "_" + std::string(none) + "_" : markdown_text(defuse_crowd_mentions(text));
+    out += "\n\n";
+}
 
+void append_participants(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    out += "## Participants\n\n";
+    std::string names;
+    for (const auto& id : record.participants) names += (names.empty() ? "" : ", ") + user(name_of, id);
+    out += (names.empty() ? "_Nobody recorded._" : markdown_text(defuse_crowd_mentions(names))) + "\n\n";
+}
+
+void append_timeline(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    const auto& inc = record.inc;
     out += "## Timeline\n\nTimes are UTC; T+ is the offset from the start of the incident.\n";
     std::optional<civil_date> current_day;
     bool any_entry = false;
@@ -295,72 +338,131 @@ std::string render_postmortem_markdown(const incident_record& record, const name
                 "\n### " + format_date(day) + "\n\n| Time | T+ | Who | What |\n| --- | --- | --- | --- |\n";
         }
         std::string what = entry_text_for_document(entry);
-        if (!entry.source.permalink.empty()) what += " ([link](" + entry.source.permalink + "))";
+        if (auto target = link_target(entry.source.permalink); !target.empty())
+            what += " ([link](" + target + "))";
         out += "| " + format_minute(entry.occurred_at).substr(11) + " | " +
                format_offset(inc.started_at, entry.occurred_at) + " | " + user(name_of, entry.author) +
                " | " + what + " |\n";
     }
     if (!any_entry) out += "\n_No timeline entries._\n";
     out += '\n';
+}
 
+std::string node_text(const cause_node& node) {
+    return node.removed ? std::string("_(removed)_") : markdown_text(defuse_crowd_mentions(node.text));
+}
+
+// A cause and, indented under it, its own causes; a cause reached twice (a join) is written once and then
+// pointed to, so the document stays a list while the map stays a graph.
+void append_causes(std::string& out, const causal_map& map, const cause_node& node,
+                   const name_lookup& name_of, std::size_t indent, std::set<std::int64_t>& written,
+                   int max_whys) {
+    for (const auto* cause : map.causes_of(node.id)) {
+        out += std::string(indent * 2, ' ') + "- **" + cause->label + "** ";
+        if (!written.insert(cause->id).second) {
+            out += "(the same cause as above)\n";
+            continue;
+        }
+        out += node_text(*cause) + " (" + user(name_of, cause->author) + ")";
+        if (map.is_root_cause(*cause, max_whys)) out += " · root cause";
+        if (map.causes_of(cause->id).empty() && map.asks_about(*cause, max_whys)) out += " · _still open_";
+        out += "\n";
+        append_causes(out, map, *cause, name_of, indent + 1, written, max_whys);
+    }
+}
+
+std::string mermaid_id(std::string_view label) {
+    std::string id(label);
+    for (auto& c : id)
+        if (c == '.') c = '_';
+    return id;
+}
+
+void append_mermaid(std::string& out, const incident_record& record) {
+    const auto& map = record.map;
+    out += "```mermaid\nflowchart TD\n";
+    out += "    I[\"" + mermaid_label(record.inc.label() + ": " + record.inc.title) + "\"]\n";
+    for (const auto* node : map.walk())
+        out += "    " + mermaid_id(node->label) + "[\"" +
+               mermaid_label(node->label + ": " + (node->removed ? std::string("(removed)") : node->text)) +
+               "\"]\n";
+    for (const auto* f : map.factors()) out += "    I --> " + mermaid_id(f->label) + "\n";
+    for (const auto* node : map.walk())
+        for (const auto* cause : map.causes_of(node->id))
+            out += "    " + mermaid_id(node->label) + " --> " + mermaid_id(cause->label) + "\n";
+    out += "```\n\n";
+}
+
+void append_factors(std::string& out, const incident_record& record, const name_lookup& name_of,
+                    int max_whys) {
     out += "## Contributing factors\n\n";
-    if (record.factors.empty()) out += "_No contributing factors recorded._\n\n";
-    for (const auto& f : record.factors) {
-        out += "### Factor " + std::to_string(f.position) + ": " +
-               markdown_text(defuse_crowd_mentions(f.text)) + "\n\n";
-        if (f.whys.empty()) out += "_No whys answered yet._\n";
-        for (const auto& why : f.whys)
-            out += std::to_string(why.position) + ". **Why?** " +
-                   markdown_text(defuse_crowd_mentions(why.text)) + "\n";
+    const auto& map = record.map;
+    if (map.factors().empty()) {
+        out += "_No contributing factors recorded._\n\n";
+        return;
+    }
+    std::set<std::int64_t> written;
+    for (const auto* f : map.factors()) {
+        written.insert(f->id);
+        out += "### " + f->label + ": " + node_text(*f) + "\n\n";
+        out += "_Given by " + user(name_of, f->author) + "._\n\n";
+        if (map.causes_of(f->id).empty()) out += "_No causes recorded yet._\n";
+        append_causes(out, map, *f, name_of, 0, written, max_whys);
         out += '\n';
     }
-    if (!record.factors.empty()) {
-        out += "```mermaid\nflowchart TD\n";
-        out += "    I[\"" + mermaid_label(inc.label() + ": " + inc.title) + "\"]\n";
-        for (const auto& f : record.factors) {
-            std::string factor_node = "F" + std::to_string(f.position);
-            out += "    " + factor_node + "[\"" +
-                   mermaid_label("Factor " + std::to_string(f.position) + ": " + f.text) + "\"]\n";
-            out += "    I --> " + factor_node + "\n";
-            std::string previous = factor_node;
-            for (const auto& why : f.whys) {
-                std::string why_node = factor_node + "W" + std::to_string(why.position);
-                out += "    " + why_node + "[\"" +
-                       mermaid_label("Why " + std::to_string(why.position) + ": " + why.text) + "\"]\n";
-                out += "    " + previous + " --> " + why_node + "\n";
-                previous = why_node;
-            }
-        }
-        out += "```\n\n";
-    }
+    append_mermaid(out, record);
+}
 
+void append_actions(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    out += "## Action items\n\n";
+    if (record.actions.empty()) {
+        out += record.inc.no_action_decided ? "_The review decided that no action is needed._\n"
+                                            : "_No action items._\n";
+        return;
+    }
+    if (record.as_of) out += "Status as of " + format_date(*record.as_of) + ".\n\n";
+    out += "| ID | Action | Type | Owner | Due | Status |\n| --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& a : record.actions) {
+        std::string status(to_string(a.status));
+        if (is_overdue(a, record.as_of)) status += " · **overdue**";
+        if (!a.resolution.empty()) status += ": " + markdown_cell(defuse_crowd_mentions(a.resolution));
+        out += "| " + a.label() + " | " + markdown_cell(defuse_crowd_mentions(a.text)) + " | " +
+               std::string(to_string(a.type)) + " | " + user(name_of, a.owner) + " | " + format_date(a.due) +
+               " | " + status + " |\n";
+    }
+}
+
+}  // namespace
+
+bool is_overdue(const action_item& a, const std::optional<civil_date>& as_of) {
+    return as_of && a.status == action_status::open &&
+           std::chrono::sys_days{a.due} < std::chrono::sys_days{*as_of};
+}
+
+std::string render_postmortem_markdown(const incident_record& record, const name_lookup& name_of,
+                                       int max_whys) {
+    std::string out;
+    out.reserve(512 + record.timeline.size() * 120 + record.actions.size() * 100 +
+                record.map.nodes().size() * 160);
+    append_header(out, record, name_of);
+    append_paragraph(out, "Summary", record.inc.summary, "No summary recorded.");
+    append_paragraph(out, "Impact", record.inc.impact, "No impact recorded.");
+    append_paragraph(out, "Detection", record.inc.detection, "How it was detected was not recorded.");
+    append_participants(out, record, name_of);
+    append_timeline(out, record, name_of);
+    append_factors(out, record, name_of, max_whys);
     out += "## Review\n\n";
     append_list(out, "What went well", record.notes, review_list::went_well, name_of);
     append_list(out, "What went wrong", record.notes, review_list::went_wrong, name_of);
     append_list(out, "Where we got lucky", record.notes, review_list::lucky, name_of);
-
-    out += "## Action items\n\n";
-    if (record.actions.empty()) {
-        out += inc.no_action_decided ? "_The review decided that no action is needed._\n"
-                                     : "_No action items._\n";
-    } else {
-        out += "| ID | Action | Type | Owner | Due | Status |\n| --- | --- | --- | --- | --- | --- |\n";
-        for (const auto& a : record.actions) {
-            std::string status(to_string(a.status));
-            if (!a.resolution.empty()) status += ": " + markdown_cell(defuse_crowd_mentions(a.resolution));
-            out += "| " + a.label() + " | " + markdown_cell(defuse_crowd_mentions(a.text)) + " | " +
-                   std::string(to_string(a.type)) + " | " + user(name_of, a.owner) + " | " +
-                   format_date(a.due) + " | " + status + " |\n";
-        }
-    }
+    append_actions(out, record, name_of);
     return out;
 }
 
-std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of) {
+namespace {
+
+void write_incident_fields(json_writer& json, const incident_record& record, const name_lookup& name_of) {
     const auto& inc = record.inc;
-    json_writer json;
-    json.reserve(1024 + record.timeline.size() * 320 + record.factors.size() * 600 +
-                 record.actions.size() * 260);
     auto optional_instant = [&](std::string_view name, const std::optional<timestamp>& t) {
         json.key(name);
         if (t)
@@ -368,7 +470,6 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
         else
             json.null();
     };
-    json.begin_object();
     json.key("id").value(inc.label());
     json.key("workspace").value(inc.workspace);
     json.key("title").value(inc.title);
@@ -382,14 +483,20 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
     optional_instant("reviewed", inc.reviewed_at);
     json.key("summary").value(inc.summary);
     json.key("impact").value(inc.impact);
+    json.key("detection").value(inc.detection);
     json.key("no_action_decided").value(inc.no_action_decided);
+    json.key("participants").begin_array();
+    for (const auto& id : record.participants) json.value(name_of(id));
+    json.end_array();
+}
 
+void write_timeline(json_writer& json, const incident_record& record, const name_lookup& name_of) {
     json.key("timeline").begin_array();
     for (const auto& entry : record.timeline) {
         if (entry.state != entry_state::live) continue;
         json.begin_object();
         json.key("at").value(format_iso(entry.occurred_at));
-        json.key("offset").value(format_offset(inc.started_at, entry.occurred_at));
+        json.key("offset").value(format_offset(record.inc.started_at, entry.occurred_at));
         json.key("kind").value(to_string(entry.kind));
         json.key("author").value(entry.author.empty() ? std::string() : name_of(entry.author));
         json.key("text").value(entry.text);
@@ -398,30 +505,46 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
         json.end_object();
     }
     json.end_array();
+}
 
+void write_map(json_writer& json, const incident_record& record, const name_lookup& name_of, int max_whys) {
+    const auto& map = record.map;
     json.key("factors").begin_array();
-    for (const auto& f : record.factors) {
+    for (const auto* f : map.factors()) json.value(f->label);
+    json.end_array();
+    json.key("causal_map").begin_array();
+    for (const auto* node : map.walk()) {
         json.begin_object();
-        json.key("position").value(static_cast<std::int64_t>(f.position));
-        json.key("text").value(f.text);
-        json.key("whys").begin_array();
-        for (const auto& why : f.whys) json.value(why.text);
+        json.key("id").value(node->label);
+        json.key("text").value(node->removed ? std::string() : node->text);
+        json.key("author").value(name_of(node->author));
+        json.key("removed").value(node->removed);
+        json.key("root_cause").value(map.is_root_cause(*node, max_whys));
+        json.key("open").value(map.causes_of(node->id).empty() && map.asks_about(*node, max_whys));
+        json.key("causes").begin_array();
+        for (const auto* cause : map.causes_of(node->id)) json.value(cause->label);
         json.end_array();
         json.end_object();
     }
     json.end_array();
+}
 
+void write_lists_and_actions(json_writer& json, const incident_record& record, const name_lookup& name_of) {
     static constexpr std::array lists{review_list::went_well, review_list::went_wrong, review_list::lucky};
     for (auto list : lists) {
         json.key(list == review_list::went_well    ? "went_well"
                  : list == review_list::went_wrong ? "went_wrong"
                                                    : "lucky")
             .begin_array();
-        for (const auto& note : record.notes)
-            if (note.list == list) json.value(note.text);
+        for (const auto& note : record.notes) {
+            if (note.list != list) continue;
+            json.begin_object();
+            json.key("text").value(note.text);
+            json.key("author").value(name_of(note.author));
+            json.end_object();
+        }
         json.end_array();
     }
-
     json.key("actions").begin_array();
     for (const auto& a : record.actions) {
         json.begin_object();
@@ -429,12 +552,28 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
         json.key("text").value(a.text);
         json.key("type").value(to_string(a.type));
         json.key("owner").value(a.owner.empty() ? std::string() : name_of(a.owner));
+        json.key("created_by").value(a.created_by.empty() ? std::string() : name_of(a.created_by));
         json.key("due").value(format_date(a.due));
         json.key("status").value(to_string(a.status));
+        json.key("overdue").value(is_overdue(a, record.as_of));
         json.key("resolution").value(a.resolution);
         json.end_object();
     }
     json.end_array();
+}
+
+}  // namespace
+
+std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of, int max_whys) {
+    json_writer json;
+    json.reserve(1024 + record.timeline.size() * 320 + record.map.nodes().size() * 200 +
+                 record.actions.size() * 260);
+    json.begin_object();
+    write_incident_fields(json, record, name_of);
+    if (record.as_of) json.key("as_of").value(format_date(*record.as_of));
+    write_timeline(json, record, name_of);
+    write_map(json, record, name_of, max_whys);
+    write_lists_and_actions(json, record, name_of);
     json.end_object();
     json.raw("\n");
     return json.take();

@@ -14,8 +14,14 @@ using name_lookup = std::function<std::string(const std::string& user_id)>;
 // Asks each user's name once per render: a timeline of thousands of entries has a few dozen authors.
 name_lookup remember_names(name_lookup lookup);
 
-std::string render_postmortem_markdown(const incident_record& record, const name_lookup& name_of);
-std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of);
+// max_whys (review.max_whys) tells an open branch from one that reached the deepest "why".
+std::string render_postmortem_markdown(const incident_record& record, const name_lookup& name_of,
+                                       int max_whys = 5);
+std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of,
+                                   int max_whys = 5);
+
+// An open action item past its due date on the record's as_of day.
+bool is_overdue(const action_item& a, const std::optional<civil_date>& as_of);
 
 // Escapes text for one GitHub table cell: pipes, line breaks and raw HTML.
 std::string markdown_cell(std::string_view text);

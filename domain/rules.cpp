@@ -37,23 +37,14 @@ civil_date default_due_date(severity sev, const std::array<int, 4>& days_by_seve
     return civil_date{std::chrono::sys_days{today} + std::chrono::days{days_by_severity[index]}};
 }
 
-int current_factor(const std::vector<factor>& factors, int max_whys) {
-    for (int i = static_cast<int>(factors.size()) - 1; i >= 0; --i) {
-        const auto& f = factors[static_cast<std::size_t>(i)];
-        if (!f.chain_closed && static_cast<int>(f.whys.size()) < max_whys) return i;
-    }
-    return -1;
-}
-
-review_progress assess_review(const std::vector<factor>& factors, std::size_t action_count,
-                              bool no_action_decided, int max_whys) {
+review_progress assess_review(const incident& inc, const causal_map& map, std::size_t action_count,
+                              int max_whys) {
     review_progress p;
-    p.factors = static_cast<int>(factors.size());
-    for (const auto& f : factors) {
-        if (f.whys.empty()) ++p.factors_without_whys;
-        if (!f.chain_closed && static_cast<int>(f.whys.size()) < max_whys) ++p.open_chains;
-    }
-    p.has_actions_or_decision = action_count > 0 || no_action_decided;
+    p.factors = static_cast<int>(map.factors().size());
+    for (const auto* f : map.factors_without_causes()) p.factors_without_causes.push_back(f->label);
+    for (const auto* n : map.open_branches(max_whys)) p.open_branches.push_back(n->label);
+    p.has_actions_or_decision = action_count > 0 || inc.no_action_decided;
+    p.passed_actions = inc.stage == review_stage::summary;
     return p;
 }
 

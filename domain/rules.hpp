@@ -15,18 +15,20 @@ result<void> check_status_change(const incident& inc, incident_status to);
 // Due date for an action without one: today + days[sev - 1].
 civil_date default_due_date(severity sev, const std::array<int, 4>& days_by_severity, civil_date today);
 
+// What the review still needs before it is complete (SPEC §4 "Completion").
 struct review_progress {
     int factors = 0;
-    int factors_without_whys = 0;
-    int open_chains = 0;
+    std::vector<std::string> factors_without_causes;  // labels
+    std::vector<std::string> open_branches;           // leaves still asking "why?"
     bool has_actions_or_decision = false;
-    bool complete() const { return factors > 0 && factors_without_whys == 0 && has_actions_or_decision; }
+    bool passed_actions = false;  // the team moved past the actions stage
+    bool complete() const {
+        return passed_actions && factors > 0 && factors_without_causes.empty() && open_branches.empty() &&
+               has_actions_or_decision;
+    }
 };
-review_progress assess_review(const std::vector<factor>& factors, std::size_t action_count,
-                              bool no_action_decided, int max_whys);
-
-// The factor a `why` answers: the newest one whose chain is still open. Returns its index or -1.
-int current_factor(const std::vector<factor>& factors, int max_whys);
+review_progress assess_review(const incident& inc, const causal_map& map, std::size_t action_count,
+                              int max_whys);
 
 // The name of a channel made for an incident: inc-<yyyymmdd>-<slug of the title>, lowercase ASCII letters,
 // digits and dashes only, at most 50 characters (within Slack's 80 and Mattermost's 64). A title with no

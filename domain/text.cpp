@@ -154,4 +154,9 @@ std::string slugify(std::string_view text, std::size_t max_length) {
     return out.empty() ? "incident" : out;
 }
 
+std::string plural(std::size_t n, std::string_view word, std::string_view many) {
+    if (n == 1) return "1 " + std::string(word);
+    return std::to_string(n) + " " + (many.empty() ? std::string(word) + "s" : std::string(many));
+}
+
 }  // namespace hindsight::domain

@@ -25,4 +25,7 @@ std::string defuse_crowd_mentions(std::string_view text);
 // "inc-20260301-db-latency-in-eu" style channel slugs: lowercase ASCII letters, digits and dashes.
 std::string slugify(std::string_view text, std::size_t max_length);
 
+// "1 timeline entry", "3 timeline entries": a count with its noun, in bot text. many defaults to word + "s".
+std::string plural(std::size_t n, std::string_view word, std::string_view many = {});
+
 }  // namespace hindsight::domain

@@ -105,4 +105,27 @@ std::string format_duration(milliseconds d) {
     return buffer;
 }
 
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    if (text.size() < 2) return std::nullopt;
+    long long amount = 0;
+    auto digits = text.substr(0, text.size() - 1);
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), amount);
+    if (ec != std::errc{} || ptr != digits.data() + digits.size() || amount <= 0 || amount > 100000)
+        return std::nullopt;
+    switch (text.back()) {
+        case 's':
+            return std::chrono::seconds{amount};
+        case 'm':
+            return std::chrono::minutes{amount};
+        case 'h':
+            return std::chrono::hours{amount};
+        case 'd':
+            return std::chrono::days{amount};
+        case 'w':
+            return std::chrono::weeks{amount};
+        default:
+            return std::nullopt;
+    }
+}
+
 }  // namespace hindsight::domain

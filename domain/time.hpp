@@ -34,6 +34,8 @@ std::optional<civil_date> parse_date(std::string_view text);
 std::string format_offset(timestamp start, timestamp at);
 // "2h 05m", "3d 4h", "45s" — durations in status lines and headers.
 std::string format_duration(std::chrono::milliseconds d);
+// "45m", "2h", "90s", "3d", "1w" (one unit, up to 100000 of it) → the duration; anything else → nullopt.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 civil_date date_of(timestamp t);
 

@@ -113,4 +113,13 @@ std::vector<domain::action_item> action_store::list(const action_query& q) {
     return out;
 }
 
+void action_store::remove(std::int64_t action_id) {
+    for (const char* sql :
+         {"DELETE FROM action_history WHERE action_id = ?", "DELETE FROM actions WHERE id = ?"}) {
+        SQLite::Statement s(db_.handle(), sql);
+        s.bind(1, static_cast<int64_t>(action_id));
+        s.exec();
+    }
+}
+
 }  // namespace hindsight::storage

@@ -24,6 +24,9 @@ public:
     void record_change(std::int64_t action_id, const domain::action_change& change);
     std::optional<domain::action_item> find(const std::string& workspace, int number);  // with history
     std::vector<domain::action_item> list(const action_query& query);  // by number, no history
+    // Takes an action item back as if it was never given (its review reply was deleted). Its number stays
+    // used, so A-n never comes to mean another item.
+    void remove(std::int64_t action_id);
 
 private:
     database& db_;

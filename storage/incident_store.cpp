@@ -8,7 +8,7 @@ namespace {
 constexpr const char* incident_columns =
     "id, workspace, number, channel, private_channel, title, severity, status, commander, started_at, "
     "detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, review_thread, no_action_decided, "
-    "review_stage";
+    "review_stage, review_focus, detection, timebox_started_at, timebox_ends_at, summary_posted";
 
 domain::incident read_incident(SQLite::Statement& row) {
     domain::incident inc;
@@ -31,7 +31,13 @@ domain::incident read_incident(SQLite::Statement& row) {
     inc.impact = row.getColumn(15).getString();
     inc.review_thread = row.getColumn(16).getString();
     inc.no_action_decided = row.getColumn(17).getInt() != 0;
-    inc.review_stage = row.getColumn(18).getString();
+    inc.stage =
+        domain::parse_review_stage(row.getColumn(18).getString()).value_or(domain::review_stage::none);
+    inc.review_focus = row.getColumn(19).getString();
+    inc.detection = row.getColumn(20).getString();
+    inc.timebox_started_at = detail::optional_time(row.getColumn(21));
+    inc.timebox_ends_at = detail::optional_time(row.getColumn(22));
+    inc.summary_posted = row.getColumn(23).getInt() != 0;
     return inc;
 }
 
@@ -64,7 +70,12 @@ void bind_incident(SQLite::Statement& s, const domain::incident& inc) {
     s.bind(15, inc.impact);
     s.bind(16, inc.review_thread);
     s.bind(17, inc.no_action_decided ? 1 : 0);
-    s.bind(18, inc.review_stage);
+    s.bind(18, std::string(domain::to_string(inc.stage)));
+    s.bind(19, inc.review_focus);
+    s.bind(20, inc.detection);
+    detail::bind_optional_time(s, 21, inc.timebox_started_at);
+    detail::bind_optional_time(s, 22, inc.timebox_ends_at);
+    s.bind(23, inc.summary_posted ? 1 : 0);
 }
 
 }  // namespace
@@ -89,7 +100,8 @@ std::int64_t incident_store::insert(domain::incident& inc) {
         db_.handle(),
         "INSERT INTO incidents (workspace, number, channel, private_channel, title, severity, status, "
         "commander, started_at, detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, "
-        "review_thread, no_action_decided, review_stage) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "review_thread, no_action_decided, review_stage, review_focus, detection, timebox_started_at, "
+        "timebox_ends_at, summary_posted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     bind_incident(s, inc);
     s.exec();
     inc.id = db_.handle().getLastInsertRowid();
@@ -102,9 +114,10 @@ void incident_store::update(const domain::incident& inc) {
         "UPDATE incidents SET workspace = ?, number = ?, channel = ?, private_channel = ?, title = ?, "
         "severity = ?, status = ?, commander = ?, started_at = ?, detected_at = ?, mitigated_at = ?, "
         "resolved_at = ?, reviewed_at = ?, summary = ?, impact = ?, review_thread = ?, "
-        "no_action_decided = ?, review_stage = ? WHERE id = ?");
+        "no_action_decided = ?, review_stage = ?, review_focus = ?, detection = ?, timebox_started_at = ?, "
+        "timebox_ends_at = ?, summary_posted = ? WHERE id = ?");
     bind_incident(s, inc);
-    s.bind(19, static_cast<int64_t>(inc.id));
+    s.bind(24, static_cast<int64_t>(inc.id));
     s.exec();
 }
 

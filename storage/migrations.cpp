@@ -197,6 +197,95 @@ CREATE TABLE reminders_sent (
     PRIMARY KEY (workspace, kind, recipient, period)
 ) WITHOUT ROWID;
 )sql",
+        // 4: the review as a team holds it (SPEC §4): a causal map of numbered nodes joined by edges instead
+        // of one chain per factor, replies that may give several answers, the questions asked (so a late
+        // reply
+        // answers the question it was written under), the recap's detection question and the time-box.
+        R"sql(
+ALTER TABLE incidents ADD COLUMN review_focus TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN detection TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN timebox_started_at INTEGER;
+ALTER TABLE incidents ADD COLUMN timebox_ends_at INTEGER;
+ALTER TABLE incidents ADD COLUMN summary_posted INTEGER NOT NULL DEFAULT 0;
+UPDATE incidents SET review_stage = 'recap' WHERE review_stage = 'impact';
+UPDATE incidents SET review_stage = 'summary' WHERE review_stage = 'complete';
+CREATE TABLE review_nodes (
+    id INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    label TEXT NOT NULL,
+    origin INTEGER NOT NULL DEFAULT 0,
+    depth INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    author TEXT NOT NULL,
+    closed INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    merged_into INTEGER NOT NULL DEFAULT 0,
+    children_made INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL DEFAULT 0,
+    old_factor INTEGER,
+    old_why INTEGER,
+    UNIQUE (incident_id, label)
+);
+CREATE TABLE review_edges (
+    effect INTEGER NOT NULL REFERENCES review_nodes(id),
+    cause INTEGER NOT NULL REFERENCES review_nodes(id),
+    PRIMARY KEY (effect, cause)
+) WITHOUT ROWID;
+CREATE INDEX review_edges_by_cause ON review_edges (cause);
+-- Factors become the roots; each why of a chain a cause of the one before it (F1, F1.1, F1.1.1, …).
+INSERT INTO review_nodes (incident_id, label, depth, text, author, old_factor)
+    SELECT incident_id, 'F' || position, 0, text, author, id FROM factors;
+INSERT INTO review_nodes (incident_id, label, depth, text, author, old_why)
+    SELECT f.incident_id, 'F' || f.position || substr('.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1', 1, 2 * w.position),
+           w.position, w.text, w.author, w.rowid
+    FROM whys w JOIN factors f ON f.id = w.factor_id;
+UPDATE review_nodes SET origin = (SELECT p.id FROM review_nodes p WHERE p.incident_id = review_nodes.incident_id
+                                  AND p.label = substr(review_nodes.label, 1, length(review_nodes.label) - 2))
+    WHERE depth > 0;
+INSERT INTO review_edges (effect, cause) SELECT origin, id FROM review_nodes WHERE depth > 0;
+UPDATE review_nodes SET children_made = 1 WHERE id IN (SELECT effect FROM review_edges);
+-- A closed chain ends at its last why.
+UPDATE review_nodes SET closed = 1
+    WHERE old_why IS NOT NULL AND id NOT IN (SELECT effect FROM review_edges)
+      AND (SELECT f.chain_closed FROM whys w JOIN factors f ON f.id = w.factor_id
+           WHERE w.rowid = review_nodes.old_why) = 1;
+CREATE TABLE review_replies (
+    workspace TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target_id INTEGER NOT NULL,
+    PRIMARY KEY (workspace, channel, message_id, kind, target_id)
+) WITHOUT ROWID;
+INSERT INTO review_replies (workspace, channel, message_id, kind, target_id)
+    SELECT workspace, channel, message_id, kind, target FROM (
+        SELECT workspace, channel, message_id,
+               CASE kind WHEN 'factor' THEN 'node' WHEN 'why' THEN 'node' ELSE kind END AS kind,
+               CASE kind WHEN 'factor' THEN (SELECT n.id FROM review_nodes n WHERE n.old_factor = a.target_id)
+                         WHEN 'why' THEN (SELECT n.id FROM review_nodes n WHERE n.old_why = a.target_id)
+                         ELSE a.target_id END AS target
+        FROM review_answers a)
+    WHERE target IS NOT NULL;
+CREATE TABLE review_questions (
+    id INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    asked_at INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    focus TEXT NOT NULL
+);
+CREATE INDEX review_questions_by_incident ON review_questions (incident_id, asked_at, id);
+-- Everyone who spoke in an incident's channel or review: the postmortem names its participants.
+CREATE TABLE incident_speakers (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (incident_id, user_id)
+) WITHOUT ROWID;
+DROP TABLE review_answers;
+DROP TABLE whys;
+DROP TABLE factors;
+ALTER TABLE review_nodes DROP COLUMN old_factor;
+ALTER TABLE review_nodes DROP COLUMN old_why;
+)sql",
     };
     return steps;
 }

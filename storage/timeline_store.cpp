@@ -258,4 +258,21 @@ void timeline_store::mark_message_deleted(const std::string& workspace, const st
     s.exec();
 }
 
+void timeline_store::add_speaker(std::int64_t incident_id, const std::string& user_id) {
+    SQLite::Statement s(db_.handle(),
+                        "INSERT OR IGNORE INTO incident_speakers (incident_id, user_id) VALUES (?, ?)");
+    s.bind(1, static_cast<int64_t>(incident_id));
+    s.bind(2, user_id);
+    s.exec();
+}
+
+std::vector<std::string> timeline_store::speakers(std::int64_t incident_id) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT user_id FROM incident_speakers WHERE incident_id = ? ORDER BY user_id");
+    s.bind(1, static_cast<int64_t>(incident_id));
+    std::vector<std::string> out;
+    while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+    return out;
+}
+
 }  // namespace hindsight::storage

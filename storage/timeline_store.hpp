@@ -57,6 +57,10 @@ public:
     // When the newest message seen in a channel was posted (where a catch-up after lost events starts).
     std::optional<domain::timestamp> newest_message_at(const std::string& workspace,
                                                        const std::string& channel);
+    // Who spoke in an incident's channel or review (for the postmortem's participants).
+    void add_speaker(std::int64_t incident_id, const std::string& user_id);
+    std::vector<std::string> speakers(std::int64_t incident_id);
+
     std::optional<cached_message> find_message(const std::string& workspace, const std::string& channel,
                                                const std::string& message_id);
     void update_message_text(const std::string& workspace, const std::string& channel,

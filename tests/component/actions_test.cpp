@@ -173,33 +173,38 @@ TEST_CASE("action listings: open of this incident, mine, a person, all, another 
     CHECK(has(h.say("bob", "elsewhere", "actions mine"), "(*overdue*)"));
 }
 
-TEST_CASE("review: factors with why-chains, lists, and the incident becomes reviewed") {
+TEST_CASE("review by commands: factors with their causes, lists, and the incident becomes reviewed") {
     harness h;
     h.cfg().review.max_whys = 3;
     h.say("alice", "ops", "start Checkout down");
-    CHECK(has(h.say("alice", "ops", "why because"), "No why-chain is open"));
+    CHECK(has(h.say("alice", "ops", "why because"), "No “why?” is being asked"));
     h.say("alice", "ops", "resolve");
     auto factor = h.say("alice", "ops", "factor The deploy skipped the canary");
-    CHECK(has(factor, "Factor 1 recorded"));
-    CHECK(has(factor, "Why 1 for factor 1"));
-    CHECK(has(h.say("bob", "ops", "why done"), "answer at least one why"));
-    CHECK(has(h.say("bob", "ops", "why Config changes bypass canaries"), "Why 2 for factor 1"));
-    h.say("bob", "ops", "why They were thought to be safe");
-    CHECK(has(h.say("bob", "ops", "why Nobody measured config-change failures"), "the chain is complete"));
+    CHECK(has(factor, "INC-1 · *F1* recorded from @alice"));
+    CHECK(has(h.say("bob", "ops", "why F1 Config changes bypass canaries"), "*F1.1* (why F1 happened)"));
+    h.say("bob", "ops", "why F1.1 They were thought to be safe");
+    CHECK(has(h.say("bob", "ops", "why F1.1.1 Nobody measured config-change failures"), "*F1.1.1.1*"));
+    CHECK(has(h.say("bob", "ops", "why F1.1.1.1 deeper"), "3 whys deep"));
+    CHECK(has(h.say("bob", "ops", "why F9 nothing"), "There is no F9"));
     h.say("alice", "ops", "factor Alerting fired late");
-    CHECK(has(h.say("alice", "ops", "why The threshold was 10%"), "Why 2 for factor 2"));
-    CHECK(has(h.say("alice", "ops", "why done"), "Closed the why-chain of factor 2"));
+    h.say("alice", "ops", "why F2 The threshold was 10%");
+    CHECK(has(h.say("alice", "ops", "why F2.1 done"), "closed the branch at *F2.1*"));
     h.say("alice", "ops", "went-well Rollback took three minutes");
     h.say("alice", "ops", "went-wrong Paging took ten minutes");
     h.say("alice", "ops", "lucky It was a quiet hour");
-    auto done = h.say("alice", "ops", "action Route config changes through the canary @bob due +2w process");
-    CHECK(has(done, "Review of INC-1 complete"));
+    h.say("alice", "ops", "action Route config changes through the canary @bob due +2w process");
+    CHECK(has(h.say("alice", "ops", "status INC-1"), "Status: resolved"));  // not before the team moves on
+    std::string last;
+    for (int i = 0; i < 12 && !has(last, "Review summary"); ++i)
+        last = h.say("alice", "ops", "review INC-1 next");
+    CHECK(has(last, "Review summary of INC-1* (complete)"));
     CHECK(has(h.say("alice", "ops", "status INC-1"), "Status: reviewed"));
 
     auto md = testing::joined(h.command("alice", "ops", "postmortem INC-1"));
-    CHECK(has(md, "### Factor 1: The deploy skipped the canary"));
-    CHECK(has(md, "3. **Why?** Nobody measured config-change failures"));
-    CHECK(has(md, "F2W1[\"Why 1: The threshold was 10#37;\"]"));
+    CHECK(has(md, "### F1: The deploy skipped the canary"));
+    CHECK(has(md, "    - **F1.1.1.1** Nobody measured config-change failures (@bob) · root cause"));
+    CHECK(has(md, "F2_1[\"F2.1: The threshold was 10#37;\"]"));
+    CHECK(has(md, "F2 --> F2_1"));
     CHECK(has(md, "- Paging took ten minutes (@alice)"));
     CHECK(has(md, "| A-1 | Route config changes through the canary | process | @bob | 2026-03-18 | open |"));
 }
@@ -213,9 +218,9 @@ TEST_CASE("blaming language gets a private nudge and is still recorded") {
     for (const auto& r : replies) {
         if (r.how == chat::delivery::ephemeral && r.user == "alice" && has(r.text, "blameless"))
             nudged_privately = true;
-        if (r.how != chat::delivery::ephemeral && has(r.text, "Factor 1 recorded")) recorded = true;
+        if (r.how != chat::delivery::ephemeral && has(r.text, "*F1* recorded")) recorded = true;
     }
     CHECK(nudged_privately);
     CHECK(recorded);
-    CHECK_FALSE(has(h.say_private("alice", "ops", "why Alice rolled back at 14:05"), "blameless"));
+    CHECK_FALSE(has(h.say_private("alice", "ops", "why F1 Alice rolled back at 14:05"), "blameless"));
 }

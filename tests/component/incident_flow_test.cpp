@@ -149,10 +149,14 @@ TEST_CASE(
     // A review finished while the incident was open completes when it is resolved.
     h.say("alice", "ops", "review");
     h.say("alice", "ops", "factor No alert on saturation");
-    h.say("alice", "ops", "why The dashboards had no thresholds");
-    h.say("alice", "ops", "why done");
+    h.say("alice", "ops", "why F1 The dashboards had no thresholds");
+    h.say("alice", "ops", "why F1.1 done");
     h.say("alice", "ops", "action Add a saturation alert @bob due +1w detection");
-    CHECK(has(h.say("alice", "ops", "resolve"), "Review of INC-2 complete"));
+    std::string last;
+    for (int i = 0; i < 12 && !has(last, "Review summary"); ++i)
+        last = h.say("alice", "ops", "review INC-2 next");
+    CHECK(has(last, "INC-2 is still open"));
+    CHECK(has(h.say("alice", "ops", "resolve"), "The review of INC-2 is complete"));
 }
 
 TEST_CASE("oversized and invalid text is refused or repaired, never stored half") {

@@ -131,9 +131,13 @@ TEST_CASE("review-due reminders by severity in business days, then weekly, until
     h.set_now(at("2026-03-17T12:00:00Z"));  // a week after the first
     CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").size() == 1);
     h.say("alice", "ops", "factor No canary for config");
-    h.say("alice", "ops", "why Config changes skip the pipeline");
-    h.say("alice", "ops", "why done");
+    h.say("alice", "ops", "why F1 Config changes skip the pipeline");
+    h.say("alice", "ops", "why F1.1 done");
     h.say("alice", "ops", "action none");
+    for (int i = 0; i < 12 && storage::incident_store(h.db()).find("console", 1)->status !=
+                                  domain::incident_status::reviewed;
+         ++i)
+        h.say("alice", "ops", "review INC-1 next");
     h.set_now(at("2026-03-24T12:00:00Z"));
     CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").empty());
 }

@@ -7,6 +7,15 @@ using namespace std::chrono;
 
 namespace {
 
+// F1 with a chain of two causes: F1 → F1.1 → F1.1.1.
+causal_map sample_map(const std::string& factor_text, const std::string& first_cause) {
+    std::vector<cause_node> nodes(3);
+    nodes[0] = {1, "F1", 0, 0, factor_text, "alice"};
+    nodes[1] = {2, "F1.1", 1, 1, first_cause, "bob"};
+    nodes[2] = {3, "F1.1.1", 2, 2, "Config changes were thought safe", "alice"};
+    return causal_map(std::move(nodes), {{1, 2}, {2, 3}});
+}
+
 incident_record sample() {
     incident_record r;
     r.inc.number = 3;
@@ -33,14 +42,9 @@ incident_record sample() {
     entry(10, entry_kind::message, "p99 is 4s @channel");
     entry(20, entry_kind::message, "this was deleted", entry_state::deleted);
     entry(45, entry_kind::note, "rolled back to v41");
-    factor f;
-    f.position = 1;
-    f.text = "The deploy had no canary";
-    f.whys = {{1, "The pipeline skips canaries for config \"only\" changes", "bob"},
-              {2, "Config changes were thought safe", "alice"}};
-    r.factors.push_back(f);
-    r.notes = {{review_list::went_well, "Rollback took 3 minutes", "alice"},
-               {review_list::lucky, "It happened at night", "bob"}};
+    r.map = sample_map("The deploy had no canary", "The pipeline skips canaries for config \"only\" changes");
+    r.notes = {{0, review_list::went_well, "Rollback took 3 minutes", "alice"},
+               {0, review_list::lucky, "It happened at night", "bob"}};
     action_item a;
     a.number = 9;
     a.text = "Add a canary stage for config changes";
@@ -71,10 +75,11 @@ TEST_CASE("the Markdown postmortem has every section of SPEC §5") {
     CHECK(md.find("| 23:40 | T+00:10 | @bob | p99 is 4s @\u2060channel |") != std::string::npos);
     CHECK(md.find("| 00:15 | T+00:45 | @bob | 📝 rolled back to v41 |") != std::string::npos);
     CHECK(md.find("this was deleted") == std::string::npos);
-    CHECK(md.find("1. **Why?** The pipeline skips canaries") != std::string::npos);
+    CHECK(md.find("- **F1.1** The pipeline skips canaries") != std::string::npos);
+    CHECK(md.find("  - **F1.1.1** Config changes were thought safe (@alice)") != std::string::npos);
     CHECK(md.find("```mermaid\nflowchart TD\n") != std::string::npos);
-    CHECK(md.find("F1W2[\"Why 2: Config changes were thought safe\"]") != std::string::npos);
-    CHECK(md.find("F1W1 --> F1W2") != std::string::npos);
+    CHECK(md.find("F1_1_1[\"F1.1.1: Config changes were thought safe\"]") != std::string::npos);
+    CHECK(md.find("F1_1 --> F1_1_1") != std::string::npos);
     CHECK(md.find("#quot;only#quot;") != std::string::npos);
     CHECK(md.find("- Rollback took 3 minutes (@alice)") != std::string::npos);
     CHECK(md.find("| A-9 | Add a canary stage for config changes | tooling | @bob | 2026-03-13 | open |") !=
@@ -89,8 +94,11 @@ TEST_CASE("the postmortem is deterministic and has a JSON twin") {
     CHECK(json.find("\"id\": \"INC-3\"") != std::string::npos);
     CHECK(json.find("\"mitigated\": \"2026-03-02T00:20:00Z\"") != std::string::npos);
     CHECK(json.find("\"reviewed\": null") != std::string::npos);
-    CHECK(json.find("\"text\": \"The pipeline skips canaries for config \\\"only\\\" changes\"") ==
-          std::string::npos);
+    CHECK(
+        json.find(
+            "\"id\": \"F1.1\", \"text\": \"The pipeline skips canaries for config \\\"only\\\" changes\"") ==
+        std::string::npos);  // pretty-printed: one key a line
+    CHECK(json.find("\"causes\": [\n") != std::string::npos);
     CHECK(json.find("\"The pipeline skips canaries for config \\\"only\\\" changes\"") != std::string::npos);
     CHECK(json.find("this was deleted") == std::string::npos);
 }
@@ -139,11 +147,10 @@ TEST_CASE("ordinary text stays readable in the document") {
 
 TEST_CASE("user text cannot break a line, so it cannot start a heading, a fence or a setext heading") {
     auto r = sample();
-    r.factors[0].text = "no canary\n# Injected\r\n```\rtext\n===";
+    r.map = sample_map("no canary\n# Injected\r\n```\rtext\n===", "x");
     r.inc.summary = "first\r\n---";
     auto md = render_postmortem_markdown(r, name);
-    CHECK(line_with(md, "### Factor 1:") ==
-          "### Factor 1: no canary<br># Injected<br>\\`\\`\\`<br>text<br>===");
+    CHECK(line_with(md, "### F1:") == "### F1: no canary<br># Injected<br>\\`\\`\\`<br>text<br>===");
     CHECK(md.find("\n\nfirst<br>---\n\n") != std::string::npos);
     CHECK(md.find("\n# Injected") == std::string::npos);
     CHECK(markdown_cell("a\r\nb\rc\nd") == "a<br>b<br>c<br>d");
@@ -220,9 +227,9 @@ TEST_CASE("user text cannot leave a mermaid label or inject mermaid") {
     CHECK(mermaid_label("#quot; & %% x:::evil") == "#35;quot#59; #38; #37;#37; x:::evil");
     CHECK(mermaid_label("```") == "#96;#96;#96;");
     auto r = sample();
-    r.factors[0].whys[0].text = "a\"]\nflowchart LR\n%%{init: {}}%%";
+    r.map = sample_map("f", "a\"]\nflowchart LR\n%%{init: {}}%%");
     auto md = render_postmortem_markdown(r, name);
-    CHECK(line_with(md, "F1W1[") == "    F1W1[\"Why 1: a#quot;] flowchart LR #37;#37;{init: {}}#37;#37;\"]");
+    CHECK(line_with(md, "F1_1[") == "    F1_1[\"F1.1: a#quot;] flowchart LR #37;#37;{init: {}}#37;#37;\"]");
     auto diagram = md.substr(md.find("```mermaid"));
     CHECK(diagram.find("%%") == std::string::npos);
 }

@@ -25,21 +25,6 @@ TEST_CASE("default due dates by severity") {
     CHECK(format_date(default_due_date(severity::sev4, {7, 14, 30, 30}, today)) == "2026-04-03");
 }
 
-TEST_CASE("the current why-chain and review completeness") {
-    std::vector<factor> factors(2);
-    factors[0].whys = {{1, "a", "u"}};
-    factors[0].chain_closed = true;
-    CHECK(current_factor(factors, 5) == 1);
-    factors[1].whys = {{1, "a", "u"}, {2, "b", "u"}};
-    CHECK(current_factor(factors, 2) == -1);  // max whys reached
-    auto progress = assess_review(factors, 0, false, 2);
-    CHECK_FALSE(progress.complete());
-    CHECK(assess_review(factors, 0, true, 2).complete());
-    CHECK(assess_review(factors, 1, false, 2).complete());
-    factors.push_back({});
-    CHECK_FALSE(assess_review(factors, 1, false, 2).complete());  // a factor without a why
-}
-
 TEST_CASE("action items get suggestions for vague or verbless wording") {
     CHECK(action_text_concerns("Add an alert on replica lag above 30 s").empty());
     CHECK(action_text_concerns("Document the failover runbook for the payments DB").empty());
