@@ -36,8 +36,10 @@ const std::vector<entry>& entries() {
          reopen},
         {{"list", "list [open | recent]", "incidents of this workspace you may see", "incident"},
          list_incidents},
-        {{"review", "review [INC-n] [start [45m] | next | skip | done | none]",
-          "open (or link to) the review thread, start a time-boxed session, or move the review on", "review"},
+        {{"review", "review [INC-n] [start [45m] | next | skip | done | none | finish]",
+          "open (or link to) the review thread, start a time-boxed session, move the review on, or finish it "
+          "(the summary says what is missing)",
+          "review"},
          open_review},
         {{"factor", "factor [INC-n] <text>", "add a contributing factor", "review"}, add_factor},
         {{"why", "why [INC-n] [F2.1] <text> | why [F2.1] done",

@@ -61,6 +61,19 @@ result<void> review_control(context& ctx, incident& inc, domain::control_word wo
     return review::move_on(ctx, inc, word);
 }
 
+// `review finish`: the facilitator's way past the remaining questions, for a team that reviewed with
+// commands (or in a meeting) rather than by replies: the summary says what is still missing.
+result<void> finish_review(context& ctx, incident& inc) {
+    if (inc.stage == review_stage::none)
+        return make_error(errc::conflict, "The review of " + inc.label() + " is not open yet: `" +
+                                              ctx.trigger() + " review " + inc.label() + "` opens it.");
+    inc.stage = review_stage::summary;
+    inc.review_focus.clear();
+    ctx.store.incidents.update(inc);
+    review::after_change(ctx, inc);
+    return {};
+}
+
 }  // namespace
 
 void nudge_if_blaming(context& ctx, std::string_view text) {
@@ -109,6 +122,7 @@ result<void> open_review(context& ctx, arguments& args) {
     auto inc = *target;
     auto verb = domain::ascii_lower(args.next().value_or(""));
     if (verb == "start") return start_timebox(ctx, inc, args);
+    if (verb == "finish") return finish_review(ctx, inc);
     if (auto word = domain::parse_control_word(verb)) return review_control(ctx, inc, *word, args);
     if (!verb.empty())
         return make_error(errc::bad_input, "'" + quote(verb) + "' is not something `review` does.");

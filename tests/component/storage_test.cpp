@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "commands/context.hpp"
 #include "harness.hpp"
 #include "storage/database.hpp"
 #include "storage/queue_store.hpp"
@@ -40,6 +41,45 @@ TEST_CASE("a fresh database equals one upgraded step by step, with data kept") {
         CHECK(db.handle().execAndGet("SELECT count(*) FROM workspaces").getInt() == 1);
     }
     CHECK(schema_of(fresh.str()) == schema_of(upgraded.str()));
+}
+
+TEST_CASE("migration 4 turns each factor's why-chain into a branch of the causal map, answers kept") {
+    temp_db_path path;
+    {
+        storage::database db(path.str(), {.migrate = true, .target_version = 3});
+        db.execute(
+            "INSERT INTO workspaces (id) VALUES ('console');"
+            "INSERT INTO incidents (id, workspace, number, channel, title, severity, status, commander, "
+            "started_at, review_thread, review_stage) VALUES (1, 'console', 1, 'ops', 't', 2, 'resolved', "
+            "'alice', "
+            "0, 'review:1', 'impact');"
+            "INSERT INTO factors (id, incident_id, position, text, author, chain_closed) VALUES "
+            "(10, 1, 1, 'pool lowered', 'bob', 1), (11, 1, 2, 'no breaker', 'carol', 0);"
+            "INSERT INTO whys (factor_id, position, text, author) VALUES (10, 1, 'no review', 'alice'), "
+            "(10, 2, 'no owners', 'dave');"
+            "INSERT INTO review_answers (workspace, channel, message_id, kind, target_id) VALUES "
+            "('console', 'ops', 'm1', 'factor', 11), ('console', 'ops', 'm2', 'why', "
+            "(SELECT rowid FROM whys WHERE factor_id = 10 AND position = 2)), ('console', 'ops', 'm3', "
+            "'note', 5);");
+    }
+    storage::database db(path.str());
+    commands::stores store(db);
+    auto map = store.review.map(1);
+    REQUIRE(map.find("F1.1.1"));
+    CHECK(map.find("F1.1.1")->text == "no owners");
+    CHECK(map.find("F1.1.1")->author == "dave");
+    CHECK(map.find("F1.1.1")->closed);  // the closed chain ends at its last why
+    CHECK_FALSE(map.find("F1.1")->closed);
+    CHECK(map.causes_of(map.find("F1")->id).front()->label == "F1.1");
+    CHECK(map.find("F2")->author == "carol");
+    CHECK(map.complete(5) == false);  // F2 has no cause
+    auto m1 = store.review.replies_of("console", "ops", "m1");
+    REQUIRE(m1.size() == 1);
+    CHECK(m1[0].kind == "node");
+    CHECK(m1[0].target_id == map.find("F2")->id);
+    CHECK(store.review.replies_of("console", "ops", "m2")[0].target_id == map.find("F1.1.1")->id);
+    CHECK(store.review.replies_of("console", "ops", "m3")[0].kind == "note");
+    CHECK(store.incidents.find("console", 1)->stage == domain::review_stage::recap);
 }
 
 TEST_CASE("pragmas: WAL, foreign keys, synchronous FULL") {
