@@ -104,7 +104,9 @@ TEST_CASE("the example file documents every key and loads to the defaults") {
                             "command",
                             "default_severity",
                             "max_whys",
+                            "timebox",
                             "due_business_days",
+                            "max_snooze_days",
                             "default_due_days",
                             "weekly",
                             "digest_channel",
@@ -191,6 +193,10 @@ team = "ops"
     CHECK(cfg.review.max_whys == 3);
     CHECK(cfg.review.due_business_days == std::array<int, 4>{2, 5, 10, 10});
     CHECK(cfg.actions.default_due_days == std::array<int, 4>{3, 14, 30, 60});
+    CHECK(load_config_text("[review]\ntimebox = \"1h\"\n", "t.toml", no_env)->review.timebox == "1h");
+    CHECK(load_config_text("[review]\ntimebox = \"\"\n", "t.toml", no_env)->review.timebox.empty());
+    CHECK(error_of("[review]\ntimebox = \"forty\"\n") ==
+          "test.toml:2: review.timebox must be a session length like \"45m\" or \"1h\", or \"\" for none");
     auto snooze = load_config_text("[actions]\nmax_snooze_days = 14\n", "t.toml", no_env);
     REQUIRE(snooze);
     CHECK(snooze->actions.max_snooze_days == 14);
