@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -61,9 +62,13 @@ std::optional<config::settings> load_settings(const common_options& common) {
     return cfg;
 }
 
-std::unique_ptr<storage::database> open_database(const config::settings& cfg) {
+std::unique_ptr<storage::database> open_database(const config::settings& cfg, bool read_only = false) {
+    if (read_only && !std::filesystem::exists(cfg.storage.path)) {
+        std::cerr << "hindsight: there is no database at " << cfg.storage.path << " (set it with --db)\n";
+        return nullptr;
+    }
     try {
-        return std::make_unique<storage::database>(cfg.storage.path);
+        return std::make_unique<storage::database>(cfg.storage.path, storage::open_options{.read_only = read_only});
     } catch (const storage::storage_error& failure) {
         std::cerr << "hindsight: " << failure.what() << "\n";
         return nullptr;
@@ -110,19 +115,16 @@ int run_service(const common_options& common, bool http_only) {
     auto cfg = load_settings(common);
     if (!cfg) return 2;
     spdlog::info("starting hindsight {} ({})", HINDSIGHT_VERSION, config::describe_for_log(*cfg));
+    if (auto missing = config::missing_platform_secrets(*cfg); !missing.empty()) {
+        std::cerr << "hindsight: " << missing << ".\n";
+        return 2;
+    }
     bool slack = config::has_slack(*cfg), mattermost = config::has_mattermost(*cfg);
     if (!slack && !mattermost && !http_only) {
         std::cerr << "hindsight: no Slack or Mattermost workspace is configured (set SLACK_BOT_TOKEN and "
                      "SLACK_APP_TOKEN, or MATTERMOST_URL and MATTERMOST_TOKEN).\n"
                      "Try the bot locally with `hindsight console`, or serve only the HTTP endpoints with "
                      "`hindsight run --http-only`.\n";
-        return 2;
-    }
-    if (!cfg->http.tls_cert.empty()) {
-        // Refusing beats silently serving plain HTTP where TLS was asked for.
-        std::cerr
-            << "hindsight: http.tls_cert is set, but this build cannot serve TLS on its listener yet; "
-               "terminate TLS in a reverse proxy in front of it and unset http.tls_cert and http.tls_key.\n";
         return 2;
     }
     auto db = open_database(*cfg);
@@ -255,7 +257,7 @@ int export_incident(const common_options& common, const std::string& id, const s
     }
     auto cfg = load_settings(common);
     if (!cfg) return 2;
-    auto db = open_database(*cfg);
+    auto db = open_database(*cfg, true);
     if (!db) return 2;
     storage::incident_store incidents(*db);
     std::string workspace = workspace_option;

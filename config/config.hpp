@@ -59,15 +59,17 @@ struct storage_settings {
     std::string path = "hindsight.db";
     bool operator==(const storage_settings&) const = default;
 };
+// enabled: unset → connect when the platform's secrets are set; false → never; true → required (starting
+// without its secrets is an error that names them).
 struct slack_settings {
-    bool enabled = false;
+    std::optional<bool> enabled;
     std::string api_url = "https://slack.com/api/";  // always ends with '/'
     std::string mode = "socket";                     // socket | http
     bool pacing = true;  // about one post per second per channel; off only against a test double
     bool operator==(const slack_settings&) const = default;
 };
 struct mattermost_settings {
-    bool enabled = false;
+    std::optional<bool> enabled;  // as for Slack
     std::string team;
     bool pacing = true;       // about ten posts per second per channel; off only against a test double
     std::string actions_url;  // where Mattermost reaches POST /mattermost/actions; "" = no buttons
@@ -113,8 +115,12 @@ settings default_settings(const environment_lookup& env);
 
 // A workspace is configured: Slack = bot token and (app token in socket mode | signing secret in http mode);
 // Mattermost = server URL and token.
+// enabled = false wins over secrets.
 bool has_slack(const settings& cfg);
 bool has_mattermost(const settings& cfg);
+// A platform with enabled = true whose secrets are missing: what to set. Empty when every enabled platform
+// can connect.
+std::string missing_platform_secrets(const settings& cfg);
 // One line for the log; secrets appear only as "set" or "unset".
 std::string describe_for_log(const settings& cfg);
 

@@ -546,7 +546,9 @@ private:
         };
 
         handlers_["slack.enabled"] = [this, &c](const toml::node& n, const std::string& k) {
-            read_bool(n, k, c.slack.enabled);
+            bool on = false;
+            read_bool(n, k, on);
+            c.slack.enabled = on;
         };
         handlers_["slack.api_url"] = [this, &c](const toml::node& n, const std::string& k) {
             read_checked(n, k, c.slack.api_url, check_base_url);
@@ -564,7 +566,9 @@ private:
         };
 
         handlers_["mattermost.enabled"] = [this, &c](const toml::node& n, const std::string& k) {
-            read_bool(n, k, c.mattermost.enabled);
+            bool on = false;
+            read_bool(n, k, on);
+            c.mattermost.enabled = on;
         };
         handlers_["mattermost.url"] = [this, &c](const toml::node& n, const std::string& k) {
             read_checked(n, k, c.secret.mattermost_url,
@@ -686,19 +690,42 @@ result<settings> load_config_file(const std::string& path, const environment_loo
     return load_config_text(*content, path, env);
 }
 
-bool has_slack(const settings& cfg) {
+namespace {
+
+bool slack_secrets_set(const settings& cfg) {
     const auto& s = cfg.secret;
     if (s.slack_bot_token.empty()) return false;
     return cfg.slack.mode == "http" ? !s.slack_signing_secret.empty() : !s.slack_app_token.empty();
 }
 
-bool has_mattermost(const settings& cfg) {
+bool mattermost_secrets_set(const settings& cfg) {
     return !cfg.secret.mattermost_url.empty() && !cfg.secret.mattermost_token.empty();
+}
+
+}  // namespace
+
+bool has_slack(const settings& cfg) {
+    return cfg.slack.enabled.value_or(true) && slack_secrets_set(cfg);
+}
+
+bool has_mattermost(const settings& cfg) {
+    return cfg.mattermost.enabled.value_or(true) && mattermost_secrets_set(cfg);
+}
+
+std::string missing_platform_secrets(const settings& cfg) {
+    std::string out;
+    if (cfg.slack.enabled == true && !slack_secrets_set(cfg))
+        out += std::string("slack.enabled is true but SLACK_BOT_TOKEN and ") +
+               (cfg.slack.mode == "http" ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN") + " are not both set";
+    if (cfg.mattermost.enabled == true && !mattermost_secrets_set(cfg))
+        out += std::string(out.empty() ? "" : "; ") +
+               "mattermost.enabled is true but MATTERMOST_URL and MATTERMOST_TOKEN are not both set";
+    return out;
 }
 
 std::string describe_for_log(const settings& cfg) {
     auto state = [](const std::string& secret) -> std::string { return secret.empty() ? "unset" : "set"; };
-    auto on_off = [](bool value) -> std::string { return value ? "on" : "off"; };
+    auto on_off = [](std::optional<bool> value) -> std::string { return value ? (*value ? "on" : "off") : "auto"; };
     std::string line =
         "time_zone=" + cfg.time_zone + " log_level=" + cfg.log_level + " storage=" + cfg.storage.path +
         " http=" + cfg.http.listen + " http_tls=" + on_off(!cfg.http.tls_cert.empty()) + " command=/" +

@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
   libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
-  clang-format
+  clang-format curl
   chromium
 )
 # tests/render renders the exported postmortem with markdown-it and mermaid (npm) in headless chromium.

@@ -33,11 +33,16 @@ void rethrow_as_storage_error(const std::exception& failure, const std::string& 
 
 database::database(const std::string& path, open_options options) : path_(path) {
     try {
-        db_ = std::make_unique<SQLite::Database>(
-            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);  // one thread owns it
+        auto flags = options.read_only ? SQLite::OPEN_READONLY
+                                       : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+        db_ = std::make_unique<SQLite::Database>(path, flags | SQLite::OPEN_NOMUTEX);  // one thread owns it
         db_->setBusyTimeout(5000);
         // Reading the schema first turns "not a database" into a clear error before any pragma writes.
         db_->execAndGet("SELECT count(*) FROM sqlite_master");
+        if (options.read_only) {
+            check_readable_version();
+            return;
+        }
         db_->exec("PRAGMA foreign_keys = ON");
         db_->exec("PRAGMA synchronous = FULL");
         if (options.max_page_count > 0) set_max_page_count(options.max_page_count);
@@ -55,6 +60,18 @@ database::database(const std::string& path, open_options options) : path_(path) 
                                 " but this hindsight knows only up to " + std::to_string(latest_version()) +
                                 "; run a newer hindsight (the file was left untouched)");
     if (options.migrate) migrate(options.target_version);
+}
+
+void database::check_readable_version() {
+    int version = schema_version();
+    if (version == 0)
+        throw storage_error(storage_error::kind::unusable_file, path_ + " has no hindsight data (schema version 0)");
+    if (version != latest_version())
+        throw storage_error(storage_error::kind::newer_schema,
+                            path_ + " has schema version " + std::to_string(version) + " and this hindsight reads " +
+                                std::to_string(latest_version()) +
+                                (version < latest_version() ? "; run `hindsight migrate` on it first"
+                                                            : "; run a newer hindsight"));
 }
 
 database::~database() = default;

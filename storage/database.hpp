@@ -29,6 +29,8 @@ struct open_options {
     bool migrate = true;      // false: only check the version (for `hindsight migrate --check` and tests)
     int target_version = -1;  // -1: the latest; tests migrate step by step
     std::int64_t max_page_count = 0;  // 0: unlimited; tests use it to simulate a full disk
+    // Readers (`export`) open the file read-only: never created, never migrated, never written.
+    bool read_only = false;
 };
 
 class database {
@@ -54,6 +56,8 @@ public:
     const std::string& path() const { return path_; }
 
 private:
+    void check_readable_version();
+
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
     int depth_ = 0;

@@ -136,6 +136,17 @@ if timeout 10 "$bin" export INC-1 --db "$work/junk.db" > /dev/null 2> "$work/err
     echo "FAIL: a junk database was accepted" >&2; failures=$((failures + 1))
 else expect "$work/err" "not a hindsight SQLite database" "junk database"; fi
 
+# export only reads: a missing database is named and never created, a read-only one is exported.
+if timeout 10 "$bin" export INC-1 --db "$work/missing.db" > /dev/null 2> "$work/err"; then
+    echo "FAIL: export of a missing database succeeded" >&2; failures=$((failures + 1))
+else expect "$work/err" "there is no database at $work/missing.db" "a missing database is named"; fi
+[ ! -e "$work/missing.db" ] && passed=$((passed + 1)) || { echo "FAIL: export created a database" >&2; failures=$((failures + 1)); }
+cp "$db" "$work/readonly.db"
+chmod 0444 "$work/readonly.db"
+if timeout 10 "$bin" export INC-1 --db "$work/readonly.db" > "$work/ro.md" 2> "$work/err"; then
+    expect "$work/ro.md" "# INC-1: Checkout latency in eu-west" "export of a read-only database"
+else echo "FAIL: export of a read-only database: $(cat "$work/err")" >&2; failures=$((failures + 1)); fi
+
 # blame-check as a linter.
 printf 'Alice rolled back at 14:05\nBob should have checked the config\n' > "$work/draft.md"
 if timeout 10 "$bin" blame-check "$work/draft.md" > "$work/blame.out"; then
@@ -173,6 +184,28 @@ for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || { stopped=1; break; }; s
 if [ "$stopped" -eq 1 ] && wait "$pid"; then passed=$((passed + 1)); else
     echo "FAIL: run did not exit 0 within 10 s of SIGTERM" >&2; failures=$((failures + 1)); kill -KILL "$pid" 2>/dev/null || true
 fi
+# The listener serves HTTPS when http.tls_cert and http.tls_key are set.
+certs="$dir/../certs"
+tport=$((20000 + RANDOM % 20000))
+printf '[http]\nlisten = "127.0.0.1:%s"\ntls_cert = "%s"\ntls_key = "%s"\n' "$tport" "$certs/server.pem" "$certs/server.key" > "$work/tls.toml"
+SLACK_BOT_TOKEN= MATTERMOST_TOKEN= "$bin" run --http-only --config "$work/tls.toml" --db "$work/tls.db" 2> "$work/tls.err" &
+tpid=$!
+for _ in $(seq 1 50); do
+    curl -s --max-time 2 --cacert "$certs/ca.pem" "https://127.0.0.1:$tport/healthz" > "$work/tls.out" 2>/dev/null && break
+    sleep 0.1
+done
+expect "$work/tls.out" "ok" "run serves HTTPS on its listener"
+kill -TERM "$tpid" 2>/dev/null || true
+wait "$tpid" 2>/dev/null || true
+# enabled = false wins over secrets; enabled = true without them is an error that names them.
+printf '[slack]\nenabled = false\n' > "$work/off.toml"
+if SLACK_BOT_TOKEN=xoxb-1 SLACK_APP_TOKEN=xapp-1 MATTERMOST_TOKEN= timeout 10 "$bin" run --config "$work/off.toml" --db "$work/off.db" 2> "$work/off.err"; then
+    echo "FAIL: run with slack.enabled = false connected" >&2; failures=$((failures + 1))
+else expect "$work/off.err" "no Slack or Mattermost workspace is configured" "slack.enabled = false is honoured"; fi
+printf '[mattermost]\nenabled = true\n' > "$work/on.toml"
+if SLACK_BOT_TOKEN= MATTERMOST_TOKEN= timeout 10 "$bin" run --config "$work/on.toml" --db "$work/on.db" 2> "$work/on.err"; then
+    echo "FAIL: run with mattermost.enabled = true and no secrets started" >&2; failures=$((failures + 1))
+else expect "$work/on.err" "mattermost.enabled is true but MATTERMOST_URL and MATTERMOST_TOKEN are not both set" "mattermost.enabled = true needs its secrets"; fi
 if SLACK_BOT_TOKEN= MATTERMOST_TOKEN= timeout 10 "$bin" run --db "$work/run.db" 2> "$work/norun.err"; then
     echo "FAIL: run without a workspace exited 0" >&2; failures=$((failures + 1))
 else expect "$work/norun.err" "hindsight console" "run without a workspace points to the console"; fi

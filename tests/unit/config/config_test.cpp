@@ -211,10 +211,10 @@ team = "ops"
     CHECK(cfg.http.max_body_bytes == 65536);
     CHECK(cfg.tls.ca_file == "/etc/ssl/extra.pem");
     CHECK(cfg.storage.path == "/var/lib/hindsight/db.sqlite");
-    CHECK(cfg.slack.enabled);
+    CHECK(cfg.slack.enabled == true);
     CHECK(cfg.slack.api_url == "http://127.0.0.1:9999/api/");  // the trailing slash is added
     CHECK(cfg.slack.mode == "http");
-    CHECK(cfg.mattermost.enabled);
+    CHECK(cfg.mattermost.enabled == true);
     CHECK(cfg.secret.mattermost_url ==
           "https://chat.example.com");  // from the file, without the trailing slash
     CHECK(cfg.mattermost.team == "ops");
@@ -464,4 +464,21 @@ TEST_CASE("has_slack and has_mattermost") {
                                      env_of({{"MATTERMOST_TOKEN", "token"}}));
     REQUIRE(from_env);
     CHECK(has_mattermost(*from_env));
+}
+
+TEST_CASE("enabled decides whether a platform connects: unset follows the secrets, false never, true requires them") {
+    auto env = env_of({{"SLACK_BOT_TOKEN", "xoxb-1"}, {"SLACK_APP_TOKEN", "xapp-1"}});
+    auto unset = load_config_text("", "t.toml", env);
+    REQUIRE(unset);
+    CHECK(has_slack(*unset));
+    CHECK_FALSE(has_mattermost(*unset));
+    CHECK(missing_platform_secrets(*unset).empty());
+    auto off = load_config_text("[slack]\nenabled = false\n", "t.toml", env);
+    CHECK_FALSE(has_slack(*off));
+    auto required = load_config_text("[mattermost]\nenabled = true\n", "t.toml", env);
+    CHECK(missing_platform_secrets(*required) ==
+          "mattermost.enabled is true but MATTERMOST_URL and MATTERMOST_TOKEN are not both set");
+    auto http = load_config_text("[slack]\nenabled = true\nmode = \"http\"\n", "t.toml", env);
+    CHECK(missing_platform_secrets(*http) ==
+          "slack.enabled is true but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not both set");
 }
