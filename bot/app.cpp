@@ -110,7 +110,10 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
 
 void app::add_platform(chat::platform& p) {
     platforms_.push_back(&p);
-    for (const auto& [workspace, bot_user] : p.workspaces()) engine_.set_bot_user(workspace, bot_user);
+    for (const auto& [workspace, bot_user] : p.workspaces()) {
+        engine_.set_bot_user(workspace, bot_user);
+        engine_.set_platform(workspace, p.name());
+    }
 }
 
 chat::platform* app::platform_for(const std::string& workspace) {

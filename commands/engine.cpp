@@ -80,6 +80,10 @@ void engine::set_bot_user(const std::string& workspace, const std::string& user_
     bot_users_.emplace_back(workspace, user_id);
 }
 
+void engine::set_platform(const std::string& workspace, const std::string& platform) {
+    platforms_[workspace] = platform;
+}
+
 std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain::timestamp now) {
     std::vector<bool> fresh(batch.size(), false);
     std::vector<std::pair<std::int64_t, std::size_t>> recorded;  // inbox id, index in batch
@@ -109,7 +113,9 @@ std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain
 
 std::vector<chat::outgoing> engine::handle(const std::string& workspace, const chat::event& e,
                                            domain::timestamp now, std::optional<missing_message>* missing) {
-    context ctx{cfg_, stores_, workspace, platform_, channel_of(e), {}, user_of(e), now, {}};
+    auto named = platforms_.find(workspace);
+    const auto& platform = named == platforms_.end() ? platform_ : named->second;
+    context ctx{cfg_, stores_, workspace, platform, channel_of(e), {}, user_of(e), now, {}};
     std::string bot_user;
     for (const auto& [ws, id] : bot_users_)
         if (ws == workspace) bot_user = id;

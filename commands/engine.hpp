@@ -38,6 +38,8 @@ public:
 
     // The bot's own user id per workspace: its posts and reactions are never captured.
     void set_bot_user(const std::string& workspace, const std::string& user_id);
+    // The platform a workspace lives on ("slack", "mattermost"): timeline entries record it as their source.
+    void set_platform(const std::string& workspace, const std::string& platform);
 
     // Records every event of the batch in one transaction (one fsync for the burst). Returns, per event, true
     // if it is new and false for a replay. Throws storage::storage_error when nothing could be recorded: then
@@ -101,6 +103,7 @@ private:
     std::string platform_;
     stores stores_;
     std::vector<std::pair<std::string, std::string>> bot_users_;
+    std::unordered_map<std::string, std::string> platforms_;  // workspace → platform, when not platform_
     // Events recorded by this process and not yet handled, by inbox id. After a restart they are decoded from
     // the inbox instead; the bound keeps a stalled handler from growing memory without limit.
     static constexpr std::size_t max_remembered_events = 20000;

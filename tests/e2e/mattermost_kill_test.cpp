@@ -134,6 +134,8 @@ int main(int argc, char** argv) {
         check(count(db_path, "SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == pins,
               "one timeline entry per pin");
         check(count(db_path, "SELECT COUNT(*) FROM incidents") == 1, "one incident");
+        check(count(db_path, "SELECT COUNT(*) FROM timeline_entries WHERE platform <> 'mattermost'") == 0,
+              "every timeline entry records the platform it came from (mattermost)");
         check(state.reactions == pins, "one ✅ per pin at Mattermost");
         check(state.catch_up_reads >= 1, "the restarted bot read the channel back through REST");
         std::printf("     reactions sent again after the kill: %zu\n", state.duplicate_reactions);

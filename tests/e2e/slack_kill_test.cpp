@@ -121,6 +121,8 @@ int main(int argc, char** argv) {
         check(count(db_path, "SELECT COUNT(*) FROM timeline_entries WHERE message_id <> ''") == pins,
               "one timeline entry per pin");
         check(count(db_path, "SELECT COUNT(*) FROM incidents") == 1, "one incident");
+        check(count(db_path, "SELECT COUNT(*) FROM timeline_entries WHERE platform <> 'slack'") == 0,
+              "every timeline entry records the platform it came from (slack)");
         check(state.reactions == pins, "one ✅ per pin at Slack");
         std::printf("     reactions sent again after the kill (answered already_reacted): %zu\n",
                     state.duplicate_reactions);
