@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "commands/handlers.hpp"
+#include "commands/review_flow.hpp"
 #include "domain/action_text.hpp"
 #include "domain/due_date.hpp"
 #include "domain/rules.hpp"
@@ -194,7 +195,9 @@ result<void> list_actions(context& ctx, arguments& args) {
     std::string heading;
     auto word = args.next();
     if (!args.empty()) return make_error(errc::bad_input, "actions takes one filter.");
-    auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id);
+    // In a review thread, "this incident" is the thread's, whatever newer one is open in the channel.
+    auto current = review::incident_of_thread(ctx, ctx.channel.id, ctx.thread_root);
+    if (!current) current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id);
     std::string which = word ? domain::ascii_lower(*word) : (current ? "open" : "mine");
     if (which == "mine") {
         q.owner = ctx.user;

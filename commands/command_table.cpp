@@ -26,6 +26,8 @@ const std::vector<entry>& entries() {
         {{"title", "title <text>", "rename the incident", "incident"}, change_title},
         {{"summary", "summary <text>", "set the summary", "incident"}, change_summary},
         {{"impact", "impact <text>", "set the customer impact", "incident"}, change_impact},
+        {{"detection", "detection <text>", "set how the incident was detected", "incident"},
+         change_detection},
         {{"note", "note <text>", "add a note to the timeline", "incident"}, add_note},
         {{"timeline", "timeline [n]", "show the last n timeline entries (default all)", "incident"},
          show_timeline},

@@ -17,6 +17,7 @@ result<void> change_commander(context&, arguments&);
 result<void> change_title(context&, arguments&);
 result<void> change_summary(context&, arguments&);
 result<void> change_impact(context&, arguments&);
+result<void> change_detection(context&, arguments&);
 result<void> add_note(context&, arguments&);
 result<void> show_timeline(context&, arguments&);
 result<void> mark_mitigated(context&, arguments&);

@@ -381,6 +381,9 @@ result<void> change_summary(context& ctx, arguments& args) {
 result<void> change_impact(context& ctx, arguments& args) {
     return set_text_field(ctx, args, &incident::impact, "impact", domain::max_text_length);
 }
+result<void> change_detection(context& ctx, arguments& args) {
+    return set_text_field(ctx, args, &incident::detection, "detection", domain::max_text_length);
+}
 
 result<void> add_note(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);

@@ -61,14 +61,30 @@ result<void> review_control(context& ctx, incident& inc, domain::control_word wo
     return review::move_on(ctx, inc, word);
 }
 
+// `review [INC-n] answer impact|detection|summary <text>` (the recap's Answer button): added to the field,
+// as a reply in the thread would be, never replacing what others said.
+result<void> answer_recap(context& ctx, incident& inc, arguments& args) {
+    auto field = std::string(args.next().value_or(""));
+    auto* value = review::recap_field(inc, field);
+    if (!value) return make_error(errc::bad_input, "Answer impact, detection or summary.");
+    auto text = checked_text(args.rest(), field, domain::max_text_length);
+    if (!text) return text.failure();
+    *value += (value->empty() ? "" : "\n") + *text;
+    ctx.store.incidents.update(inc);
+    review::say(
+        ctx, inc,
+        inc.label() + " · added to the " + field + " from " + ctx.who(ctx.user) + ": " + quote(*text));
+    nudge_if_blaming(ctx, *text);
+    return {};
+}
+
 // `review finish`: the facilitator's way past the remaining questions, for a team that reviewed with
 // commands (or in a meeting) rather than by replies: the summary says what is still missing.
 result<void> finish_review(context& ctx, incident& inc) {
     if (inc.stage == review_stage::none)
         return make_error(errc::conflict, "The review of " + inc.label() + " is not open yet: `" +
                                               ctx.trigger() + " review " + inc.label() + "` opens it.");
-    inc.stage = review_stage::summary;
-    inc.review_focus.clear();
+    review::enter_summary(ctx, inc);
     ctx.store.incidents.update(inc);
     review::after_change(ctx, inc);
     return {};
@@ -123,6 +139,7 @@ result<void> open_review(context& ctx, arguments& args) {
     auto verb = domain::ascii_lower(args.next().value_or(""));
     if (verb == "start") return start_timebox(ctx, inc, args);
     if (verb == "finish") return finish_review(ctx, inc);
+    if (verb == "answer") return answer_recap(ctx, inc, args);
     if (auto word = domain::parse_control_word(verb)) return review_control(ctx, inc, *word, args);
     if (!verb.empty())
         return make_error(errc::bad_input, "'" + quote(verb) + "' is not something `review` does.");
@@ -170,7 +187,7 @@ result<void> answer_why(context& ctx, arguments& args) {
     if (domain::parse_control_word(args.rest()) == domain::control_word::done) {
         bool asked_now = inc.stage == review_stage::causes && map.find(review::focus_node(inc)) == node;
         if (asked_now) return review::move_on(ctx, inc, domain::control_word::done);
-        review::close_branch(ctx, inc, *node);
+        review::close_branch(ctx, *node);
         review::say(ctx, inc, inc.label() + " · closed the branch at *" + node->label + "*.");
         review::after_change(ctx, inc);
         return {};

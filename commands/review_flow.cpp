@@ -90,7 +90,9 @@ prompt prompt_for(context& ctx, const incident& inc) {
         case review_stage::recap:
             return {
                 recap_question(inc.review_focus) + " Reply here; several people can answer. `next` moves on.",
-                {{"Answer", for_this(inc.review_focus), recap_question(inc.review_focus)}, next_button}};
+                {{"Answer", "review " + inc.label() + " answer " + inc.review_focus,
+                  recap_question(inc.review_focus)},
+                 next_button}};
         case review_stage::factors:
             return {
                 "What conditions allowed this to happen? Reply with one contributing factor per message; "
@@ -132,15 +134,21 @@ void set_stage(incident& inc, review_stage stage, std::string focus = {}) {
 }
 
 // Into the causes at the first question of the map, or past them when every branch is answered.
-void enter_causes(context& ctx, incident& inc, const domain::cause_node* first) {
+void enter_causes(incident& inc, const domain::cause_node* first) {
     if (first)
         set_stage(inc, review_stage::causes, std::to_string(first->id));
     else
         set_stage(inc, review_stage::went_well);
-    (void)ctx;
 }
 
 }  // namespace
+
+void enter_summary(context& ctx, incident& inc) {
+    inc.stage = review_stage::summary;
+    inc.review_focus.clear();
+    // Logged like a question, so replies from now on are conversation, not answers to the last question.
+    ctx.store.review.record_question(inc.id, {inc.stage, inc.review_focus, ctx.now});
+}
 
 std::int64_t focus_node(const incident& inc) {
     if (inc.stage != review_stage::causes || inc.review_focus.empty()) return 0;
@@ -177,18 +185,17 @@ result<void> move_on_in_causes(context& ctx, incident& inc, control_word word) {
     if (word == control_word::done && focus) {
         ctx.store.review.set_node_closed(focus->id, true);
     } else if (word == control_word::skip && focus) {
-        // "closes the rest of this factor": every branch of it still asking is closed.
+        // "closes the rest of this factor": every branch of it still asking is closed, as not explored.
         const auto* factor = map.factor_of(focus->id);
         for (const auto* open : map.open_branches(max))
-            if (map.factor_of(open->id) == factor) ctx.store.review.set_node_closed(open->id, true);
-        ctx.store.review.set_node_closed(focus->id, true);
+            if (map.factor_of(open->id) == factor) ctx.store.review.skip_node(open->id);
     } else if (word == control_word::none) {
         return make_error(errc::bad_input, "`none` is for the action items. Here: `next`, `done` or `skip`.");
     }
     map = ctx.store.review.map(inc.id);
     const auto* next = word == control_word::skip ? map.first_question_after_factor(from, max)
                                                   : map.next_question(from, max);
-    enter_causes(ctx, inc, next);
+    enter_causes(inc, next);
     return {};
 }
 
@@ -206,7 +213,7 @@ result<void> move_on_in_actions(context& ctx, incident& inc, control_word word) 
         inc.no_action_decided = true;
         record_event(ctx, inc, "Review decided no action is needed (" + ctx.who(ctx.user) + ")");
     }
-    set_stage(inc, review_stage::summary);
+    enter_summary(ctx, inc);
     return {};
 }
 
@@ -231,7 +238,7 @@ result<void> move_on(context& ctx, incident& inc, control_word word) {
                 return make_error(errc::conflict,
                                   "The review needs at least one contributing factor first: what "
                                   "condition allowed this to happen?");
-            enter_causes(ctx, inc, map.next_question(0, ctx.cfg.review.max_whys));
+            enter_causes(inc, map.next_question(0, ctx.cfg.review.max_whys));
             break;
         case review_stage::causes:
             if (auto moved = move_on_in_causes(ctx, inc, word); !moved) return moved;
@@ -280,20 +287,16 @@ result<domain::cause_node> add_cause(context& ctx, const incident& inc, const do
     return node;
 }
 
-void close_branch(context& ctx, const incident& inc, const domain::cause_node& node) {
+void close_branch(context& ctx, const domain::cause_node& node) {
     ctx.store.review.set_node_closed(node.id, true);
-    (void)inc;
 }
 
-result<std::string> join(context& ctx, const incident& inc, std::string_view a, std::string_view b) {
-    auto map = ctx.store.review.map(inc.id);
-    auto plan = map.plan_join(a, b);
+result<domain::causal_map::join_plan> join(context& ctx, const incident& inc, std::string_view a,
+                                           std::string_view b) {
+    auto plan = ctx.store.review.map(inc.id).plan_join(a, b);
     if (!plan) return plan.failure();
-    const auto* kept = map.find(plan->kept);
-    const auto* merged = map.find(plan->merged);
-    std::string said = merged->label + " is now " + kept->label + " (the same cause)";
     ctx.store.review.join_nodes(plan->kept, plan->merged);
-    return said;
+    return *plan;
 }
 
 std::optional<incident> incident_of_thread(context& ctx, const std::string& channel,

@@ -37,9 +37,12 @@ result<domain::cause_node> add_factor(context& ctx, const domain::incident& inc,
 result<domain::cause_node> add_cause(context& ctx, const domain::incident& inc,
                                      const domain::cause_node& parent, const std::string& text);
 // Closes a branch (`done`): no more "why?" about the node or anything under it.
-void close_branch(context& ctx, const domain::incident& inc, const domain::cause_node& node);
-// `F2.1 = F1.2`
-result<std::string> join(context& ctx, const domain::incident& inc, std::string_view a, std::string_view b);
+void close_branch(context& ctx, const domain::cause_node& node);
+// Past the questions: the stage becomes summary (the caller brings the summary post up to date).
+void enter_summary(context& ctx, domain::incident& inc);
+// `F2.1 = F1.2`: the older node stays.
+result<domain::causal_map::join_plan> join(context& ctx, const domain::incident& inc, std::string_view a,
+                                           std::string_view b);
 
 // After any change: the summary is edited once it exists, and the incident becomes reviewed when
 // complete.

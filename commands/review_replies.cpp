@@ -14,10 +14,6 @@ using storage::review_store;
 
 namespace {
 
-// Platform timestamps and our clock disagree by a little: a reply counts as written under an earlier
-// question only when it predates the current one by more than this.
-constexpr auto clock_tolerance = std::chrono::seconds{2};
-
 void confirm(context& ctx, const chat::message_posted& m) {
     ctx.react(m.channel.id, m.message_id, ctx.cfg.capture.confirm_emoji);
 }
@@ -26,10 +22,11 @@ void remember(context& ctx, const chat::message_posted& m, std::string kind, std
     ctx.store.review.record_reply(ctx.workspace, m.channel.id, m.message_id, {std::move(kind), target});
 }
 
-// The question a reply was written under: the one posted last before it, else the current one.
+// The question a reply was written under: the one posted last at or before its own time, else the current
+// one. Ties go to the newer question, so a reply at the same instant answers what is asked now.
 review_store::question question_for(context& ctx, const incident& inc, const chat::message_posted& m) {
     review_store::question current{inc.stage, inc.review_focus, ctx.now};
-    auto before = ctx.store.review.question_before(inc.id, m.at + clock_tolerance);
+    auto before = ctx.store.review.question_before(inc.id, m.at);
     return before ? *before : current;
 }
 
@@ -139,7 +136,7 @@ void addressed(context& ctx, incident& inc, const domain::review_reply& reply,
         return;
     }
     if (reply.control == domain::control_word::done) {
-        review::close_branch(ctx, inc, *node);
+        review::close_branch(ctx, *node);
         confirm(ctx, m);
         return;
     }
@@ -153,6 +150,13 @@ void addressed(context& ctx, incident& inc, const domain::review_reply& reply,
         return;
     }
     add_cause_reply(ctx, inc, node->id, *text, m);
+}
+
+bool names_a_command(std::string_view text) {
+    auto words = split_words(text);
+    if (words.empty()) return true;  // the trigger word alone: help
+    auto first = domain::ascii_lower(words.front());
+    return first == "help" || find_command(first) != nullptr;
 }
 
 void control(context& ctx, incident& inc, domain::control_word word, const chat::message_posted& m) {
@@ -178,13 +182,20 @@ bool on_review_reply(context& ctx, const chat::message_posted& m) {
         case domain::reply_kind::aside:
             return true;
         case domain::reply_kind::command:
-            dispatch_command(ctx, reply.text);  // the thread root makes it act on this thread's incident
-            return true;
+            if (names_a_command(reply.text)) {
+                dispatch_command(ctx, reply.text);  // the thread root makes it act on this thread's incident
+                return true;
+            }
+            // "Incident commander was paged late": an answer that happens to start with the trigger word.
+            answer(ctx, inc, std::string(domain::trim(domain::sanitize_utf8(m.text))), m);
+            break;
         case domain::reply_kind::join:
-            if (auto joined = review::join(ctx, inc, reply.node, reply.other))
+            if (auto joined = review::join(ctx, inc, reply.node, reply.other)) {
+                remember(ctx, m, "join", joined->merged);  // deleting the reply undoes the join
                 confirm(ctx, m);
-            else
+            } else {
                 ctx.tell(joined.failure().message);
+            }
             break;
         case domain::reply_kind::addressed:
             addressed(ctx, inc, reply, m);

@@ -29,7 +29,10 @@ void append_causes(std::string& out, const domain::causal_map& map, const domain
             continue;
         }
         out += (cause->removed ? std::string("(removed)") : quote(domain::truncate_utf8(cause->text, 300))) +
-               " — " + who(cause->author) + (map.is_root_cause(*cause, max_whys) ? " · root cause" : "") +
+               " — " + who(cause->author) +
+               (map.is_root_cause(*cause, max_whys) ? " · root cause"
+                : cause->skipped                    ? " · not explored"
+                                                    : "") +
                "\n";
         append_causes(out, map, *cause, who, indent + 1, shown, max_whys);
     }

@@ -25,7 +25,8 @@ result<void> start_timebox(context& ctx, incident& inc, arguments& args) {
     if (!args.empty()) return make_error(errc::bad_input, "review start takes only a length, like 45m.");
     if (inc.status == domain::incident_status::reviewed)
         return make_error(errc::conflict, "The review of " + inc.label() + " is complete already.");
-    if (inc.review_thread.empty()) start_review_thread(ctx, inc);
+    bool opened_now = inc.review_thread.empty();
+    if (opened_now) start_review_thread(ctx, inc);  // asks its first question itself
     inc.timebox_started_at = ctx.now;
     inc.timebox_ends_at = ctx.now + *length;
     ctx.store.incidents.update(inc);
@@ -33,7 +34,7 @@ result<void> start_timebox(context& ctx, incident& inc, arguments& args) {
                 "⏱️ " + inc.label() + " · This review session has " + domain::format_duration(*length) +
                     ", until " + local_minute(*inc.timebox_ends_at, ctx.user_zone(ctx.user)) +
                     ". I will say when a quarter is left, and sum up at the end.");
-    review::ask(ctx, inc);
+    if (!opened_now) review::ask(ctx, inc);
     return {};
 }
 
@@ -58,9 +59,8 @@ void plan_review_timeboxes(const config::settings& cfg, stores& store, const std
     auto who = [&](const std::string& id) {
         return domain::defuse_crowd_mentions("@" + store.incidents.display_name(workspace, id));
     };
-    for (const auto& inc : store.incidents.list(workspace, storage::incident_filter::all, 10000)) {
+    for (const auto& inc : store.incidents.with_timebox(workspace)) {
         if (!inc.timebox_ends_at || !inc.timebox_started_at || inc.review_thread.empty()) continue;
-        if (inc.status == domain::incident_status::reviewed) continue;
         auto ends = *inc.timebox_ends_at;
         auto warn_at = ends - (ends - *inc.timebox_started_at) / 4;
         auto period = domain::format_iso(ends);

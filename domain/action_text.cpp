@@ -112,8 +112,10 @@ std::vector<option> read_run(const words_t& w, std::size_t first, const run_tabl
 }
 
 error twice(std::string_view what, std::string_view one, std::string_view other, std::string_view question) {
-    return make_error(errc::bad_input, "Two " + std::string(what) + " at the end: " + std::string(one) +
-                                           " and " + std::string(other) + ". " + std::string(question));
+    // The words are echoed back: a crowd mention among them must not ping anyone.
+    return make_error(errc::bad_input, "Two " + std::string(what) +
+                                           " at the end: " + defuse_crowd_mentions(one) + " and " +
+                                           defuse_crowd_mentions(other) + ". " + std::string(question));
 }
 
 }  // namespace

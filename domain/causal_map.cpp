@@ -143,7 +143,8 @@ const cause_node* causal_map::first_question_after_factor(std::int64_t after, in
 }
 
 bool causal_map::is_root_cause(const cause_node& node, int max_whys) const {
-    return node.depth > 0 && !node.removed && causes_of(node.id).empty() && !asks_about(node, max_whys);
+    return node.depth > 0 && !node.removed && !node.skipped && causes_of(node.id).empty() &&
+           !asks_about(node, max_whys);
 }
 
 std::vector<const cause_node*> causal_map::open_branches(int max_whys) const {

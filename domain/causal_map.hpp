@@ -23,6 +23,7 @@ struct cause_node {
     std::string text;
     std::string author;            // user id
     bool closed = false;           // the branch ends here: `done` (a root cause), or `skip` on its factor
+    bool skipped = false;          // closed by `skip`: nobody explored it, so it is no root cause
     bool removed = false;          // its reply was deleted while causes hang below it: kept as "(removed)"
     std::int64_t merged_into = 0;  // joined into this older node; the row stays so its number resolves
     int children_made = 0;         // causes ever numbered under it, so numbers are never reused
@@ -65,7 +66,8 @@ public:
     // The first question of the factor after the one `after` belongs to (for `skip`).
     const cause_node* first_question_after_factor(std::int64_t after, int max_whys) const;
 
-    // A leaf where the team stopped asking: `done` on it or above it, or the deepest "why" allowed.
+    // A leaf where the team stopped asking: `done` on it or above it, or the deepest "why" allowed (not a
+    // branch the team skipped).
     bool is_root_cause(const cause_node& node, int max_whys) const;
     // Leaves that still ask for a cause: no cause, not closed, not at max depth.
     std::vector<const cause_node*> open_branches(int max_whys) const;

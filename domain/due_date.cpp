@@ -160,8 +160,8 @@ std::vector<std::string_view> split(std::string_view text) {
 result<civil_date> parse_due_date(std::string_view raw, civil_date today) {
     auto typed = std::string(trim(raw));
     auto refuse = [&](const std::string& why) {
-        return make_error(errc::bad_input,
-                          "'" + typed + "' " + why + " (use " + std::string(due_date_forms) + ")");
+        return make_error(errc::bad_input, "'" + defuse_crowd_mentions(typed) + "' " + why + " (use " +
+                                               std::string(due_date_forms) + ")");
     };
     auto text = ascii_lower(typed);
     auto words = split(text);

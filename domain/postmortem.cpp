@@ -11,9 +11,11 @@
 namespace hindsight::domain {
 namespace {
 
+// Display names are user text too (anyone can rename themselves on Slack): escaped like a table cell, which
+// is safe in every place a name appears.
 std::string user(const name_lookup& name_of, const std::string& id) {
     if (id.empty()) return "—";
-    return "@" + name_of(id);
+    return "@" + markdown_cell(defuse_crowd_mentions(name_of(id)));
 }
 
 std::string optional_time(const std::optional<timestamp>& t) {
@@ -320,7 +322,7 @@ void append_participants(std::string& out, const incident_record& record, const 
     out += "## Participants\n\n";
     std::string names;
     for (const auto& id : record.participants) names += (names.empty() ? "" : ", ") + user(name_of, id);
-    out += (names.empty() ? "_Nobody recorded._" : markdown_text(defuse_crowd_mentions(names))) + "\n\n";
+    out += (names.empty() ? "_Nobody recorded._" : names) + "\n\n";
 }
 
 void append_timeline(std::string& out, const incident_record& record, const name_lookup& name_of) {
@@ -365,6 +367,7 @@ void append_causes(std::string& out, const causal_map& map, const cause_node& no
         }
         out += node_text(*cause) + " (" + user(name_of, cause->author) + ")";
         if (map.is_root_cause(*cause, max_whys)) out += " · root cause";
+        if (cause->skipped && map.causes_of(cause->id).empty()) out += " · _not explored_";
         if (map.causes_of(cause->id).empty() && map.asks_about(*cause, max_whys)) out += " · _still open_";
         out += "\n";
         append_causes(out, map, *cause, name_of, indent + 1, written, max_whys);
@@ -520,6 +523,7 @@ void write_map(json_writer& json, const incident_record& record, const name_look
         json.key("author").value(name_of(node->author));
         json.key("removed").value(node->removed);
         json.key("root_cause").value(map.is_root_cause(*node, max_whys));
+        json.key("not_explored").value(node->skipped);
         json.key("open").value(map.causes_of(node->id).empty() && map.asks_about(*node, max_whys));
         json.key("causes").begin_array();
         for (const auto* cause : map.causes_of(node->id)) json.value(cause->label);

@@ -230,4 +230,15 @@ std::string incident_store::display_name(const std::string& workspace, const std
     return user ? user->display_name : id;
 }
 
+std::vector<domain::incident> incident_store::with_timebox(const std::string& workspace) {
+    SQLite::Statement s(db_.handle(),
+                        std::string("SELECT ") + incident_columns +
+                            " FROM incidents WHERE workspace = ? AND timebox_ends_at IS NOT NULL AND "
+                            "status <> 'reviewed' ORDER BY id");
+    s.bind(1, workspace);
+    std::vector<domain::incident> out;
+    while (s.executeStep()) out.push_back(read_incident(s));
+    return out;
+}
+
 }  // namespace hindsight::storage

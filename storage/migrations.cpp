@@ -218,6 +218,7 @@ CREATE TABLE review_nodes (
     text TEXT NOT NULL,
     author TEXT NOT NULL,
     closed INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
     merged_into INTEGER NOT NULL DEFAULT 0,
     children_made INTEGER NOT NULL DEFAULT 0,
@@ -249,6 +250,21 @@ UPDATE review_nodes SET closed = 1
     WHERE old_why IS NOT NULL AND id NOT IN (SELECT effect FROM review_edges)
       AND (SELECT f.chain_closed FROM whys w JOIN factors f ON f.id = w.factor_id
            WHERE w.rowid = review_nodes.old_why) = 1;
+-- A review that was asking "why?" of an open chain goes on asking it, at the chain's last answer; a recap
+-- asks for its first missing field.
+UPDATE incidents SET review_stage = 'causes', review_focus = (
+    SELECT CAST(n.id AS TEXT) FROM review_nodes n
+    WHERE n.incident_id = incidents.id
+      AND (n.label = 'F' || (SELECT max(f.position) FROM factors f
+                             WHERE f.incident_id = incidents.id AND f.chain_closed = 0)
+           OR n.label LIKE 'F' || (SELECT max(f.position) FROM factors f
+                                   WHERE f.incident_id = incidents.id AND f.chain_closed = 0) || '.%')
+    ORDER BY n.depth DESC LIMIT 1)
+WHERE review_stage IN ('recap', 'factors')
+  AND EXISTS (SELECT 1 FROM factors f WHERE f.incident_id = incidents.id AND f.chain_closed = 0);
+UPDATE incidents SET review_focus = CASE WHEN impact = '' THEN 'impact' WHEN detection = '' THEN 'detection'
+                                         ELSE 'summary' END
+WHERE review_stage = 'recap';
 CREATE TABLE review_replies (
     workspace TEXT NOT NULL,
     channel TEXT NOT NULL,
@@ -274,6 +290,7 @@ CREATE TABLE review_questions (
     focus TEXT NOT NULL
 );
 CREATE INDEX review_questions_by_incident ON review_questions (incident_id, asked_at, id);
+CREATE INDEX incidents_with_timebox ON incidents (workspace) WHERE timebox_ends_at IS NOT NULL;
 -- Everyone who spoke in an incident's channel or review: the postmortem names its participants.
 CREATE TABLE incident_speakers (
     incident_id INTEGER NOT NULL REFERENCES incidents(id),

@@ -1,5 +1,7 @@
 #include "storage/review_store.hpp"
 
+#include <optional>
+
 #include "storage/row_mapping.hpp"
 
 namespace hindsight::storage {
@@ -16,9 +18,10 @@ void run(SQLite::Database& db, const char* sql, std::int64_t a, std::int64_t b =
 
 domain::causal_map review_store::map(std::int64_t incident_id) {
     std::vector<domain::cause_node> nodes;
-    SQLite::Statement n(db_.handle(),
-                        "SELECT id, label, origin, depth, text, author, closed, removed, merged_into, "
-                        "children_made, created_at FROM review_nodes WHERE incident_id = ? ORDER BY id");
+    SQLite::Statement n(
+        db_.handle(),
+        "SELECT id, label, origin, depth, text, author, closed, removed, merged_into, "
+        "children_made, created_at, skipped FROM review_nodes WHERE incident_id = ? ORDER BY id");
     n.bind(1, static_cast<int64_t>(incident_id));
     while (n.executeStep()) {
         domain::cause_node node;
@@ -33,6 +36,7 @@ domain::causal_map review_store::map(std::int64_t incident_id) {
         node.merged_into = n.getColumn(8).getInt64();
         node.children_made = n.getColumn(9).getInt();
         node.created_at = domain::from_millis(n.getColumn(10).getInt64());
+        node.skipped = n.getColumn(11).getInt() != 0;
         nodes.push_back(std::move(node));
     }
     std::vector<domain::cause_edge> edges;
@@ -97,20 +101,99 @@ void review_store::set_node_text(std::int64_t node_id, const std::string& text) 
 }
 
 void review_store::set_node_closed(std::int64_t node_id, bool closed) {
-    run(db_.handle(), "UPDATE review_nodes SET closed = ? WHERE id = ?", closed ? 1 : 0, node_id);
+    run(db_.handle(), "UPDATE review_nodes SET closed = ?, skipped = 0 WHERE id = ?", closed ? 1 : 0,
+        node_id);
 }
 
+void review_store::skip_node(std::int64_t node_id) {
+    run(db_.handle(), "UPDATE review_nodes SET closed = 1, skipped = 1 WHERE id = ?", node_id);
+}
+
+namespace {
+
+struct node_row {
+    std::int64_t origin = 0;
+    std::int64_t merged_into = 0;
+    std::string text, author;
+};
+
+std::optional<node_row> read_row(SQLite::Database& db, std::int64_t id) {
+    SQLite::Statement s(db, "SELECT origin, merged_into, text, author FROM review_nodes WHERE id = ?");
+    s.bind(1, static_cast<int64_t>(id));
+    if (!s.executeStep()) return std::nullopt;
+    return node_row{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(), s.getColumn(2).getString(),
+                    s.getColumn(3).getString()};
+}
+
+// The node a number stands for now, following joins (bounded: a corrupt chain cannot loop).
+std::int64_t resolved(SQLite::Database& db, std::int64_t id) {
+    for (int hops = 0; hops < 64 && id != 0; ++hops) {
+        auto row = read_row(db, id);
+        if (!row || row->merged_into == 0) return id;
+        id = row->merged_into;
+    }
+    return id;
+}
+
+}  // namespace
+
 void review_store::remove_node(std::int64_t node_id) {
-    SQLite::Statement has(db_.handle(), "SELECT 1 FROM review_edges WHERE effect = ? LIMIT 1");
+    auto& db = db_.handle();
+    auto row = read_row(db, node_id);
+    if (!row) return;
+    if (row->merged_into != 0) {
+        // A node joined into another: only the link its own reply gave goes; the shared cause stays.
+        auto kept = resolved(db, node_id);
+        auto kept_row = read_row(db, kept);
+        if (row->origin != 0 && (!kept_row || resolved(db, kept_row->origin) != resolved(db, row->origin)))
+            run(db, "DELETE FROM review_edges WHERE effect = ? AND cause = ?", resolved(db, row->origin),
+                kept);
+        run(db, "UPDATE review_nodes SET removed = 1 WHERE id = ?", node_id);
+        return;
+    }
+    SQLite::Statement heir(
+        db, "SELECT id FROM review_nodes WHERE merged_into = ? AND removed = 0 ORDER BY id LIMIT 1");
+    heir.bind(1, static_cast<int64_t>(node_id));
+    if (heir.executeStep()) {
+        // Others said the same cause: the node lives on as the oldest of their answers, without the link the
+        // deleted reply gave.
+        auto heir_id = heir.getColumn(0).getInt64();
+        auto heir_row = read_row(db, heir_id);
+        if (row->origin != 0 && heir_row && resolved(db, heir_row->origin) != resolved(db, row->origin))
+            run(db, "DELETE FROM review_edges WHERE effect = ? AND cause = ?", resolved(db, row->origin),
+                node_id);
+        SQLite::Statement adopt(db, "UPDATE review_nodes SET text = ?, author = ? WHERE id = ?");
+        adopt.bind(1, heir_row ? heir_row->text : row->text);
+        adopt.bind(2, heir_row ? heir_row->author : row->author);
+        adopt.bind(3, static_cast<int64_t>(node_id));
+        adopt.exec();
+        run(db, "UPDATE review_nodes SET removed = 1 WHERE id = ?", heir_id);
+        return;
+    }
+    SQLite::Statement has(db, "SELECT 1 FROM review_edges WHERE effect = ? LIMIT 1");
     has.bind(1, static_cast<int64_t>(node_id));
     if (has.executeStep()) {
-        run(db_.handle(), "UPDATE review_nodes SET removed = 1 WHERE id = ?", node_id);
+        run(db, "UPDATE review_nodes SET removed = 1 WHERE id = ?", node_id);
         return;
     }
     // The number stays taken (children_made of the parent is not lowered): a number once said in the
     // thread never comes to mean something else.
-    run(db_.handle(), "DELETE FROM review_edges WHERE cause = ?", node_id);
-    run(db_.handle(), "UPDATE review_nodes SET removed = 1, merged_into = 0 WHERE id = ?", node_id);
+    run(db, "DELETE FROM review_edges WHERE cause = ?", node_id);
+    run(db, "UPDATE review_nodes SET removed = 1, merged_into = 0 WHERE id = ?", node_id);
+}
+
+void review_store::unjoin(std::int64_t merged) {
+    auto& db = db_.handle();
+    auto row = read_row(db, merged);
+    if (!row || row->merged_into == 0) return;
+    auto kept = resolved(db, merged);
+    auto kept_row = read_row(db, kept);
+    run(db, "UPDATE review_nodes SET merged_into = 0 WHERE id = ?", merged);
+    if (row->origin == 0) return;
+    auto parent = resolved(db, row->origin);
+    run(db, "INSERT OR IGNORE INTO review_edges (effect, cause) VALUES (?, ?)", parent, merged);
+    if (!kept_row || resolved(db, kept_row->origin) != parent)
+        run(db, "DELETE FROM review_edges WHERE effect = ? AND cause = ?", parent, kept);
 }
 
 void review_store::join_nodes(std::int64_t kept, std::int64_t merged) {

@@ -21,10 +21,16 @@ public:
                                 const std::string& author, domain::timestamp at);
     void set_node_text(std::int64_t node_id, const std::string& text);
     void set_node_closed(std::int64_t node_id, bool closed);
-    // A node whose reply was deleted: gone when nothing hangs below it, else kept and marked "(removed)".
+    void skip_node(std::int64_t node_id);  // closed by `skip`: not explored
+    // A node whose reply was deleted: gone when nothing hangs below it, else kept and marked "(removed)". A
+    // node others were joined into lives on as the oldest of their answers; a node joined into another
+    // takes back only the link its reply gave.
     void remove_node(std::int64_t node_id);
     // merged becomes kept: its effects and causes move over, and its number resolves to kept from now on.
     void join_nodes(std::int64_t kept, std::int64_t merged);
+    // The join's reply was deleted: merged stands on its own again under the node it was given for (the
+    // causes that moved to kept stay there: nobody can tell whose they were).
+    void unjoin(std::int64_t merged);
 
     std::int64_t add_note(std::int64_t incident_id, const domain::review_note& note);  // returns its id
     void update_note_text(std::int64_t note_id, const std::string& text);

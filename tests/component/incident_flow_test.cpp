@@ -108,10 +108,16 @@ TEST_CASE("start --new-channel declares the incident in a channel of its own") {
     auto resolved = h.command("bob", name, "resolve");
     bool asked = false;
     for (const auto& r : resolved)
-        if (!r.buttons.empty() && r.buttons[0].command == "impact INC-1" && !r.buttons[0].prompt.empty())
+        if (!r.buttons.empty() && r.buttons[0].command == "review INC-1 answer impact" &&
+            !r.buttons[0].prompt.empty())
             asked = true;
     CHECK(asked);
-    CHECK(has(h.say("bob", name, "impact INC-1 checkout failed for 20 minutes"), "Impact of INC-1 set"));
+    CHECK(has(h.say("bob", name, "review INC-1 answer impact checkout failed for 20 minutes"),
+              "INC-1 · added to the impact from @bob"));
+    CHECK(has(h.say("carol", name, "review INC-1 answer impact refunds were late"), "added to the impact"));
+    CHECK(storage::incident_store(h.db()).find("console", 1)->impact ==
+          "checkout failed for 20 minutes\nrefunds were late");  // the button adds, it never replaces
+    CHECK(has(h.say("bob", name, "detection INC-1 the 5xx alert"), "Detection of INC-1 set"));
     // From a direct message too (the config switch makes every start do this).
     h.cfg().incidents.create_channel = true;
     auto from_dm = h.command("alice", "dm-alice", "start Queue stuck \u2014new-channel");

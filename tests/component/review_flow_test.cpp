@@ -109,6 +109,10 @@ TEST_CASE(
     map = storage::review_store(h.db()).map(1);
     CHECK(map.open_branches(3).empty());
     CHECK(map.factors_without_causes().empty());
+    // skip left F1.2 unexplored: closed, but nobody said it is a root cause; done on F1.1 made F1.1.1 one.
+    CHECK(map.find("F1.2")->skipped);
+    CHECK_FALSE(map.is_root_cause(*map.find("F1.2"), 3));
+    CHECK(map.is_root_cause(*map.find("F1.1.1"), 3));
 }
 
 TEST_CASE("lists take one item per line, actions stay open until `done`, completion needs the whole review") {
@@ -263,4 +267,66 @@ TEST_CASE("control words are exact and the recap asks only for what is missing")
     CHECK(incident_1(h).review_focus == "summary");
     CHECK(has(joined(h.reply("alice", "ops", root, "next")), "What conditions"));
     CHECK(has(joined(h.reply("alice", "ops", root, "next")), "at least one contributing factor"));
+}
+
+TEST_CASE(
+    "found in review: chatter after the summary, answers that start with 'incident', joins and deletions, "
+    "edits that change what a reply is") {
+    harness h;
+    auto root = open_review(h);
+    // "Incident commander …" is an answer, not an unknown command.
+    h.reply("alice", "ops", root, "Incident channel was opened late, but the alert fired");
+    CHECK(incident_1(h).impact == "Incident channel was opened late, but the alert fired");
+    h.reply("alice", "ops", root, "next");
+    h.reply("alice", "ops", root, "next");
+    h.reply("bob", "ops", root, "Pool lowered");  // F1
+    h.reply("carol", "ops", root, "No breaker");  // F2
+    h.reply("alice", "ops", root, "next");
+    std::string dave_id, erin_id, join_id, edit_id;
+    h.reply("dave", "ops", root, "Nobody owns the library", &dave_id);       // F1.1
+    h.reply("erin", "ops", root, "F2: The library has no owner", &erin_id);  // F2.1
+    h.reply("erin", "ops", root, "F2.1 = F1.1", &join_id);
+    auto map = storage::review_store(h.db()).map(1);
+    CHECK(map.causes_of(map.find("F2")->id).front()->label == "F1.1");
+    // Deleting the join gives F2.1 back to F2; deleting dave's reply leaves erin's answer standing.
+    h.remove("ops", join_id);
+    map = storage::review_store(h.db()).map(1);
+    CHECK(map.causes_of(map.find("F2")->id).front()->label == "F2.1");
+    h.reply("erin", "ops", root, "F2.1 = F1.1", &join_id);
+    auto said = joined(h.send(chat::message_deleted{{"ops"}, dave_id, h.now()}));
+    CHECK(has(said, "removed F1.1"));
+    map = storage::review_store(h.db()).map(1);
+    REQUIRE_FALSE(map.causes_of(map.find("F2")->id).empty());
+    CHECK(map.causes_of(map.find("F2")->id).front()->text == "The library has no owner");
+    CHECK(map.causes_of(map.find("F1")->id).empty());  // dave's own link went with his reply
+    // An edit that turns an answer into chatter takes it back; one that turns chatter into an answer adds it.
+    h.reply("carol", "ops", root, "F1: Config skipped review", &edit_id);
+    h.edit("ops", edit_id, "+1");
+    CHECK(label_of(h, "Config skipped review") == "(none)");
+    std::string question_id;
+    h.reply("carol", "ops", root, "was it the pool?", &question_id);
+    h.edit("ops", question_id, "F1: The pool was halved by a push");
+    CHECK(label_of(h, "The pool was halved by a push") != "(none)");
+    // Past the actions stage, conversation in the thread is not recorded.
+    h.say("alice", "ops", "review INC-1 finish");
+    auto before = storage::action_store(h.db()).list({"console", std::nullopt, 1, false}).size();
+    h.reply("bob", "ops", root, "Great work everyone, I will send the notes around");
+    CHECK(storage::action_store(h.db()).list({"console", std::nullopt, 1, false}).size() == before);
+    CHECK(storage::review_store(h.db()).notes(1).empty());
+}
+
+TEST_CASE("echoed words never ping a crowd, and a display name cannot inject Markdown into the postmortem") {
+    harness h;
+    open_review(h);
+    auto reply = h.say_private("alice", "ops", "action INC-1 Fix the pool @bob @channel");
+    CHECK_FALSE(has(reply, "@channel"));
+    CHECK_FALSE(has(h.say_private("alice", "ops", "action INC-1 Fix the pool due next <!here>"), "<!here>"));
+    storage::incident_store(h.db()).upsert_user("console", {"alice", "al | <img src=x> **b** ```", ""});
+    auto record = commands::load_record(h.engine().store(), incident_1(h));
+    auto md = domain::render_postmortem_markdown(record, [&](const std::string& id) {
+        return storage::incident_store(h.db()).display_name("console", id);
+    });
+    CHECK_FALSE(has(md, "<img"));
+    CHECK_FALSE(has(md, "al | "));
+    CHECK_FALSE(has(md, "```"));
 }

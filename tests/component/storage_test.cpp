@@ -53,8 +53,18 @@ TEST_CASE("migration 4 turns each factor's why-chain into a branch of the causal
             "started_at, review_thread, review_stage) VALUES (1, 'console', 1, 'ops', 't', 2, 'resolved', "
             "'alice', "
             "0, 'review:1', 'impact');"
+            "INSERT INTO incidents (id, workspace, number, channel, title, severity, status, commander, "
+            "started_at, review_thread, review_stage, impact) VALUES (2, 'console', 2, 'web', 't', 2, "
+            "'resolved', "
+            "'alice', 0, 'review:2', 'factors', 'x');"
+            "INSERT INTO incidents (id, workspace, number, channel, title, severity, status, commander, "
+            "started_at, review_thread, review_stage) VALUES (3, 'console', 3, 'db', 't', 2, 'resolved', "
+            "'alice', 0, 'review:3', 'impact');"
             "INSERT INTO factors (id, incident_id, position, text, author, chain_closed) VALUES "
-            "(10, 1, 1, 'pool lowered', 'bob', 1), (11, 1, 2, 'no breaker', 'carol', 0);"
+            "(10, 1, 1, 'pool lowered', 'bob', 1), (11, 1, 2, 'no breaker', 'carol', 0), "
+            "(20, 2, 1, 'closed one', 'bob', 1), (21, 2, 2, 'open one', 'bob', 0);"
+            "INSERT INTO whys (factor_id, position, text, author) VALUES (21, 1, 'first', 'bob'), "
+            "(21, 2, 'second', 'bob');"
             "INSERT INTO whys (factor_id, position, text, author) VALUES (10, 1, 'no review', 'alice'), "
             "(10, 2, 'no owners', 'dave');"
             "INSERT INTO review_answers (workspace, channel, message_id, kind, target_id) VALUES "
@@ -79,7 +89,18 @@ TEST_CASE("migration 4 turns each factor's why-chain into a branch of the causal
     CHECK(m1[0].target_id == map.find("F2")->id);
     CHECK(store.review.replies_of("console", "ops", "m2")[0].target_id == map.find("F1.1.1")->id);
     CHECK(store.review.replies_of("console", "ops", "m3")[0].kind == "note");
-    CHECK(store.incidents.find("console", 1)->stage == domain::review_stage::recap);
+    // INC-1 was asking "why?" of F2's open chain: it goes on at F2 (its only node).
+    auto first = *store.incidents.find("console", 1);
+    CHECK(first.stage == domain::review_stage::causes);
+    CHECK(first.review_focus == std::to_string(map.find("F2")->id));
+    // INC-2 was asking about F2's chain too, at its last answer.
+    auto second = *store.incidents.find("console", 2);
+    CHECK(second.stage == domain::review_stage::causes);
+    CHECK(second.review_focus == std::to_string(store.review.map(2).find("F2.1.1")->id));
+    // INC-3 was in the recap with no factor yet: it asks for the impact.
+    auto third = *store.incidents.find("console", 3);
+    CHECK(third.stage == domain::review_stage::recap);
+    CHECK(third.review_focus == "impact");
 }
 
 TEST_CASE("pragmas: WAL, foreign keys, synchronous FULL") {
