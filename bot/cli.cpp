@@ -68,7 +68,8 @@ std::unique_ptr<storage::database> open_database(const config::settings& cfg, bo
         return nullptr;
     }
     try {
-        return std::make_unique<storage::database>(cfg.storage.path, storage::open_options{.read_only = read_only});
+        return std::make_unique<storage::database>(cfg.storage.path,
+                                                   storage::open_options{.read_only = read_only});
     } catch (const storage::storage_error& failure) {
         std::cerr << "hindsight: " << failure.what() << "\n";
         return nullptr;

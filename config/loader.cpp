@@ -725,7 +725,9 @@ std::string missing_platform_secrets(const settings& cfg) {
 
 std::string describe_for_log(const settings& cfg) {
     auto state = [](const std::string& secret) -> std::string { return secret.empty() ? "unset" : "set"; };
-    auto on_off = [](std::optional<bool> value) -> std::string { return value ? (*value ? "on" : "off") : "auto"; };
+    auto on_off = [](std::optional<bool> value) -> std::string {
+        return value ? (*value ? "on" : "off") : "auto";
+    };
     std::string line =
         "time_zone=" + cfg.time_zone + " log_level=" + cfg.log_level + " storage=" + cfg.storage.path +
         " http=" + cfg.http.listen + " http_tls=" + on_off(!cfg.http.tls_cert.empty()) + " command=/" +

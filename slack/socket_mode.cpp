@@ -9,11 +9,39 @@ namespace hindsight::slack {
 
 using nlohmann::json;
 
+namespace {
+
+// `"envelope_id": "…"` found in text that is not valid JSON; ids are letters, digits and dashes.
+std::string envelope_id_in(std::string_view text) {
+    auto key = text.find("\"envelope_id\"");
+    if (key == std::string_view::npos) return {};
+    auto at = text.find_first_not_of(" \t\r\n", key + 13);
+    if (at == std::string_view::npos || text[at] != ':') return {};
+    at = text.find_first_not_of(" \t\r\n", at + 1);
+    if (at == std::string_view::npos || text[at] != '"') return {};
+    std::string id;
+    for (auto i = at + 1; i < text.size() && id.size() <= 64; ++i) {
+        char c = text[i];
+        if (c == '"') return id;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_';
+        if (!ok) return {};
+        id += c;
+    }
+    return {};
+}
+
+}  // namespace
+
 socket_frame read_socket_frame(std::string_view text, const bot_identity& self) {
     socket_frame frame;
     auto parsed = json::parse(text, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
         frame.reason = "not a JSON object";
+        // An envelope we cannot read is still acked when its id can be seen, or Slack sends it again and
+        // again.
+        frame.envelope_id = envelope_id_in(text);
+        if (!frame.envelope_id.empty()) frame.what = socket_frame::kind::malformed;
         return frame;
     }
     auto string_at = [&](const char* key) {
@@ -88,9 +116,9 @@ result<chat::inbound> decode_socket_slash_command(std::string_view payload, std:
 }
 
 disconnect_action on_disconnect(std::string_view reason) {
-    if (reason == "warning" || reason == "refresh_requested") return disconnect_action::replace;
     if (reason == "link_disabled") return disconnect_action::stop;
-    return disconnect_action::reconnect;
+    if (reason == "too_many_websockets") return disconnect_action::reconnect;
+    return disconnect_action::replace;
 }
 
 bool unrecoverable_open_error(std::string_view code) {

@@ -39,8 +39,11 @@ result<chat::inbound> decode_socket_slash_command(std::string_view payload, std:
 
 // What a disconnect reason asks of us.
 enum class disconnect_action {
-    replace,    // warning, refresh_requested: open a new connection first, then close this one
-    reconnect,  // too_many_websockets and anything new: close this one, then reconnect with backoff
+    // warning, refresh_requested and any reason we do not know: Slack is about to close this connection, so a
+    // new one is opened first and this one closed after its hello (make before break)
+    replace,
+    reconnect,  // too_many_websockets: one more connection would be refused too, so close first, then
+                // reconnect
     stop,       // link_disabled: Socket Mode was turned off for the app; reconnecting cannot help
 };
 disconnect_action on_disconnect(std::string_view reason);

@@ -33,8 +33,7 @@ void rethrow_as_storage_error(const std::exception& failure, const std::string& 
 
 database::database(const std::string& path, open_options options) : path_(path) {
     try {
-        auto flags = options.read_only ? SQLite::OPEN_READONLY
-                                       : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+        auto flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
         db_ = std::make_unique<SQLite::Database>(path, flags | SQLite::OPEN_NOMUTEX);  // one thread owns it
         db_->setBusyTimeout(5000);
         // Reading the schema first turns "not a database" into a clear error before any pragma writes.
@@ -65,11 +64,12 @@ database::database(const std::string& path, open_options options) : path_(path) 
 void database::check_readable_version() {
     int version = schema_version();
     if (version == 0)
-        throw storage_error(storage_error::kind::unusable_file, path_ + " has no hindsight data (schema version 0)");
+        throw storage_error(storage_error::kind::unusable_file,
+                            path_ + " has no hindsight data (schema version 0)");
     if (version != latest_version())
         throw storage_error(storage_error::kind::newer_schema,
-                            path_ + " has schema version " + std::to_string(version) + " and this hindsight reads " +
-                                std::to_string(latest_version()) +
+                            path_ + " has schema version " + std::to_string(version) +
+                                " and this hindsight reads " + std::to_string(latest_version()) +
                                 (version < latest_version() ? "; run `hindsight migrate` on it first"
                                                             : "; run a newer hindsight"));
 }

@@ -466,7 +466,9 @@ TEST_CASE("has_slack and has_mattermost") {
     CHECK(has_mattermost(*from_env));
 }
 
-TEST_CASE("enabled decides whether a platform connects: unset follows the secrets, false never, true requires them") {
+TEST_CASE(
+    "enabled decides whether a platform connects: unset follows the secrets, false never, true requires "
+    "them") {
     auto env = env_of({{"SLACK_BOT_TOKEN", "xoxb-1"}, {"SLACK_APP_TOKEN", "xapp-1"}});
     auto unset = load_config_text("", "t.toml", env);
     REQUIRE(unset);
