@@ -108,7 +108,12 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
                    [this] { return static_cast<double>(engine_.queue().inbox_depth()); });
 }
 
+void app::expect_platform() {
+    ++platforms_coming_;
+}
+
 void app::add_platform(chat::platform& p) {
+    if (platforms_coming_ > 0) --platforms_coming_;
     platforms_.push_back(&p);
     for (const auto& [workspace, bot_user] : p.workspaces()) {
         engine_.set_bot_user(workspace, bot_user);
@@ -284,6 +289,11 @@ app::named app::lookup(const storage::outbox_row& row, const std::string& name, 
 asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     auto message = storage::decode_outgoing(row.payload);
     auto* p = platform_for(row.workspace);
+    if (message && !p && platforms_coming_ > 0) {
+        // A platform is still coming up (unreachable at start-up): its rows wait instead of being dropped.
+        db_.transact([&] { engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{5}); });
+        co_return;
+    }
     if (!message || !p) {
         std::string why = !message ? "unreadable outbox row" : "no platform for workspace";
         db_.transact([&] {

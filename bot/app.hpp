@@ -23,6 +23,9 @@ public:
     app(boost::asio::io_context& io, storage::database& db, const config::settings& cfg, clock& time,
         std::string platform_name);
 
+    // A platform that is configured but not up yet (unreachable at start-up): until it is added, outbox rows
+    // for workspaces no platform serves wait instead of being given up.
+    void expect_platform();
     void add_platform(chat::platform& p);
     chat::event_sink sink();
 
@@ -60,6 +63,7 @@ private:
     commands::engine engine_;
     metrics metrics_;
     std::vector<chat::platform*> platforms_;
+    int platforms_coming_ = 0;
     std::map<chat::platform*, chat::pacer> pacers_;
     boost::asio::steady_timer wake_timer_;
     bool pumping_ = false;

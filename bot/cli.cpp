@@ -11,9 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "bot/app.hpp"
+#include "bot/backoff.hpp"
 #include "bot/console_platform.hpp"
 #include "bot/http_server.hpp"
 #include "bot/mattermost_platform.hpp"
@@ -112,6 +114,138 @@ asio::awaitable<http_response> ready_response(http_response response) {
     co_return response;
 }
 
+// Which configured platforms are up: /readyz names the ones that are not, and why.
+class platform_health {
+public:
+    void set(const std::string& name, std::string state) { states_[name] = std::move(state); }
+    std::string problems() const {
+        std::string out;
+        for (const auto& [name, state] : states_)
+            if (state != "up") out += name + ": " + state + "\n";
+        return out;
+    }
+
+private:
+    std::map<std::string, std::string> states_;
+};
+
+void add_service_routes(http_server& server, app& application, const platform_health& health) {
+    // Handlers compute their answer synchronously and hand back a ready awaitable: no coroutine lambdas.
+    server.route("GET", "/healthz", [](const http_request&) {
+        return ready_response({200, "text/plain; charset=utf-8", "ok\n"});
+    });
+    server.route("GET", "/readyz", [&application, &health](const http_request&) {
+        auto problems = health.problems();
+        bool ready = problems.empty() && application.ready();
+        return ready_response(
+            {ready ? 200 : 503, "text/plain; charset=utf-8", ready ? "ready\n" : "not ready\n" + problems});
+    });
+    server.route("GET", "/metrics", [&application, &server](const http_request&) {
+        auto body = application.stats().render();
+        body +=
+            "# HELP hindsight_http_rejected_total HTTP requests refused as malformed or too large\n"
+            "# TYPE hindsight_http_rejected_total counter\nhindsight_http_rejected_total " +
+            std::to_string(server.rejected()) + "\n";
+        return ready_response({200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)});
+    });
+}
+
+// Connects one platform, retrying with backoff while it cannot be reached (DNS or the network down during an
+// incident must not take the other platform, the listener and the reminders with it), then runs it.
+template <class Platform>
+asio::awaitable<void> bring_up(Platform* platform, app* application, http_server* server,
+                               platform_health* health, std::string name) {
+    asio::steady_timer wait(co_await asio::this_coro::executor);
+    for (int failures = 1;; ++failures) {
+        auto refused = co_await platform->connect();
+        if (!refused) break;
+        health->set(name, "down (" + *refused + ")");
+        auto delay = jittered_backoff(failures, std::chrono::seconds{60});
+        spdlog::warn("{}: {}; trying again in {} ms", name, *refused, delay.count());
+        wait.expires_after(delay);
+        co_await wait.async_wait(asio::use_awaitable);
+    }
+    health->set(name, "up");
+    application->add_platform(*platform);
+    platform->add_routes(*server);
+    spdlog::info("{} workspace {} connected", name, platform->workspaces().front().first);
+    co_await platform->run(application->sink());
+}
+
+struct connections {
+    std::unique_ptr<slack_platform> slack;
+    std::unique_ptr<mattermost_platform> mattermost;
+};
+
+connections start_platforms(asio::io_context& io, const config::settings& cfg, clock& time, app& application,
+                            storage::database& db, http_server& server, platform_health& health) {
+    connections out;
+    if (config::has_slack(cfg)) {
+        out.slack = std::make_unique<slack_platform>(io, cfg, time, application.stats());
+        health.set("slack", "connecting");
+        application.expect_platform();
+        spawn_logged(io, bring_up(out.slack.get(), &application, &server, &health, "slack"), "slack");
+        spdlog::info("Slack: events over {}",
+                     cfg.slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
+    }
+    if (config::has_mattermost(cfg)) {
+        out.mattermost = std::make_unique<mattermost_platform>(io, cfg, time, application.stats(), db);
+        health.set("mattermost", "connecting");
+        application.expect_platform();
+        spawn_logged(io, bring_up(out.mattermost.get(), &application, &server, &health, "mattermost"),
+                     "mattermost");
+        if (cfg.secret.mattermost_command_token.empty())
+            spdlog::warn("MATTERMOST_COMMAND_TOKEN is unset: every slash command will be refused with 401");
+    }
+    return out;
+}
+
+// On SIGINT/SIGTERM: stop taking work, let the worker finish the delivery in flight, then exit; after nine
+// seconds, exit anyway.
+class graceful_stop {
+public:
+    graceful_stop(asio::io_context& io, app& application, http_server& server, connections& platforms)
+        : io_(io),
+          signals_(io, SIGINT, SIGTERM),
+          poll_(io),
+          application_(application),
+          server_(server),
+          platforms_(platforms) {
+        signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+            if (!error) begin(signal);
+        });
+    }
+
+private:
+    void begin(int signal) {
+        spdlog::info("signal {}: stopping", signal);
+        requested_ = std::chrono::steady_clock::now();
+        server_.stop();
+        application_.stop();
+        if (platforms_.slack) platforms_.slack->stop();
+        if (platforms_.mattermost) platforms_.mattermost->stop();
+        wait_for_worker();
+    }
+    void wait_for_worker() {
+        bool late = std::chrono::steady_clock::now() - requested_ > std::chrono::seconds{9};
+        if (application_.worker_done() || late) {
+            if (late) spdlog::warn("stopping with work still in flight");
+            io_.stop();
+            return;
+        }
+        poll_.expires_after(std::chrono::milliseconds{20});
+        poll_.async_wait([this](const boost::system::error_code&) { wait_for_worker(); });
+    }
+
+    asio::io_context& io_;
+    asio::signal_set signals_;
+    asio::steady_timer poll_;
+    app& application_;
+    http_server& server_;
+    connections& platforms_;
+    std::chrono::steady_clock::time_point requested_{};
+};
+
 int run_service(const common_options& common, bool http_only) {
     auto cfg = load_settings(common);
     if (!cfg) return 2;
@@ -120,8 +254,7 @@ int run_service(const common_options& common, bool http_only) {
         std::cerr << "hindsight: " << missing << ".\n";
         return 2;
     }
-    bool slack = config::has_slack(*cfg), mattermost = config::has_mattermost(*cfg);
-    if (!slack && !mattermost && !http_only) {
+    if (!config::has_slack(*cfg) && !config::has_mattermost(*cfg) && !http_only) {
         std::cerr << "hindsight: no Slack or Mattermost workspace is configured (set SLACK_BOT_TOKEN and "
                      "SLACK_APP_TOKEN, or MATTERMOST_URL and MATTERMOST_TOKEN).\n"
                      "Try the bot locally with `hindsight console`, or serve only the HTTP endpoints with "
@@ -144,102 +277,15 @@ int run_service(const common_options& common, bool http_only) {
         std::cerr << "hindsight: cannot listen on " << cfg->http.listen << ": " << failure.what() << "\n";
         return 2;
     }
-    // Handlers compute their answer synchronously and hand back a ready awaitable: no coroutine lambdas.
-    server->route("GET", "/healthz", [](const http_request&) {
-        return ready_response({200, "text/plain; charset=utf-8", "ok\n"});
-    });
-    server->route("GET", "/readyz", [&application](const http_request&) {
-        bool ready = application.ready();
-        return ready_response(
-            {ready ? 200 : 503, "text/plain; charset=utf-8", ready ? "ready\n" : "not ready\n"});
-    });
-    server->route("GET", "/metrics", [&application, &server](const http_request&) {
-        auto body = application.stats().render();
-        body +=
-            "# HELP hindsight_http_rejected_total HTTP requests refused as malformed or too large\n"
-            "# TYPE hindsight_http_rejected_total counter\nhindsight_http_rejected_total " +
-            std::to_string(server->rejected()) + "\n";
-        return ready_response({200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)});
-    });
-    std::unique_ptr<slack_platform> slack_connection;
-    if (slack) {
-        slack_connection = std::make_unique<slack_platform>(io, *cfg, time, application.stats());
-        std::optional<std::string> refused;
-        asio::co_spawn(io, slack_connection->connect(),
-                       [&](std::exception_ptr failure, std::optional<std::string> why) {
-                           refused = failure ? std::optional<std::string>("auth.test failed") : why;
-                       });
-        io.run();
-        io.restart();
-        if (refused) {
-            std::cerr << "hindsight: Slack: " << *refused << "\n";
-            return 2;
-        }
-    }
-    std::unique_ptr<mattermost_platform> mattermost_connection;
-    if (mattermost) {
-        mattermost_connection =
-            std::make_unique<mattermost_platform>(io, *cfg, time, application.stats(), *db);
-        std::optional<std::string> refused;
-        asio::co_spawn(io, mattermost_connection->connect(),
-                       [&](std::exception_ptr failure, std::optional<std::string> why) {
-                           refused = failure ? std::optional<std::string>("users/me failed") : why;
-                       });
-        io.run();
-        io.restart();
-        if (refused) {
-            std::cerr << "hindsight: Mattermost: " << *refused << "\n";
-            return 2;
-        }
-        if (cfg->secret.mattermost_command_token.empty())
-            spdlog::warn("MATTERMOST_COMMAND_TOKEN is unset: every slash command will be refused with 401");
-    }
-    // Only now that every platform has said who we are do their long-running loops start: io.run() above
-    // returns only when nothing is left to do.
-    if (slack_connection) {
-        application.add_platform(*slack_connection);
-        slack_connection->add_routes(*server);
-        spawn_logged(io, slack_connection->run(application.sink()), "slack");
-        spdlog::info("Slack workspace {}: events over {}", slack_connection->workspaces().front().first,
-                     cfg->slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
-    }
-    if (mattermost_connection) {
-        application.add_platform(*mattermost_connection);
-        mattermost_connection->add_routes(*server);
-        spawn_logged(io, mattermost_connection->run(application.sink()), "mattermost");
-        spdlog::info("Mattermost team {}: events over the WebSocket, slash command at /mattermost/command",
-                     mattermost_connection->workspaces().front().first);
-    }
+    platform_health health;
+    add_service_routes(*server, application, health);
+    auto platforms =
+        http_only ? connections{} : start_platforms(io, *cfg, time, application, *db, *server, health);
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
                  server->port());
-
     spawn_logged(io, server->run(), "http");
     spawn_logged(io, application.run_worker(), "outbox worker");
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    asio::steady_timer poll(io);
-    auto stop_requested = std::chrono::steady_clock::now();
-    // Stop taking work, let the worker finish the delivery in flight, then exit; after nine seconds, exit
-    // anyway.
-    std::function<void()> wait_for_worker = [&] {
-        bool late = std::chrono::steady_clock::now() - stop_requested > std::chrono::seconds{9};
-        if (application.worker_done() || late) {
-            if (late) spdlog::warn("stopping with work still in flight");
-            io.stop();
-            return;
-        }
-        poll.expires_after(std::chrono::milliseconds{20});
-        poll.async_wait([&](const boost::system::error_code&) { wait_for_worker(); });
-    };
-    signals.async_wait([&](const boost::system::error_code& error, int signal) {
-        if (error) return;
-        spdlog::info("signal {}: stopping", signal);
-        stop_requested = std::chrono::steady_clock::now();
-        server->stop();
-        application.stop();
-        if (slack_connection) slack_connection->stop();
-        if (mattermost_connection) mattermost_connection->stop();
-        wait_for_worker();
-    });
+    graceful_stop stopping(io, application, *server, platforms);
     io.run();
     spdlog::info("stopped");
     return 0;

@@ -82,6 +82,17 @@ void engine::set_bot_user(const std::string& workspace, const std::string& user_
 
 void engine::set_platform(const std::string& workspace, const std::string& platform) {
     platforms_[workspace] = platform;
+    db_.transact([&] { stores_.incidents.set_workspace_platform(workspace, platform); });
+}
+
+const std::string& engine::platform_of(const std::string& workspace) {
+    auto known = platforms_.find(workspace);
+    if (known == platforms_.end()) {
+        // Events recorded before a restart may be handled before their platform is back: the database knows.
+        auto stored = stores_.incidents.workspace_platform(workspace);
+        known = platforms_.emplace(workspace, stored.empty() ? platform_ : stored).first;
+    }
+    return known->second;
 }
 
 std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain::timestamp now) {
@@ -113,9 +124,7 @@ std::vector<bool> engine::accept(const std::vector<chat::inbound>& batch, domain
 
 std::vector<chat::outgoing> engine::handle(const std::string& workspace, const chat::event& e,
                                            domain::timestamp now, std::optional<missing_message>* missing) {
-    auto named = platforms_.find(workspace);
-    const auto& platform = named == platforms_.end() ? platform_ : named->second;
-    context ctx{cfg_, stores_, workspace, platform, channel_of(e), {}, user_of(e), now, {}};
+    context ctx{cfg_, stores_, workspace, platform_of(workspace), channel_of(e), {}, user_of(e), now, {}};
     std::string bot_user;
     for (const auto& [ws, id] : bot_users_)
         if (ws == workspace) bot_user = id;

@@ -95,6 +95,7 @@ public:
     const std::string& platform() const { return platform_; }
 
 private:
+    const std::string& platform_of(const std::string& workspace);
     processing_report run_batch(const std::vector<storage::inbox_row>& rows, domain::timestamp now,
                                 bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed);
 

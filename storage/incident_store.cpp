@@ -241,4 +241,20 @@ std::vector<domain::incident> incident_store::with_timebox(const std::string& wo
     return out;
 }
 
+void incident_store::set_workspace_platform(const std::string& workspace, const std::string& platform) {
+    SQLite::Statement s(
+        db_.handle(),
+        "INSERT INTO workspaces (id, platform) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET platform = "
+        "excluded.platform");
+    s.bind(1, workspace);
+    s.bind(2, platform);
+    s.exec();
+}
+
+std::string incident_store::workspace_platform(const std::string& workspace) {
+    SQLite::Statement s(db_.handle(), "SELECT platform FROM workspaces WHERE id = ?");
+    s.bind(1, workspace);
+    return s.executeStep() ? s.getColumn(0).getString() : std::string();
+}
+
 }  // namespace hindsight::storage

@@ -43,6 +43,8 @@ public:
     std::optional<user_profile> find_user(const std::string& workspace, const std::string& id);
     std::optional<user_profile> find_user_by_name(const std::string& workspace, const std::string& name);
     // Display name, or the id itself when the person is unknown (the console's ids are names).
+    void set_workspace_platform(const std::string& workspace, const std::string& platform);
+    std::string workspace_platform(const std::string& workspace);  // "" when never said
     // Incidents not yet reviewed whose review has a time-boxed session (running or ended).
     std::vector<domain::incident> with_timebox(const std::string& workspace);
     std::string display_name(const std::string& workspace, const std::string& id);

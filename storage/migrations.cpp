@@ -203,6 +203,9 @@ CREATE TABLE reminders_sent (
         // answers the question it was written under), the recap's detection question and the time-box.
         R"sql(
 ALTER TABLE incidents ADD COLUMN review_focus TEXT NOT NULL DEFAULT '';
+-- The platform a workspace lives on, so events recorded before a restart are filed under it even while that
+-- platform is still coming up.
+ALTER TABLE workspaces ADD COLUMN platform TEXT NOT NULL DEFAULT '';
 ALTER TABLE incidents ADD COLUMN detection TEXT NOT NULL DEFAULT '';
 ALTER TABLE incidents ADD COLUMN timebox_started_at INTEGER;
 ALTER TABLE incidents ADD COLUMN timebox_ends_at INTEGER;

@@ -197,6 +197,31 @@ done
 expect "$work/tls.out" "ok" "run serves HTTPS on its listener"
 kill -TERM "$tpid" 2>/dev/null || true
 wait "$tpid" 2>/dev/null || true
+# Slack unreachable at start-up (the network is down during an incident): run stays up, retries, and
+# /readyz says what is down; the listener answers meanwhile.
+uport=$((20000 + RANDOM % 20000))
+dead=$((20000 + RANDOM % 20000))
+printf '[http]\nlisten = "127.0.0.1:%s"\n[slack]\napi_url = "http://127.0.0.1:%s/api/"\n' "$uport" "$dead" > "$work/down.toml"
+SLACK_BOT_TOKEN=xoxb-1 SLACK_APP_TOKEN=xapp-1 MATTERMOST_TOKEN= "$bin" run --config "$work/down.toml" --db "$work/down.db" 2> "$work/down.err" &
+upid=$!
+for _ in $(seq 1 50); do
+    (exec 4<>"/dev/tcp/127.0.0.1/$uport") 2>/dev/null && break
+    sleep 0.1
+done
+port_saved=$port
+port=$uport
+get /healthz > "$work/down.health" 2>/dev/null || true
+get /readyz > "$work/down.ready" 2>/dev/null || true
+port=$port_saved
+expect "$work/down.health" "200 OK" "the listener answers while Slack is unreachable"
+expect "$work/down.ready" "503" "not ready while Slack is unreachable"
+expect "$work/down.ready" "slack: down (cannot reach Slack" "/readyz names what is down"
+sleep 1.5
+if kill -0 "$upid" 2>/dev/null; then passed=$((passed + 1)); else
+    echo "FAIL: run exited while Slack was unreachable: $(cat "$work/down.err")" >&2; failures=$((failures + 1)); fi
+expect "$work/down.err" "trying again in" "Slack is retried with backoff"
+kill -TERM "$upid" 2>/dev/null || true
+wait "$upid" 2>/dev/null || true
 # enabled = false wins over secrets; enabled = true without them is an error that names them.
 printf '[slack]\nenabled = false\n' > "$work/off.toml"
 if SLACK_BOT_TOKEN=xoxb-1 SLACK_APP_TOKEN=xapp-1 MATTERMOST_TOKEN= timeout 10 "$bin" run --config "$work/off.toml" --db "$work/off.db" 2> "$work/off.err"; then
