@@ -260,6 +260,7 @@ result<void> start_incident(context& ctx, arguments& args) {
     }
     incident inc;
     inc.workspace = ctx.workspace;
+    ctx.store.timeline.forget_speakers();  // who spoke before belongs to the previous incident
     inc.number = ctx.store.incidents.take_incident_number(ctx.workspace);
     inc.channel = new_channel ? std::string(chat::new_channel_prefix) + "INC-" + std::to_string(inc.number)
                               : ctx.channel.id;

@@ -266,6 +266,19 @@ void timeline_store::add_speaker(std::int64_t incident_id, const std::string& us
     s.exec();
 }
 
+bool timeline_store::speaker_seen(const std::string& channel, const std::string& user_id) const {
+    return known_speakers_.count({channel, user_id}) > 0;
+}
+
+void timeline_store::note_speaker_seen(const std::string& channel, const std::string& user_id) {
+    if (known_speakers_.size() > 100000) known_speakers_.clear();  // bounded; a miss only costs a lookup
+    known_speakers_.emplace(channel, user_id);
+}
+
+void timeline_store::forget_speakers() {
+    known_speakers_.clear();
+}
+
 std::vector<std::string> timeline_store::speakers(std::int64_t incident_id) {
     SQLite::Statement s(db_.handle(),
                         "SELECT user_id FROM incident_speakers WHERE incident_id = ? ORDER BY user_id");

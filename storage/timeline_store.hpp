@@ -3,6 +3,7 @@
 // lets a 📌 on a message seen live be captured without asking the platform again.
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ public:
                                                        const std::string& channel);
     // Who spoke in an incident's channel or review (for the postmortem's participants).
     void add_speaker(std::int64_t incident_id, const std::string& user_id);
+    // Whether (channel, user) was already seen by note_speaker_seen since the last forget_speakers.
+    bool speaker_seen(const std::string& channel, const std::string& user_id) const;
+    void note_speaker_seen(const std::string& channel, const std::string& user_id);
+    void forget_speakers();
     std::vector<std::string> speakers(std::int64_t incident_id);
 
     std::optional<cached_message> find_message(const std::string& workspace, const std::string& channel,
@@ -71,6 +76,10 @@ public:
 private:
     database& db_;
     std::unique_ptr<SQLite::Statement> remember_statement_;  // the hot path of a busy channel
+    // People already recorded as speaking in a channel's current incident: a busy channel has thousands of
+    // messages from a few dozen people, and looking up the incident is the costly part. Forgotten when an
+    // incident starts. (A rolled-back insert can only lose a participant's name.)
+    std::set<std::pair<std::string, std::string>> known_speakers_;
 };
 
 }  // namespace hindsight::storage
