@@ -289,8 +289,9 @@ app::named app::lookup(const storage::outbox_row& row, const std::string& name, 
 asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
     auto message = storage::decode_outgoing(row.payload);
     auto* p = platform_for(row.workspace);
-    if (message && !p && platforms_coming_ > 0) {
-        // A platform is still coming up (unreachable at start-up): its rows wait instead of being dropped.
+    // A platform is still coming up (unreachable at start-up): its rows wait instead of being dropped, for a
+    // day at most, after which they are given up like any row no platform serves.
+    if (message && !p && platforms_coming_ > 0 && clock_.now() - row.created_at < std::chrono::hours{24}) {
         db_.transact([&] { engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{5}); });
         co_return;
     }

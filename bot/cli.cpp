@@ -156,8 +156,16 @@ template <class Platform>
 asio::awaitable<void> bring_up(Platform* platform, app* application, http_server* server,
                                platform_health* health, std::string name) {
     asio::steady_timer wait(co_await asio::this_coro::executor);
+    // Routes first: until the platform is up they answer 503, which Slack and Mattermost retry (a 404 they
+    // would not).
+    platform->add_routes(*server);
     for (int failures = 1;; ++failures) {
-        auto refused = co_await platform->connect();
+        std::optional<std::string> refused;
+        try {
+            refused = co_await platform->connect();
+        } catch (const std::exception& failure) {
+            refused = std::string("connecting failed: ") + failure.what();
+        }
         if (!refused) break;
         health->set(name, "down (" + *refused + ")");
         auto delay = jittered_backoff(failures, std::chrono::seconds{60});
@@ -167,7 +175,6 @@ asio::awaitable<void> bring_up(Platform* platform, app* application, http_server
     }
     health->set(name, "up");
     application->add_platform(*platform);
-    platform->add_routes(*server);
     spdlog::info("{} workspace {} connected", name, platform->workspaces().front().first);
     co_await platform->run(application->sink());
 }

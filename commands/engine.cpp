@@ -249,6 +249,7 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
         return optimistic;
     }
     failed.clear();
+    stores_.timeline.forget_speakers();  // what the rolled-back batch noted was not written
     processing_report report;
     try {
         db_.transact([&] { report = run_batch(rows, now, true, failed); });

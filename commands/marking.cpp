@@ -60,10 +60,10 @@ void on_message_posted(context& ctx, const chat::message_posted& m, const std::s
     ctx.store.timeline.remember(cached);
     if (m.from_bot || (!bot_user.empty() && m.user == bot_user)) return;
     if (on_review_reply(ctx, m)) return;
-    if (!ctx.store.timeline.speaker_seen(m.channel.id, m.user)) {
+    if (!ctx.store.timeline.speaker_seen(ctx.workspace, m.channel.id, m.user)) {
         if (auto speaking_in = capturing_incident(ctx))
             ctx.store.timeline.add_speaker(speaking_in->id, m.user);
-        ctx.store.timeline.note_speaker_seen(m.channel.id, m.user);
+        ctx.store.timeline.note_speaker_seen(ctx.workspace, m.channel.id, m.user);
     }
     auto captured = strip_capture_prefix(ctx.cfg, cached.text);
     if (!captured) return;

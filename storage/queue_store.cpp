@@ -81,15 +81,16 @@ std::int64_t queue_store::outbox_add(const std::string& workspace, const std::st
 }
 
 std::vector<outbox_row> queue_store::outbox_due(domain::timestamp now, std::size_t limit) {
-    SQLite::Statement s(db_.handle(),
-                        "SELECT id, workspace, payload, attempts FROM outbox WHERE state = 'pending' AND "
-                        "next_attempt_at <= ? ORDER BY id LIMIT ?");
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT id, workspace, payload, attempts, created_at FROM outbox WHERE state = 'pending' "
+        "AND next_attempt_at <= ? ORDER BY id LIMIT ?");
     detail::bind_time(s, 1, now);
     s.bind(2, static_cast<int64_t>(limit));
     std::vector<outbox_row> out;
     while (s.executeStep())
         out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
-                       s.getColumn(3).getInt()});
+                       s.getColumn(3).getInt(), domain::from_millis(s.getColumn(4).getInt64())});
     return out;
 }
 

@@ -26,6 +26,7 @@ struct outbox_row {
     std::string workspace;
     std::string payload;
     int attempts = 0;
+    domain::timestamp created_at{};
 };
 
 class queue_store {

@@ -168,6 +168,9 @@ void review_store::remove_node(std::int64_t node_id) {
         adopt.bind(3, static_cast<int64_t>(node_id));
         adopt.exec();
         run(db, "UPDATE review_nodes SET removed = 1 WHERE id = ?", heir_id);
+        // The heir's reply now stands for this node: its edit or deletion must reach the node people see.
+        run(db, "UPDATE OR IGNORE review_replies SET target_id = ? WHERE kind = 'node' AND target_id = ?",
+            node_id, heir_id);
         return;
     }
     SQLite::Statement has(db, "SELECT 1 FROM review_edges WHERE effect = ? LIMIT 1");

@@ -266,13 +266,22 @@ void timeline_store::add_speaker(std::int64_t incident_id, const std::string& us
     s.exec();
 }
 
-bool timeline_store::speaker_seen(const std::string& channel, const std::string& user_id) const {
-    return known_speakers_.count({channel, user_id}) > 0;
+namespace {
+std::string speaker_key(const std::string& workspace, const std::string& channel,
+                        const std::string& user_id) {
+    return workspace + '\n' + channel + '\n' + user_id;
+}
+}  // namespace
+
+bool timeline_store::speaker_seen(const std::string& workspace, const std::string& channel,
+                                  const std::string& user_id) const {
+    return known_speakers_.count(speaker_key(workspace, channel, user_id)) > 0;
 }
 
-void timeline_store::note_speaker_seen(const std::string& channel, const std::string& user_id) {
+void timeline_store::note_speaker_seen(const std::string& workspace, const std::string& channel,
+                                       const std::string& user_id) {
     if (known_speakers_.size() > 100000) known_speakers_.clear();  // bounded; a miss only costs a lookup
-    known_speakers_.emplace(channel, user_id);
+    known_speakers_.insert(speaker_key(workspace, channel, user_id));
 }
 
 void timeline_store::forget_speakers() {

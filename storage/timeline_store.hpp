@@ -60,9 +60,12 @@ public:
                                                        const std::string& channel);
     // Who spoke in an incident's channel or review (for the postmortem's participants).
     void add_speaker(std::int64_t incident_id, const std::string& user_id);
-    // Whether (channel, user) was already seen by note_speaker_seen since the last forget_speakers.
-    bool speaker_seen(const std::string& channel, const std::string& user_id) const;
-    void note_speaker_seen(const std::string& channel, const std::string& user_id);
+    // Whether (workspace, channel, user) was already seen by note_speaker_seen since the last forget_speakers
+    // (called when an incident starts, and when a batch is rolled back).
+    bool speaker_seen(const std::string& workspace, const std::string& channel,
+                      const std::string& user_id) const;
+    void note_speaker_seen(const std::string& workspace, const std::string& channel,
+                           const std::string& user_id);
     void forget_speakers();
     std::vector<std::string> speakers(std::int64_t incident_id);
 
@@ -79,7 +82,7 @@ private:
     // People already recorded as speaking in a channel's current incident: a busy channel has thousands of
     // messages from a few dozen people, and looking up the incident is the costly part. Forgotten when an
     // incident starts. (A rolled-back insert can only lose a participant's name.)
-    std::set<std::pair<std::string, std::string>> known_speakers_;
+    std::set<std::string> known_speakers_;
 };
 
 }  // namespace hindsight::storage

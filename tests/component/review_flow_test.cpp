@@ -330,3 +330,32 @@ TEST_CASE("echoed words never ping a crowd, and a display name cannot inject Mar
     CHECK_FALSE(has(md, "al | "));
     CHECK_FALSE(has(md, "```"));
 }
+
+TEST_CASE("a joined cause survives its authors deleting and editing their replies one after another") {
+    harness h;
+    auto root = open_review(h);
+    h.reply("alice", "ops", root, "next");
+    h.reply("alice", "ops", root, "next");
+    h.reply("bob", "ops", root, "Pool lowered");  // F1
+    h.reply("bob", "ops", root, "No breaker");    // F2
+    h.reply("alice", "ops", root, "next");
+    std::string alice_id, bob_id;
+    h.reply("alice", "ops", root, "Disk filled up", &alice_id);       // F1.1
+    h.reply("dave", "ops", root, "F1.1: Log rotation was disabled");  // F1.1.1
+    h.reply("bob", "ops", root, "F2: The disk was full", &bob_id);    // F2.1
+    h.reply("carol", "ops", root, "F2.1 = F1.1");
+    h.remove("ops", alice_id);
+    auto map = storage::review_store(h.db()).map(1);
+    REQUIRE(map.find("F1.1"));
+    CHECK(map.find("F1.1")->text == "The disk was full");  // bob's answer stands for the node now
+    CHECK(map.causes_of(map.find("F2")->id).front()->label == "F1.1");
+    h.edit("ops", bob_id, "F2: The disk was full of WAL files");
+    map = storage::review_store(h.db()).map(1);
+    CHECK(map.find("F1.1")->text == "The disk was full of WAL files");
+    h.remove("ops", bob_id);
+    map = storage::review_store(h.db()).map(1);
+    // Nobody's answer is left for F1.1, but dave's cause under it is: the branch stays, the node "(removed)".
+    REQUIRE_FALSE(map.causes_of(map.find("F2")->id).empty());
+    CHECK(map.find("F1.1")->removed);
+    CHECK(map.causes_of(map.find("F1.1")->id).front()->text == "Log rotation was disabled");
+}
