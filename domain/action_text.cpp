@@ -11,20 +11,6 @@ namespace {
 
 using words_t = std::vector<std::string_view>;
 
-words_t split(std::string_view text) {
-    words_t words;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto start = text.find_first_not_of(" \t\r\n", pos);
-        if (start == std::string_view::npos) break;
-        auto end = text.find_first_of(" \t\r\n", start);
-        if (end == std::string_view::npos) end = text.size();
-        words.push_back(text.substr(start, end - start));
-        pos = end;
-    }
-    return words;
-}
-
 // The words first..end-1 as one view into the typed text, inner spacing kept.
 std::string_view span(const words_t& w, std::size_t first, std::size_t end) {
     auto from = w[first].data();
@@ -134,7 +120,7 @@ bool is_user_mention(std::string_view word) {
 }
 
 result<parsed_action> parse_action_text(std::string_view input, civil_date today) {
-    auto w = split(input);
+    auto w = split_words(input);
     auto table = plan_run(w, today);
     std::size_t first = 0;
     while (!table.start[first]) ++first;  // the longest run of options that reaches the end

@@ -141,20 +141,6 @@ reading multi_word(const std::vector<std::string_view>& w, civil_date today) {
     return month_day(w, today);
 }
 
-std::vector<std::string_view> split(std::string_view text) {
-    std::vector<std::string_view> words;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto start = text.find_first_not_of(" \t\r\n", pos);
-        if (start == std::string_view::npos) break;
-        auto end = text.find_first_of(" \t\r\n", start);
-        if (end == std::string_view::npos) end = text.size();
-        words.push_back(text.substr(start, end - start));
-        pos = end;
-    }
-    return words;
-}
-
 }  // namespace
 
 result<civil_date> parse_due_date(std::string_view raw, civil_date today) {
@@ -164,7 +150,7 @@ result<civil_date> parse_due_date(std::string_view raw, civil_date today) {
                                                std::string(due_date_forms) + ")");
     };
     auto text = ascii_lower(typed);
-    auto words = split(text);
+    auto words = split_words(text);
     if (words.empty()) return refuse("is not a date");
     auto read = words.size() == 1 ? one_word(words[0], today) : multi_word(words, today);
     if (!read.matched) return refuse("is not a date");

@@ -159,4 +159,18 @@ std::string plural(std::size_t n, std::string_view word, std::string_view many) 
     return std::to_string(n) + " " + (many.empty() ? std::string(word) + "s" : std::string(many));
 }
 
+std::vector<std::string_view> split_words(std::string_view text) {
+    std::vector<std::string_view> words;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto start = text.find_first_not_of(" \t\r\n", pos);
+        if (start == std::string_view::npos) break;
+        auto end = text.find_first_of(" \t\r\n", start);
+        if (end == std::string_view::npos) end = text.size();
+        words.push_back(text.substr(start, end - start));
+        pos = end;
+    }
+    return words;
+}
+
 }  // namespace hindsight::domain

@@ -2,6 +2,7 @@
 // Text helpers shared by every layer: case folding, UTF-8 hygiene and the crowd-mention defusing of SPEC §3.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hindsight::domain {
 
@@ -27,5 +28,8 @@ std::string slugify(std::string_view text, std::size_t max_length);
 
 // "1 timeline entry", "3 timeline entries": a count with its noun, in bot text. many defaults to word + "s".
 std::string plural(std::size_t n, std::string_view word, std::string_view many = {});
+
+// The words of text, split on spaces, tabs and line breaks; views into text.
+std::vector<std::string_view> split_words(std::string_view text);
 
 }  // namespace hindsight::domain
