@@ -43,10 +43,6 @@ struct owner_digest {
     std::vector<const domain::action_item*> items;
 };
 
-std::string plural(std::size_t n, std::string_view word) {
-    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
 }  // namespace
 
 civil_date add_business_days(civil_date day, int n) {
@@ -161,7 +157,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         chat::outgoing dm;
         dm.how = chat::delivery::direct;
         dm.user = owner;
-        dm.text = "🗓️ Your weekly action items: " + plural(digest.items.size(), "open item") +
+        dm.text = "🗓️ Your weekly action items: " + domain::plural(digest.items.size(), "open item") +
                   (overdue ? ", " + std::to_string(overdue) + " overdue" : "") + ".\n" + text +
                   "Close one with `/" + cfg.incidents.command + " done A-n`, or push it back with `/" +
                   cfg.incidents.command + " snooze A-n [date]`.";
@@ -187,7 +183,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
                     else
                         listed += (listed.empty() ? "" : ", ") + a->label();
                 }
-                text += "• " + name(owner) + ": " + plural(digest.items.size(), "open item") +
+                text += "• " + name(owner) + ": " + domain::plural(digest.items.size(), "open item") +
                         (overdue ? " (" + std::to_string(overdue) + " overdue)" : "") +
                         (listed.empty() ? "" : " — " + listed) +
                         (hidden ? " · " + std::to_string(hidden) + " from private incidents" : "") + "\n";
@@ -211,7 +207,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         if (!inc || inc->commander.empty() || inc->commander == a.owner) continue;
         auto week = (overdue_days - cfg.reminders.escalate_after_days) / 7;
         std::string text = "⏰ " + a.label() + " (" + inc->label() + ", owner " + name(a.owner) + ") is " +
-                           plural(static_cast<std::size_t>(overdue_days), "day") +
+                           domain::plural(static_cast<std::size_t>(overdue_days), "day") +
                            " overdue: " + domain::defuse_crowd_mentions(domain::truncate_utf8(a.text, 200)) +
                            "\nAs commander of " + inc->label() +
                            ", could you help unblock it, reassign it (`/" + cfg.incidents.command +

@@ -25,20 +25,18 @@ result<std::string> reparse_action_text(context& ctx, domain::action_item& actio
 }
 
 std::optional<std::string> withdraw_action(context& ctx, std::int64_t action_id) {
-    for (const auto& a : ctx.store.actions.list({ctx.workspace, std::nullopt, std::nullopt, false})) {
-        if (a.id != action_id) continue;
-        ctx.store.actions.remove(a.id);
-        if (auto inc = ctx.store.incidents.find_by_id(a.incident_id)) {
-            // The creation event quoted the deleted text: it leaves the timeline with the item.
-            auto created = "Action " + a.label() + " created by ";
-            for (const auto& e : ctx.store.timeline.list(inc->id))
-                if (e.kind == domain::entry_kind::event && e.text.starts_with(created))
-                    ctx.store.timeline.set_state(e.id, domain::entry_state::deleted);
-            record_event(ctx, *inc, "Action " + a.label() + " withdrawn: its review reply was deleted");
-        }
-        return a.label();
+    auto a = ctx.store.actions.find_by_id(action_id);
+    if (!a) return std::nullopt;
+    ctx.store.actions.remove(a->id);
+    if (auto inc = ctx.store.incidents.find_by_id(a->incident_id)) {
+        // The creation event quoted the deleted text: it leaves the timeline with the item.
+        auto created = "Action " + a->label() + " created by ";
+        for (const auto& e : ctx.store.timeline.list(inc->id))
+            if (e.kind == domain::entry_kind::event && e.text.starts_with(created))
+                ctx.store.timeline.set_state(e.id, domain::entry_state::deleted);
+        record_event(ctx, *inc, "Action " + a->label() + " withdrawn: its review reply was deleted");
     }
-    return std::nullopt;
+    return a->label();
 }
 
 }  // namespace hindsight::commands

@@ -78,20 +78,16 @@ void edit_notes(context& ctx, const incident& inc, const reply_context& reply, c
 }
 
 void edit_action(context& ctx, std::int64_t action_id, const std::string& text, domain::timestamp at) {
-    for (const auto& a : ctx.store.actions.list({ctx.workspace, std::nullopt, std::nullopt, false})) {
-        if (a.id != action_id) continue;
-        auto full = ctx.store.actions.find(ctx.workspace, a.number);
-        if (!full) return;
-        auto reparsed = reparse_action_text(ctx, *full, text);
-        if (!reparsed) {
-            ctx.tell(reparsed.failure().message);
-            return;
-        }
-        ctx.store.actions.update(*full);
-        ctx.store.actions.record_change(full->id, {at, ctx.user, "edited: " + *reparsed});
-        ctx.tell(full->label() + " updated from the edited reply: " + *reparsed);
+    auto full = ctx.store.actions.find_by_id(action_id);
+    if (!full) return;
+    auto reparsed = reparse_action_text(ctx, *full, text);
+    if (!reparsed) {
+        ctx.tell(reparsed.failure().message);
         return;
     }
+    ctx.store.actions.update(*full);
+    ctx.store.actions.record_change(full->id, {at, ctx.user, "edited: " + *reparsed});
+    ctx.tell(full->label() + " updated from the edited reply: " + *reparsed);
 }
 
 // A node's own number, not the one it was joined into: what the deleted reply gave.

@@ -113,6 +113,13 @@ std::vector<domain::action_item> action_store::list(const action_query& q) {
     return out;
 }
 
+std::optional<domain::action_item> action_store::find_by_id(std::int64_t action_id) {
+    SQLite::Statement s(db_.handle(), "SELECT workspace, number FROM actions WHERE id = ?");
+    s.bind(1, static_cast<int64_t>(action_id));
+    if (!s.executeStep()) return std::nullopt;
+    return find(s.getColumn(0).getString(), s.getColumn(1).getInt());
+}
+
 void action_store::remove(std::int64_t action_id) {
     for (const char* sql :
          {"DELETE FROM action_history WHERE action_id = ?", "DELETE FROM actions WHERE id = ?"}) {

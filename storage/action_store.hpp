@@ -23,7 +23,8 @@ public:
     void update(const domain::action_item& action);
     void record_change(std::int64_t action_id, const domain::action_change& change);
     std::optional<domain::action_item> find(const std::string& workspace, int number);  // with history
-    std::vector<domain::action_item> list(const action_query& query);  // by number, no history
+    std::vector<domain::action_item> list(const action_query& query);       // by number, no history
+    std::optional<domain::action_item> find_by_id(std::int64_t action_id);  // with history
     // Takes an action item back as if it was never given (its review reply was deleted). Its number stays
     // used, so A-n never comes to mean another item.
     void remove(std::int64_t action_id);
