@@ -5,7 +5,7 @@
 #include <boost/asio.hpp>
 #include <filesystem>
 
-#include "bot/app.hpp"
+#include "bot/app/app.hpp"
 
 namespace asio = boost::asio;
 using namespace hindsight;

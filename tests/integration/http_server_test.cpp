@@ -5,7 +5,7 @@
 #include <boost/asio.hpp>
 #include <thread>
 
-#include "bot/http_server.hpp"
+#include "bot/net/http_server.hpp"
 #include "loopback_client.hpp"
 
 namespace asio = boost::asio;

@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "bot/app.hpp"
-#include "bot/mattermost_platform.hpp"
+#include "bot/app/app.hpp"
+#include "bot/mattermost/platform.hpp"
 #include "loopback_client.hpp"
-#include "mattermost/wire.hpp"
+#include "bot/mattermost/wire.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_mattermost.hpp"
 #include "support/tls_front.hpp"

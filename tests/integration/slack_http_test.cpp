@@ -8,11 +8,11 @@
 #include <mutex>
 #include <thread>
 
-#include "bot/app.hpp"
-#include "bot/http_server.hpp"
-#include "bot/slack_platform.hpp"
+#include "bot/app/app.hpp"
+#include "bot/net/http_server.hpp"
+#include "bot/slack/platform.hpp"
 #include "loopback_client.hpp"
-#include "slack/signature.hpp"
+#include "bot/slack/signature.hpp"
 
 namespace asio = boost::asio;
 using hindsight::testing::round_trip;

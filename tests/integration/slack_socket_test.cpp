@@ -11,8 +11,8 @@
 #include <future>
 #include <thread>
 
-#include "bot/app.hpp"
-#include "bot/slack_platform.hpp"
+#include "bot/app/app.hpp"
+#include "bot/slack/platform.hpp"
 #include "domain/rules.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_slack.hpp"

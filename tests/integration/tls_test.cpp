@@ -11,9 +11,9 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <thread>
 
-#include "bot/http_server.hpp"
-#include "bot/web_client.hpp"
-#include "bot/websocket.hpp"
+#include "bot/net/http_server.hpp"
+#include "bot/net/web_client.hpp"
+#include "bot/net/websocket.hpp"
 #include "loopback_client.hpp"
 
 namespace asio = boost::asio;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/http_server.hpp"
+#include "bot/net/http_server.hpp"
 #include "fake_ws_server.hpp"
 
 namespace hindsight::testing {

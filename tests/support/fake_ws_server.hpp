@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "bot/http_server.hpp"
+#include "bot/net/http_server.hpp"
 
 namespace hindsight::testing {
 

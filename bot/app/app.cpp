@@ -1,0 +1,443 @@
+#include "bot/app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "storage/codec.hpp"
+
+namespace hindsight::bot {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int max_delivery_attempts = 10;
+
+// 1 s, 2 s, 4 s … capped at 5 minutes: a platform outage is ridden out for about half an hour.
+std::chrono::milliseconds backoff_for(int attempts) {
+    auto delay = std::chrono::milliseconds{1000} * (1LL << std::min(attempts, 9));
+    return std::min<std::chrono::milliseconds>(delay, std::chrono::minutes{5});
+}
+
+}  // namespace
+
+void spawn_logged(asio::io_context& io, asio::awaitable<void> task, std::string name) {
+    asio::co_spawn(io, std::move(task), [name = std::move(name)](std::exception_ptr failure) {
+        if (!failure) return;
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            spdlog::error("task {} failed: {}", name, e.what());
+        }
+    });
+}
+
+}  // namespace hindsight::bot
+
+namespace hindsight::chat {
+
+boost::asio::awaitable<bool> record_one(const event_sink& sink, inbound& event) {
+    std::vector<inbound> batch;  // not a braced list inside co_await: g++ 12 rejects that
+    batch.push_back(std::move(event));
+    try {
+        co_await sink.accept(std::move(batch));
+    } catch (const std::exception&) {
+        co_return false;
+    }
+    co_return true;
+}
+
+boost::asio::awaitable<call_result> platform::update_message(const std::string&, const outgoing&) {
+    co_return call_result::unsupported(name() + " cannot edit messages");
+}
+
+boost::asio::awaitable<call_result> platform::create_channel(const std::string&, const outgoing&) {
+    co_return call_result::unsupported(name() + " cannot create channels");
+}
+
+boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
+                                            const outgoing& message) {
+    switch (message.how) {
+        case delivery::channel:
+            co_return co_await p.post(workspace, message);
+        case delivery::thread:
+            co_return co_await p.reply_in_thread(workspace, message);
+        case delivery::ephemeral:
+            co_return co_await p.post_ephemeral(workspace, message);
+        case delivery::direct:
+            co_return co_await p.direct_message(workspace, message);
+        case delivery::reaction:
+            co_return co_await p.react(workspace, message);
+        case delivery::file:
+            co_return co_await p.upload_file(workspace, message);
+        case delivery::update:
+            co_return co_await p.update_message(workspace, message);
+        case delivery::create_channel:
+            co_return co_await p.create_channel(workspace, message);
+    }
+    co_return call_result::unsupported("unknown delivery");
+}
+
+}  // namespace hindsight::chat
+
+namespace hindsight::bot {
+
+app::app(asio::io_context& io, storage::database& db, const config::settings& cfg, clock& time,
+         std::string platform_name)
+    : io_(io), db_(db), cfg_(cfg), clock_(time), engine_(db, cfg, std::move(platform_name)), wake_timer_(io) {
+    metrics_.describe("hindsight_events_received_total", "Inbound events received from platforms");
+    metrics_.describe("hindsight_events_deduplicated_total", "Inbound events dropped as replays");
+    metrics_.describe("hindsight_events_handled_total", "Inbound events handled");
+    metrics_.describe("hindsight_events_failed_total", "Inbound events that could not be handled");
+    metrics_.describe("hindsight_outbox_sent_total", "Outgoing messages delivered");
+    metrics_.describe("hindsight_outbox_retries_total", "Outgoing deliveries retried");
+    metrics_.describe("hindsight_outbox_given_up_total",
+                      "Outgoing messages given up after repeated failures");
+    metrics_.describe("hindsight_message_fetches_total", "Messages fetched from a platform for a mark");
+    metrics_.describe("hindsight_worker_failures_total",
+                      "Rounds of handling or delivery that failed and were retried");
+    metrics_.describe("hindsight_outbox_paced_total",
+                      "Outgoing messages held back to stay under platform limits");
+    metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
+    metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
+                   [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
+    metrics_.gauge("hindsight_inbox_depth", "Inbound events waiting to be handled",
+                   [this] { return static_cast<double>(engine_.queue().inbox_depth()); });
+}
+
+void app::expect_platform() {
+    ++platforms_coming_;
+}
+
+void app::add_platform(chat::platform& p) {
+    if (platforms_coming_ > 0) --platforms_coming_;
+    platforms_.push_back(&p);
+    for (const auto& [workspace, bot_user] : p.workspaces()) {
+        engine_.set_bot_user(workspace, bot_user);
+        engine_.set_platform(workspace, p.name());
+    }
+}
+
+chat::platform* app::platform_for(const std::string& workspace) {
+    for (auto* p : platforms_)
+        for (const auto& [ws, bot_user] : p->workspaces())
+            if (ws == workspace) return p;
+    return nullptr;
+}
+
+bool app::ready() {
+    if (consecutive_failures_ >= 3) return false;
+    for (auto* p : platforms_)
+        if (!p->connected()) return false;
+    try {
+        // A write that is rolled back: a read-only file or a held lock fails here, and nothing reaches the
+        // disk.
+        db_.execute("BEGIN IMMEDIATE");
+        try {
+            db_.execute("UPDATE inbox_cursor SET handled_up_to = handled_up_to");
+        } catch (...) {
+            db_.execute("ROLLBACK");
+            throw;
+        }
+        db_.execute("ROLLBACK");
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void app::wake() {
+    work_waiting_ = true;
+    wake_timer_.cancel();
+}
+
+void app::stop() {
+    stopping_ = true;
+    wake();
+}
+
+chat::event_sink app::sink() {
+    // Plain lambdas that return the member coroutines' awaitables: a coroutine lambda's captures would die
+    // with the std::function that holds it.
+    chat::event_sink sink;
+    sink.accept = [this](std::vector<chat::inbound> batch) { return accept_events(std::move(batch)); };
+    sink.settle = [this] { return pump(); };
+    return sink;
+}
+
+asio::awaitable<void> app::accept_events(std::vector<chat::inbound> batch) {
+    metrics_.add("hindsight_events_received_total", {}, batch.size());
+    std::vector<bool> fresh;
+    std::exception_ptr failure;
+    std::string reason;
+    try {
+        fresh = engine_.accept(batch, clock_.now());
+    } catch (const storage::storage_error& e) {
+        failure = std::current_exception();
+        reason = e.what();
+    }
+    if (failure) {
+        spdlog::error("could not record {} incoming event(s): {}", batch.size(), reason);
+        for (const auto& notice : commands::unrecorded_notices(batch, reason))
+            if (auto* p = platform_for(notice.workspace))
+                co_await chat::deliver(*p, notice.workspace, notice.notice);
+        std::rethrow_exception(failure);
+    }
+    for (bool is_new : fresh)
+        if (!is_new) metrics_.add("hindsight_events_deduplicated_total");
+    wake();
+}
+
+asio::awaitable<void> app::pump() {
+    if (pumping_) co_return;  // the running pump picks up whatever arrived meanwhile
+    pumping_ = true;
+    struct reset_flag {
+        bool& flag;
+        ~reset_flag() { flag = false; }
+    } guard{pumping_};
+    for (int round = 0; round < 10000; ++round) {
+        co_await learn_new_users();
+        auto report = engine_.process_pending(clock_.now());
+        metrics_.add("hindsight_events_handled_total", {}, report.handled);
+        for (const auto& failure : report.failures) {
+            metrics_.add("hindsight_events_failed_total");
+            spdlog::error("event failed: {}", failure.reason);
+            auto* p = platform_for(failure.workspace);
+            if (p && !failure.notice.text.empty())
+                co_await chat::deliver(*p, failure.workspace, failure.notice);
+        }
+        if (report.needs_message) {
+            const auto& [workspace, missing] = *report.needs_message;
+            auto* p = platform_for(workspace);
+            std::optional<chat::message_posted> fetched;
+            if (p) fetched = co_await p->fetch_message(workspace, missing.channel, missing.message_id);
+            metrics_.add("hindsight_message_fetches_total");
+            if (fetched)
+                engine_.remember(workspace,
+                                 {workspace, fetched->channel.id, fetched->message_id, fetched->thread_root,
+                                  fetched->user, fetched->text, fetched->at, fetched->permalink, false});
+            else
+                engine_.give_up_waiting(report.waiting_inbox_id, "the marked message could not be fetched");
+            continue;
+        }
+        // Planning reads every open action: do it when something can have fallen due, not for every event.
+        auto now = clock_.now();
+        if (!last_reminder_plan_ || now - *last_reminder_plan_ >= std::chrono::minutes{1} ||
+            (next_reminder_check_ && now >= *next_reminder_check_)) {
+            if (!last_prune_ || now - *last_prune_ >= std::chrono::hours{1}) {
+                engine_.prune_inbox(now);
+                for (auto& [platform, pacer] : pacers_)
+                    pacer.forget_idle(now);  // one bucket per channel adds up
+                last_prune_ = now;
+            }
+            auto reminders = engine_.send_due_reminders(now);
+            last_reminder_plan_ = now;
+            next_reminder_check_ = reminders.next_check;
+            if (reminders.queued > 0) metrics_.add("hindsight_reminders_queued_total", {}, reminders.queued);
+        }
+        co_await deliver_due();
+        if (!report.progressed) break;
+    }
+}
+
+// Names and time zones first, so the replies to people new to the bot already say who they are.
+asio::awaitable<void> app::learn_new_users() {
+    auto unknown = engine_.unknown_users(20);
+    for (std::size_t i = 0; i < unknown.size(); ++i) {
+        auto* p = platform_for(unknown[i].first);
+        if (!p) continue;
+        auto info = co_await p->lookup_user(unknown[i].first, unknown[i].second);
+        if (info)
+            engine_.learn_user(unknown[i].first, {unknown[i].second, info->display_name, info->time_zone});
+    }
+}
+
+asio::awaitable<void> app::deliver_due() {
+    for (int round = 0; round < 1000; ++round) {
+        auto rows = engine_.queue().outbox_due(clock_.now(), 64);
+        if (rows.empty()) co_return;
+        for (const auto& row : rows) co_await deliver_row(row);
+        flush_delivered_reactions();
+    }
+}
+
+void app::flush_delivered_reactions() {
+    if (delivered_reactions_.empty()) return;
+    db_.transact([&] {
+        for (auto id : delivered_reactions_) engine_.queue().outbox_sent(id);
+    });
+    metrics_.add("hindsight_outbox_sent_total", {}, delivered_reactions_.size());
+    delivered_reactions_.clear();
+}
+
+app::named app::lookup(const storage::outbox_row& row, const std::string& name, bool is_channel,
+                       std::string& value) {
+    if (auto found = engine_.queue().thread_root(row.workspace, name)) {
+        value = *found;
+        return named::ready;
+    }
+    bool waiting = is_channel ? engine_.queue().channel_pending(row.workspace, name)
+                              : engine_.queue().thread_root_pending(row.workspace, name);
+    if (!waiting) return named::gone;
+    engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
+    return named::waiting;
+}
+
+asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
+    auto message = storage::decode_outgoing(row.payload);
+    auto* p = platform_for(row.workspace);
+    // A platform is still coming up (unreachable at start-up): its rows wait instead of being dropped, for a
+    // day at most, after which they are given up like any row no platform serves.
+    if (message && !p && platforms_coming_ > 0 && clock_.now() - row.created_at < std::chrono::hours{24}) {
+        db_.transact([&] { engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{5}); });
+        co_return;
+    }
+    if (!message || !p) {
+        std::string why = !message ? "unreadable outbox row" : "no platform for workspace";
+        db_.transact([&] {
+            engine_.queue().outbox_give_up(row.id, why);
+            if (message && message->how == chat::delivery::create_channel)
+                engine_.channel_not_created(row.workspace, *message, why, clock_.now());
+        });
+        metrics_.add("hindsight_outbox_given_up_total");
+        co_return;
+    }
+    if (message->channel.starts_with(chat::new_channel_prefix)) {
+        // Addressed to a channel that `start --new-channel` asked for: wait until it exists.
+        std::string created;
+        switch (lookup(row, message->channel, true, created)) {
+            case named::ready:
+                message->channel = created;
+                break;
+            case named::waiting:
+                co_return;
+            case named::gone:
+                engine_.queue().outbox_give_up(row.id, "its channel was never created");
+                co_return;
+        }
+    }
+    if (message->how == chat::delivery::update &&
+        engine_.queue().newer_exists(row.workspace, row.id,
+                                     "\"thread_key\":\"" + message->thread_key + "\"")) {
+        // A later edit of the same message exists (waiting or sent): this one would only put an older state
+        // back.
+        engine_.queue().outbox_sent(row.id);
+        co_return;
+    }
+    if (message->how == chat::delivery::update && message->message_id.empty()) {
+        switch (lookup(row, message->thread_key, false, message->message_id)) {
+            case named::ready:
+                break;
+            case named::waiting:
+                co_return;
+            case named::gone:
+                // Posted before messages were named (an older version), or given up on: nothing to edit.
+                engine_.queue().outbox_sent(row.id);
+                co_return;
+        }
+        message->thread_key.clear();
+    }
+    if (!message->thread_key.empty() && message->thread_root.empty()) {
+        switch (lookup(row, message->thread_key, false, message->thread_root)) {
+            case named::ready:
+                break;
+            case named::waiting:  // the root is only late (a retry, pacing): wait rather than spill over
+                co_return;
+            case named::gone:  // the root was given up on: say it in the channel instead
+                message->how = chat::delivery::channel;
+                break;
+        }
+    }
+    if (auto limits = p->pacing()) {
+        auto& pacer = pacers_.try_emplace(p, *limits).first->second;
+        auto destination = std::string(message->how == chat::delivery::reaction ? "react:" : "post:") +
+                           row.workspace + ":" +
+                           (message->channel.empty() ? "dm:" + message->user : message->channel);
+        auto now = clock_.now();
+        auto allowed = pacer.take(destination, now);
+        if (allowed > now) {
+            engine_.queue().outbox_defer(row.id, allowed);
+            metrics_.add("hindsight_outbox_paced_total");
+            co_return;
+        }
+    }
+    message->idempotency_key = "hindsight-" + row.workspace + "-" + std::to_string(row.id);
+    auto result = co_await chat::deliver(*p, row.workspace, *message);
+    auto now = clock_.now();
+    if (result.status == chat::call_result::outcome::deferred) {
+        // Held back by the platform's own pause after a 429: not an attempt, just later.
+        engine_.queue().outbox_defer(row.id, now + result.retry_after);
+        metrics_.add("hindsight_outbox_paced_total");
+        co_return;
+    }
+    if (result.ok() && message->how == chat::delivery::reaction) {
+        // Recorded with the rest of the round, one commit for many: adding a reaction twice after a crash
+        // changes nothing (already_reacted counts as done), unlike a post.
+        delivered_reactions_.push_back(row.id);
+        co_return;
+    }
+    db_.transact([&] {
+        if (result.ok()) {
+            engine_.queue().outbox_sent(row.id);
+            if (!message->defines_thread.empty() && !result.message_id.empty())
+                engine_.queue().set_thread_root(row.workspace, message->defines_thread, message->channel,
+                                                result.message_id);
+            if (message->how == chat::delivery::create_channel && !result.message_id.empty())
+                engine_.channel_created(row.workspace, *message, result.message_id, result.created_name,
+                                        result.error, now);
+            metrics_.add("hindsight_outbox_sent_total");
+        } else if (result.status == chat::call_result::outcome::retry &&
+                   row.attempts + 1 < max_delivery_attempts) {
+            auto delay = std::max(result.retry_after, backoff_for(row.attempts));
+            engine_.queue().outbox_retry(row.id, now + delay, result.error);
+            metrics_.add("hindsight_outbox_retries_total");
+        } else {
+            engine_.queue().outbox_give_up(row.id, result.error);
+            metrics_.add("hindsight_outbox_given_up_total");
+            if (message->how == chat::delivery::create_channel)
+                engine_.channel_not_created(row.workspace, *message, result.error, now);
+            spdlog::warn("gave up delivering outbox message {}: {}", row.id, result.error);
+        }
+    });
+}
+
+asio::awaitable<void> app::run_worker() {
+    while (!stopping_) {
+        work_waiting_ = false;
+        bool failed = false;
+        try {
+            co_await pump();
+            consecutive_failures_ = 0;
+        } catch (const std::exception& failure) {
+            // A full disk or a held lock fails one round, not the worker: it tries again in a few seconds,
+            // and /readyz says not ready while it keeps failing.
+            failed = true;
+            ++consecutive_failures_;
+            metrics_.add("hindsight_worker_failures_total");
+            spdlog::error("handling or delivery failed (attempt {}): {}", consecutive_failures_,
+                          failure.what());
+        }
+        if (failed) {
+            wake_timer_.expires_after(std::chrono::seconds{5});
+            boost::system::error_code ignored;
+            co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            continue;
+        }
+        if (work_waiting_) continue;  // events arrived while the pump was delivering
+        auto next = engine_.queue().outbox_next_due();
+        if (next_reminder_check_ && (!next || *next_reminder_check_ < *next)) next = next_reminder_check_;
+        auto wait = std::chrono::milliseconds{60000};
+        if (next)
+            wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()),
+                              std::chrono::milliseconds{10}, wait);
+        wake_timer_.expires_after(wait);
+        boost::system::error_code ignored;
+        co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    worker_done_ = true;
+}
+
+}  // namespace hindsight::bot

@@ -1,0 +1,80 @@
+#pragma once
+// The composition root at run time: platforms in, the engine in the middle, the outbox worker out.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/app/clock.hpp"
+#include "bot/app/metrics.hpp"
+#include "chat/platform.hpp"
+#include "commands/engine.hpp"
+
+namespace hindsight::bot {
+
+// Spawns a coroutine whose failure is logged instead of vanishing (never asio::detached).
+void spawn_logged(boost::asio::io_context& io, boost::asio::awaitable<void> task, std::string name);
+
+class app {
+public:
+    app(boost::asio::io_context& io, storage::database& db, const config::settings& cfg, clock& time,
+        std::string platform_name);
+
+    // A platform that is configured but not up yet (unreachable at start-up): until it is added, outbox rows
+    // for workspaces no platform serves wait instead of being given up.
+    void expect_platform();
+    void add_platform(chat::platform& p);
+    chat::event_sink sink();
+
+    // Handles everything pending and delivers every due outbox message; returns when there is nothing to do
+    // now.
+    boost::asio::awaitable<void> pump();
+    // Keeps pumping in the background: woken by new events and by the next retry time.
+    boost::asio::awaitable<void> run_worker();
+    void stop();
+
+    commands::engine& engine() { return engine_; }
+    metrics& stats() { return metrics_; }
+    bool ready();
+    // The worker has finished its last round after stop(): nothing is in flight any more.
+    bool worker_done() const { return worker_done_; }
+
+private:
+    chat::platform* platform_for(const std::string& workspace);
+    boost::asio::awaitable<void> accept_events(std::vector<chat::inbound> batch);
+    boost::asio::awaitable<void> deliver_due();
+    boost::asio::awaitable<void> learn_new_users();
+    boost::asio::awaitable<void> deliver_row(const storage::outbox_row& row);
+    // A thread root, an edited message or a created channel that another outbox row names (defines_thread,
+    // defines_channel): ready (value set), waiting for that row (this one is deferred a second), or gone.
+    enum class named { ready, waiting, gone };
+    named lookup(const storage::outbox_row& row, const std::string& name, bool is_channel,
+                 std::string& value);
+    void flush_delivered_reactions();
+    void wake();
+
+    boost::asio::io_context& io_;
+    storage::database& db_;
+    const config::settings& cfg_;
+    clock& clock_;
+    commands::engine engine_;
+    metrics metrics_;
+    std::vector<chat::platform*> platforms_;
+    int platforms_coming_ = 0;
+    std::map<chat::platform*, chat::pacer> pacers_;
+    boost::asio::steady_timer wake_timer_;
+    bool pumping_ = false;
+    bool stopping_ = false;
+    bool work_waiting_ = false;
+    int consecutive_failures_ = 0;
+    bool worker_done_ = false;
+    std::optional<domain::timestamp> next_reminder_check_;
+    std::optional<domain::timestamp> last_reminder_plan_;
+    std::optional<domain::timestamp> last_prune_;
+    std::vector<std::int64_t> delivered_reactions_;  // sent, to be marked so in one commit
+};
+
+}  // namespace hindsight::bot

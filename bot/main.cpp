@@ -1,5 +1,0 @@
-#include "bot/cli.hpp"
-
-int main(int argc, char** argv) {
-    return hindsight::bot::run_cli(argc, argv);
-}

@@ -1,0 +1,638 @@
+#include "bot/mattermost/platform.hpp"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <random>
+
+#include "bot/common/backoff.hpp"
+#include "bot/app/group_commit.hpp"
+#include "bot/net/websocket.hpp"
+#include "domain/form.hpp"
+#include "storage/incident_store.hpp"
+#include "storage/timeline_store.hpp"
+
+namespace hindsight::bot {
+
+namespace asio = boost::asio;
+
+namespace {
+
+http_response json_response(int status, std::string body) {
+    return http_response{status, "application/json", std::move(body)};
+}
+
+bool same_secret(const std::string& expected, const std::string& given) {
+    return !expected.empty() && expected.size() == given.size() &&
+           CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
+}
+
+std::string websocket_url(const std::string& server) {
+    if (server.starts_with("https://")) return "wss://" + server.substr(8) + "/api/v4/websocket";
+    if (server.starts_with("http://")) return "ws://" + server.substr(7) + "/api/v4/websocket";
+    return server + "/api/v4/websocket";
+}
+
+}  // namespace
+
+struct mattermost_platform::connection {
+    explicit connection(asio::io_context& io) : commits(io) {}
+    std::shared_ptr<websocket> socket;
+    group_commit<chat::inbound> commits;
+};
+
+mattermost_platform::mattermost_platform(asio::io_context& io, const config::settings& cfg, clock& time,
+                                         metrics& stats, storage::database& db)
+    : io_(io),
+      cfg_(cfg),
+      clock_(time),
+      metrics_(stats),
+      db_(db),
+      client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
+      backoff_timer_(io) {
+    if (cfg.mattermost.pacing) pace_ = chat::pace{std::chrono::milliseconds{100}, 10};
+    metrics_.describe("hindsight_mattermost_api_calls_total", "Mattermost REST calls by method and outcome");
+    metrics_.describe("hindsight_mattermost_events_total", "Mattermost WebSocket events received, by type");
+    metrics_.describe("hindsight_mattermost_reconnects_total", "Mattermost WebSocket reconnects, by outcome");
+    metrics_.describe("hindsight_mattermost_sequence_gaps_total",
+                      "Mattermost events missing from the sequence");
+    metrics_.describe("hindsight_mattermost_catch_up_posts_total",
+                      "Posts read back through REST after a loss");
+    metrics_.describe("hindsight_mattermost_rejected_total",
+                      "Mattermost requests and frames refused, by reason");
+    metrics_.describe("hindsight_mattermost_429_total", "Mattermost REST answers of 429");
+}
+
+mattermost_platform::~mattermost_platform() = default;
+
+std::vector<std::pair<std::string, std::string>> mattermost_platform::workspaces() const {
+    if (team_id_.empty()) return {};
+    return {{team_id_, self_}};
+}
+
+asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::string method,
+                                                                          std::string path, std::string body,
+                                                                          std::string content_type) {
+    if (method == "GET" && std::chrono::steady_clock::now() < paused_until_) {
+        // A read cannot be put off like a post (a mark waits for it, a catch-up needs it): it waits out the
+        // pause here, at most a minute.
+        asio::steady_timer wait(io_);  // one per caller: concurrent waits must not cancel each other
+        wait.expires_at(std::min(paused_until_, std::chrono::steady_clock::now() + std::chrono::minutes{1}));
+        boost::system::error_code ignored;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    if (auto now = std::chrono::steady_clock::now(); now < paused_until_) {
+        // Mattermost limits the whole session: after a 429 every write waits out X-RateLimit-Reset.
+        api_answer waiting;
+        waiting.sent = false;
+        waiting.reply.status = mattermost::api_reply::verdict::retry;
+        waiting.reply.error = "rate limited";
+        waiting.reply.retry_after = std::chrono::ceil<std::chrono::milliseconds>(paused_until_ - now);
+        co_return waiting;
+    }
+    web_request request;
+    request.method = method;
+    request.url = cfg_.secret.mattermost_url + "/api/v4" + path;
+    request.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.mattermost_token);
+    if (!body.empty()) request.content_type = std::move(content_type);
+    request.body = std::move(body);
+    api_answer answer;
+    answer.response = co_await client_.send(std::move(request));
+    answer.reply = mattermost::read_reply(answer.response.status, answer.response.body,
+                                          answer.response.header("retry-after"),
+                                          answer.response.header("x-ratelimit-reset"));
+    if (answer.response.status == 429) {
+        metrics_.add("hindsight_mattermost_429_total");
+        paused_until_ = std::chrono::steady_clock::now() + answer.reply.retry_after;
+    }
+    // The path without ids, so the counter's labels stay few.
+    auto route = path.substr(0, path.find('?'));
+    std::string shape;
+    for (std::size_t start = 1; start <= route.size();) {
+        auto end = route.find('/', start);
+        auto part = route.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        shape += "/" + (part.size() == 26 ? std::string("{id}") : part);
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    metrics_.add("hindsight_mattermost_api_calls_total",
+                 "method=\"" + method + " " + shape + "\",outcome=\"" +
+                     (answer.reply.status == mattermost::api_reply::verdict::ok ? "ok" : answer.reply.error) +
+                     "\"");
+    co_return answer;
+}
+
+chat::call_result mattermost_platform::as_call_result(const std::string& what, const api_answer& answer) {
+    using verdict = mattermost::api_reply::verdict;
+    if (!answer.sent)
+        return chat::call_result{
+            chat::call_result::outcome::deferred, {}, what + ": waiting out a 429", answer.reply.retry_after};
+    switch (answer.reply.status) {
+        case verdict::ok:
+            return chat::call_result::success(mattermost::read_id(answer.response.body).value_or(""));
+        case verdict::retry:
+            return chat::call_result{chat::call_result::outcome::retry,
+                                     {},
+                                     what + ": " + answer.reply.error,
+                                     answer.reply.retry_after};
+        case verdict::rejected:
+            break;
+    }
+    return chat::call_result{
+        chat::call_result::outcome::rejected,
+        {},
+        what + ": " + answer.reply.error +
+            (answer.reply.explanation.empty() ? "" : " (" + answer.reply.explanation + ")"),
+        {}};
+}
+
+asio::awaitable<std::optional<std::string>> mattermost_platform::connect() {
+    auto me = co_await api("GET", "/users/me", "");
+    if (me.response.status == 0) co_return "cannot reach Mattermost: " + me.response.error;
+    if (me.reply.status != mattermost::api_reply::verdict::ok)
+        co_return "users/me: " + me.reply.error + " (" + me.reply.explanation + ")";
+    auto who = mattermost::read_me(me.response.body);
+    if (!who) co_return std::string("users/me answered without an id");
+    self_ = who->user_id;
+    username_ = who->username;
+    std::optional<std::string> team;
+    if (!cfg_.mattermost.team.empty()) {
+        auto found = co_await api("GET", "/teams/name/" + cfg_.mattermost.team, "");
+        if (found.reply.status != mattermost::api_reply::verdict::ok)
+            co_return "team '" + cfg_.mattermost.team + "': " + found.reply.error +
+                " (is the bot a member of it? check mattermost.team)";
+        team = mattermost::read_id(found.response.body);
+    } else {
+        auto teams = co_await api("GET", "/users/me/teams", "");
+        if (teams.reply.status == mattermost::api_reply::verdict::ok)
+            team = mattermost::read_first_id(teams.response.body);
+        if (!team) co_return std::string("the bot is in no team: add it to one, or set mattermost.team");
+    }
+    if (!team) co_return std::string("the team answered without an id");
+    team_id_ = *team;
+    co_return std::nullopt;
+}
+
+void mattermost_platform::add_routes(http_server& server) {
+    server.route("POST", "/mattermost/command", [this](const http_request& r) { return on_command(r); });
+    server.route("POST", "/mattermost/actions", [this](const http_request& r) { return on_action(r); });
+}
+
+// ---- Events
+// ------------------------------------------------------------------------------------------------
+
+asio::awaitable<void> mattermost_platform::run(chat::event_sink sink) {
+    sink_ = std::move(sink);
+    int failures = 0;
+    while (!stopping_) {
+        if (failures > 0) {
+            auto delay = jittered_backoff(failures, std::chrono::minutes{5});
+            spdlog::info("Mattermost: reconnecting in {} ms", delay.count());
+            backoff_timer_.expires_after(delay);
+            boost::system::error_code ignored;
+            co_await backoff_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            if (stopping_) break;
+        }
+        websocket_options options;
+        options.extra_ca_file = cfg_.tls.ca_file;
+        options.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.mattermost_token);
+        // The server pings every 60 s and drops a client after 100 s without a pong; Beast answers its pings
+        // while a read is pending, and pings itself after 45 s of silence.
+        options.idle_timeout = std::chrono::seconds{90};
+        options.max_message_bytes = 16 << 20;  // a post's props can be large; only our frames are limited
+        auto url = websocket_url(cfg_.secret.mattermost_url);
+        if (!connection_id_.empty())
+            url += "?connection_id=" + connection_id_ + "&sequence_number=" + std::to_string(expected_seq_);
+        std::string why;
+        auto socket = co_await websocket::open(io_, url, options, &why);
+        if (!socket) {
+            ++failures;
+            spdlog::warn("Mattermost WebSocket: {}", why);
+            continue;
+        }
+        auto link = std::make_shared<connection>(io_);
+        link->socket = socket;
+        current_ = link;
+        connected_ = true;
+        auto opened = std::chrono::steady_clock::now();
+        asio::co_spawn(io_, commit_events(link), [](std::exception_ptr failure) {
+            if (failure) spdlog::error("Mattermost committer failed");
+        });
+        co_await read_events(link);
+        connected_ = false;
+        current_.reset();
+        if (stopping_) break;
+        bool short_lived = std::chrono::steady_clock::now() - opened < std::chrono::seconds{30};
+        failures = short_lived ? failures + 1 : 0;
+        spdlog::info("Mattermost WebSocket ended: {}", socket->end_reason());
+    }
+}
+
+void mattermost_platform::stop() {
+    stopping_ = true;
+    backoff_timer_.cancel();
+    if (current_) current_->socket->close();
+}
+
+asio::awaitable<void> mattermost_platform::read_events(std::shared_ptr<connection> link) {
+    while (auto text = co_await link->socket->read()) {
+        auto frame = mattermost::read_ws_frame(*text, team_id_, self_);
+        switch (frame.what) {
+            case mattermost::ws_frame::kind::malformed:
+                metrics_.add("hindsight_mattermost_rejected_total", "reason=\"malformed frame\"");
+                spdlog::warn("malformed Mattermost frame: {}", frame.ignored_because);
+                continue;
+            case mattermost::ws_frame::kind::response:
+                continue;
+            case mattermost::ws_frame::kind::hello: {
+                bool resumed = !connection_id_.empty() && frame.connection_id == connection_id_;
+                bool lost = !connection_id_.empty() && !resumed;
+                metrics_.add("hindsight_mattermost_reconnects_total", std::string("outcome=\"") +
+                                                                          (connection_id_.empty() ? "first"
+                                                                           : lost ? "new connection"
+                                                                                  : "resumed") +
+                                                                          "\"");
+                if (lost)
+                    spdlog::warn("Mattermost gave a new connection: events may have been lost; catching up");
+                connection_id_ = frame.connection_id;
+                expected_seq_ = frame.seq + 1;
+                if (lost || !caught_up_once_) {
+                    caught_up_once_ = true;
+                    asio::co_spawn(io_, catch_up(), [](std::exception_ptr failure) {
+                        if (failure) spdlog::error("Mattermost catch-up failed");
+                    });
+                }
+                continue;
+            }
+            case mattermost::ws_frame::kind::event:
+                break;
+        }
+        if (frame.seq < expected_seq_) continue;  // replayed twice (a resume overlapping what we had): seen
+        if (frame.seq != expected_seq_) {
+            // A gap: reconnect with the sequence we expect; the server replays it or says it cannot.
+            metrics_.add("hindsight_mattermost_sequence_gaps_total");
+            spdlog::warn("Mattermost sequence gap: expected {}, got {}; reconnecting", expected_seq_,
+                         frame.seq);
+            link->socket->drop();
+            break;
+        }
+        expected_seq_ = frame.seq + 1;
+        metrics_.add("hindsight_mattermost_events_total", "type=\"" + frame.event_type + "\"");
+        if (!frame.decoded) {
+            spdlog::debug("ignored Mattermost event: {}", frame.ignored_because);
+            continue;
+        }
+        co_await link->commits.push(std::move(*frame.decoded));
+    }
+    link->commits.finish();
+}
+
+asio::awaitable<void> mattermost_platform::commit_events(std::shared_ptr<connection> link) {
+    // A named function object: g++ 12 destroys temporaries in a co_await expression twice.
+    std::function<asio::awaitable<void>(std::vector<chat::inbound>&)> commit_batch =
+        [this](std::vector<chat::inbound>& batch) { return commit(batch); };
+    co_await link->commits.run(std::move(commit_batch));
+}
+
+asio::awaitable<void> mattermost_platform::commit(std::vector<chat::inbound>& batch) {
+    try {
+        co_await sink_->accept(std::move(batch));
+    } catch (const std::exception& failure) {
+        // Mattermost has no acks to withhold: reconnecting makes the server replay from the sequence we
+        // expect, or hand out a new connection and so a catch-up through REST.
+        spdlog::error("could not record Mattermost events: {}; reconnecting to get them again",
+                      failure.what());
+        connection_id_.clear();
+        caught_up_once_ = false;
+        if (current_) current_->socket->drop();
+    }
+}
+
+asio::awaitable<void> mattermost_platform::catch_up() {
+    // Channels of incidents still open, from a little before the newest message seen in each (the overlap is
+    // deduplicated), or from the incident's start.
+    std::vector<std::pair<std::string, std::int64_t>> channels;
+    {
+        storage::incident_store incidents(db_);
+        storage::timeline_store timeline(db_);
+        for (const auto& incident : incidents.list(team_id_, storage::incident_filter::open, 200)) {
+            auto newest = timeline.newest_message_at(team_id_, incident.channel);
+            auto since = std::max(newest.value_or(incident.started_at), incident.started_at);
+            channels.emplace_back(incident.channel, domain::to_millis(since) - 5 * 60 * 1000);
+        }
+    }
+    for (const auto& [channel_id, since] : channels) {
+        auto info = co_await channel(channel_id);
+        chat::channel_ref ref;
+        ref.id = channel_id;
+        ref.is_private = info ? info->is_private() : true;
+        ref.is_direct = info && info->type == "D";
+        auto answer =
+            co_await api("GET", "/channels/" + channel_id + "/posts?since=" + std::to_string(since), "");
+        if (answer.reply.status != mattermost::api_reply::verdict::ok) {
+            spdlog::warn("could not catch up on channel {}: {}", channel_id, answer.reply.error);
+            continue;
+        }
+        std::int64_t newest = 0;
+        auto events = mattermost::read_posts_since(answer.response.body, ref, team_id_, self_, &newest);
+        if (events.empty()) continue;
+        metrics_.add("hindsight_mattermost_catch_up_posts_total", {}, events.size());
+        spdlog::info("caught up {} events in channel {}", events.size(), channel_id);
+        try {
+            co_await sink_->accept(std::move(events));
+        } catch (const std::exception& failure) {
+            spdlog::error("could not record the catch-up of channel {}: {}", channel_id, failure.what());
+        }
+    }
+}
+
+asio::awaitable<std::optional<mattermost::channel_info>> mattermost_platform::channel(const std::string& id) {
+    // Kept a minute: a channel an admin makes private must not stay public here for long.
+    auto now = std::chrono::steady_clock::now();
+    if (auto found = channels_.find(id);
+        found != channels_.end() && now - found->second.first < std::chrono::minutes{1})
+        co_return found->second.second;
+    auto answer = co_await api("GET", "/channels/" + id, "");
+    if (answer.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
+    auto info = mattermost::read_channel(answer.response.body);
+    if (info) channels_[id] = {now, *info};
+    co_return info;
+}
+
+// ---- Slash command
+// -----------------------------------------------------------------------------------------
+
+asio::awaitable<http_response> mattermost_platform::on_command(http_request request) {
+    auto fields = domain::parse_form(request.body);
+    auto token = mattermost::command_token_from_header(request.header("authorization"));
+    if (token.empty() && fields) {
+        auto field = fields->find("token");
+        if (field != fields->end()) token = field->second;
+    }
+    if (!same_secret(cfg_.secret.mattermost_command_token, token)) {
+        metrics_.add("hindsight_mattermost_rejected_total", "reason=\"wrong command token\"");
+        spdlog::warn("refused a Mattermost slash command: wrong or missing token");
+        co_return http_response{401, "text/plain; charset=utf-8", "invalid token\n"};
+    }
+    if (!fields) co_return http_response{400, "text/plain; charset=utf-8", "malformed form\n"};
+    auto command = mattermost::decode_slash_command(*fields, cfg_.incidents.command, clock_.now());
+    if (!command) co_return json_response(200, mattermost::command_response(command.failure().message));
+    if (!sink_) co_return http_response{503, "text/plain; charset=utf-8", "not ready\n"};
+    auto& invoked = std::get<chat::command_invoked>(command->payload);
+    // The form does not say whether the channel is private; its type does. Unknown counts as private, so
+    // nothing of the incident shows outside its channel.
+    auto info = co_await channel(invoked.channel.id);
+    invoked.channel.is_private = info ? info->is_private() : true;
+    invoked.channel.is_direct = info ? info->type == "D" : invoked.channel.is_direct;
+    command->workspace = team_id_;
+    bool recorded = co_await chat::record_one(*sink_, *command);
+    // {} acknowledges silently; the answer comes as the bot's own post through the outbox.
+    co_return json_response(200, mattermost::command_response(recorded ? "" : "That could not be recorded."));
+}
+
+asio::awaitable<http_response> mattermost_platform::on_action(http_request request) {
+    auto action = mattermost::decode_action(request.body, cfg_.secret.mattermost_token, clock_.now());
+    if (!action) {
+        bool forged = action.failure().code == errc::forbidden;
+        metrics_.add("hindsight_mattermost_rejected_total",
+                     forged ? "reason=\"forged action\"" : "reason=\"malformed action\"");
+        spdlog::warn("refused a Mattermost action: {}", action.failure().message);
+        co_return http_response{forged ? 403 : 400, "text/plain; charset=utf-8",
+                                forged ? "forged action\n" : "malformed action\n"};
+    }
+    if (action->dialog) {
+        // An hour to type the answer; the nonce makes the submission count once.
+        action->dialog->expires_at_ms = domain::to_millis(clock_.now()) + 3600 * 1000;
+        std::random_device entropy;
+        for (int i = 0; i < 4; ++i) action->dialog->nonce += fmt::format("{:08x}", entropy());
+        // Opened now, while the trigger is fresh (30 s on current servers, 3 s on old ones).
+        auto body = mattermost::open_dialog_body(*action->dialog, cfg_.mattermost.actions_url,
+                                                 cfg_.secret.mattermost_token);
+        auto answer = co_await api("POST", "/actions/dialogs/open", std::move(body));
+        if (answer.reply.status != mattermost::api_reply::verdict::ok) {
+            spdlog::warn("Mattermost: could not open the dialog for `{}`: {}", action->dialog->command,
+                         answer.reply.error);
+            co_return json_response(
+                200, R"({"ephemeral_text":"The form could not be opened; type the command instead."})");
+        }
+        co_return json_response(200, "{}");
+    }
+    if (!action->event) co_return json_response(200, "{}");  // a dialog closed with Cancel
+    if (!sink_) co_return http_response{503, "text/plain; charset=utf-8", "not ready\n"};
+    auto& event = *action->event;
+    auto& invoked = std::get<chat::command_invoked>(event.payload);
+    auto info = co_await channel(invoked.channel.id);
+    invoked.channel.is_private = info ? info->is_private() : true;
+    invoked.channel.is_direct = info && info->type == "D";
+    event.workspace = team_id_;
+    bool recorded = co_await chat::record_one(*sink_, event);
+    // An empty object acknowledges a click and closes a dialog alike.
+    co_return recorded
+        ? json_response(200, "{}")
+        : json_response(200, R"({"ephemeral_text":"That could not be recorded; try the command."})");
+}
+
+// ---- Outbound
+// ----------------------------------------------------------------------------------------------
+
+asio::awaitable<chat::call_result> mattermost_platform::create_post(const chat::outgoing& m,
+                                                                    std::string channel, std::string root_id,
+                                                                    std::string file_id) {
+    // Buttons are signed with the bot's own token: a secret hindsight already holds and Mattermost never
+    // shows.
+    mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
+    auto body = mattermost::create_post_body(channel, mattermost::to_mattermost_text(m.text), root_id,
+                                             m.idempotency_key, file_id, m.buttons, target);
+    auto answer = co_await api("POST", "/posts", std::move(body));
+    co_return as_call_result("create post", answer);
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::post(const std::string&, const chat::outgoing& m) {
+    co_return co_await create_post(m, m.channel, "");
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::reply_in_thread(const std::string&,
+                                                                        const chat::outgoing& m) {
+    co_return co_await create_post(m, m.channel, m.thread_root);
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::direct_message(const std::string&,
+                                                                       const chat::outgoing& m) {
+    auto known = direct_channels_.find(m.user);
+    std::string channel_id;
+    if (known != direct_channels_.end()) {
+        channel_id = known->second;
+    } else {
+        auto answer =
+            co_await api("POST", "/channels/direct", mattermost::direct_channel_body(self_, m.user));
+        if (answer.reply.status != mattermost::api_reply::verdict::ok)
+            co_return as_call_result("direct channel", answer);
+        auto id = mattermost::read_id(answer.response.body);
+        if (!id)
+            co_return chat::call_result{
+                chat::call_result::outcome::rejected, {}, "direct channel without id", {}};
+        channel_id = direct_channels_[m.user] = *id;
+    }
+    co_return co_await create_post(m, channel_id, "");
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::post_ephemeral(const std::string& workspace,
+                                                                       const chat::outgoing& m) {
+    // Ephemeral posts need a system-level permission bots seldom have: on the first 403, direct messages.
+    if (!ephemeral_forbidden_) {
+        auto answer =
+            co_await api("POST", "/posts/ephemeral",
+                         mattermost::ephemeral_post_body(
+                             m.user, m.channel, mattermost::to_mattermost_text(m.text), m.thread_root));
+        if (answer.response.status != 403) co_return as_call_result("ephemeral post", answer);
+        ephemeral_forbidden_ = true;
+        spdlog::info(
+            "Mattermost refuses the bot ephemeral posts (create_post_ephemeral); sending direct messages "
+            "instead");
+    }
+    co_return co_await direct_message(workspace, m);
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::update_message(const std::string&,
+                                                                       const chat::outgoing& m) {
+    mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
+    auto body =
+        mattermost::patch_post_body(m.channel, mattermost::to_mattermost_text(m.text), m.buttons, target);
+    auto path = "/posts/" + m.message_id + "/patch";
+    auto answer = co_await api("PUT", std::move(path), std::move(body));
+    co_return as_call_result("patch post", answer);
+}
+
+asio::awaitable<mattermost_platform::orphan_check> mattermost_platform::own_orphan(const std::string& name) {
+    // A channel of this name that this very request made earlier (its answer was lost), minutes ago, with
+    // nobody else in it: ours. Used instead of making another. A lookup that fails is "unknown": the create
+    // is retried later rather than leaving the first channel behind.
+    auto path = "/teams/" + team_id_ + "/channels/name/" + name;
+    auto found = co_await api("GET", std::move(path), "");
+    if (found.response.status == 404) co_return orphan_check{};
+    if (found.reply.status != mattermost::api_reply::verdict::ok) co_return orphan_check{true, {}};
+    auto channel = mattermost::read_channel(found.response.body);
+    auto age = domain::to_millis(clock_.now()) - (channel ? channel->create_at : 0);
+    if (!channel || channel->creator_id != self_ || age < 0 || age > 10 * 60 * 1000) co_return orphan_check{};
+    auto stats_path = "/channels/" + channel->id + "/stats";
+    auto stats = co_await api("GET", std::move(stats_path), "");
+    if (stats.reply.status != mattermost::api_reply::verdict::ok) co_return orphan_check{true, {}};
+    if (mattermost::read_member_count(stats.response.body).value_or(0) != 1) co_return orphan_check{};
+    co_return orphan_check{false, channel->id};
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std::string&,
+                                                                       const chat::outgoing& m) {
+    // A taken name (the same title on the same day) gets -2, -3 … before giving up, unless it is our own.
+    api_answer created;
+    std::string name;
+    std::optional<std::string> id;
+    if (std::chrono::steady_clock::now() < paused_until_)
+        co_return chat::call_result{
+            chat::call_result::outcome::deferred,
+            {},
+            "create channel: waiting out a 429",
+            std::chrono::ceil<std::chrono::milliseconds>(paused_until_ - std::chrono::steady_clock::now())};
+    auto& tried = names_tried_[m.idempotency_key];
+    for (int attempt = 1; attempt <= 5 && !id; ++attempt) {
+        name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
+        bool tried_before = std::find(tried.begin(), tried.end(), name) != tried.end();
+        if (!tried_before) tried.push_back(name);
+        auto body = mattermost::create_channel_body(team_id_, name, m.private_channel);
+        created = co_await api("POST", "/channels", std::move(body));
+        if (created.reply.status == mattermost::api_reply::verdict::ok) {
+            id = mattermost::read_id(created.response.body);
+            if (!id)
+                co_return chat::call_result{
+                    chat::call_result::outcome::rejected, {}, "created channel without id", {}};
+            break;
+        }
+        bool taken =
+            created.response.status == 400 && created.response.body.find("exists") != std::string::npos;
+        if (!taken) co_return as_call_result("create channel", created);
+        if (!tried_before) continue;  // someone else's channel, or another incident's: the next name
+        auto check = co_await own_orphan(name);
+        if (check.unknown)
+            co_return chat::call_result{chat::call_result::outcome::retry,
+                                        {},
+                                        "create channel: cannot tell whether " + name + " is ours",
+                                        {}};
+        id = check.id;
+    }
+    if (!id) co_return as_call_result("create channel", created);
+    names_tried_.erase(m.idempotency_key);
+    auto result = chat::call_result::success(*id);
+    result.created_name = name;
+    if (!m.user.empty() && m.user != self_) {
+        // A few tries: in a private channel nobody else could let the caller in.
+        api_answer added;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            auto body = mattermost::channel_member_body(m.user);
+            auto path = "/channels/" + *id + "/members";
+            added = co_await api("POST", std::move(path), std::move(body));
+            if (added.reply.status != mattermost::api_reply::verdict::retry) break;
+            asio::steady_timer wait(io_);
+            wait.expires_after(std::clamp(added.reply.retry_after, std::chrono::milliseconds{500},
+                                          std::chrono::milliseconds{10000}));
+            boost::system::error_code ignored;
+            co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
+        // The channel exists either way: a failed invitation must not make the worker create another. The
+        // caller is told instead (the warning travels in error).
+        if (added.reply.status != mattermost::api_reply::verdict::ok) {
+            spdlog::warn("Mattermost: could not add {} to the new channel {}: {}", m.user, *id,
+                         added.reply.error);
+            result.error = "adding you failed: " + added.reply.error;
+        }
+    }
+    co_return result;
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::react(const std::string&, const chat::outgoing& m) {
+    auto answer = co_await api("POST", "/reactions", mattermost::reaction_body(self_, m.message_id, m.emoji));
+    co_return as_call_result("reaction", answer);
+}
+
+asio::awaitable<chat::call_result> mattermost_platform::upload_file(const std::string&,
+                                                                    const chat::outgoing& m) {
+    std::string boundary =
+        "hindsight-" + std::to_string(std::random_device{}()) + std::to_string(m.text.size());
+    auto answer =
+        co_await api("POST", "/files", mattermost::upload_body(boundary, m.channel, m.file_name, m.text),
+                     "multipart/form-data; boundary=" + boundary);
+    if (answer.reply.status != mattermost::api_reply::verdict::ok)
+        co_return as_call_result("file upload", answer);
+    auto file_id = mattermost::read_uploaded_file_id(answer.response.body);
+    if (!file_id)
+        co_return chat::call_result{
+            chat::call_result::outcome::rejected, {}, "file upload answered without a file id", {}};
+    chat::outgoing note = m;
+    note.text = m.file_name;
+    co_return co_await create_post(note, m.channel, m.thread_root, *file_id);
+}
+
+asio::awaitable<std::optional<chat::message_posted>> mattermost_platform::fetch_message(
+    const std::string&, const std::string& channel_id, const std::string& id) {
+    auto answer = co_await api("GET", "/posts/" + id, "");
+    if (answer.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
+    auto post = mattermost::read_post(answer.response.body, self_);
+    if (!post) co_return std::nullopt;
+    auto info = co_await channel(channel_id);
+    post->channel.is_private = info ? info->is_private() : true;
+    post->channel.is_direct = info && info->type == "D";
+    co_return post;
+}
+
+asio::awaitable<std::optional<chat::user_info>> mattermost_platform::lookup_user(const std::string&,
+                                                                                 const std::string& user_id) {
+    auto answer = co_await api("GET", "/users/" + user_id, "");
+    if (answer.reply.status != mattermost::api_reply::verdict::ok) co_return std::nullopt;
+    auto user = mattermost::read_user(answer.response.body);
+    if (!user) co_return std::nullopt;
+    co_return chat::user_info{user_id, user->username, user->time_zone};
+}
+
+}  // namespace hindsight::bot

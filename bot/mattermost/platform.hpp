@@ -1,0 +1,114 @@
+#pragma once
+// Mattermost as a chat platform: events over the WebSocket at /api/v4/websocket (Bearer header, so that a
+// reconnect with connection_id + sequence_number replays what was missed), REST v4 for everything the bot
+// says, and the slash command at POST /mattermost/command. Events are durable in the inbox before they are
+// handled; when the server hands out a new connection_id (events were lost), or at start-up, the incident
+// channels are read back through REST since the newest message seen there.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bot/app/clock.hpp"
+#include "bot/net/http_server.hpp"
+#include "bot/app/metrics.hpp"
+#include "bot/net/web_client.hpp"
+#include "chat/platform.hpp"
+#include "config/config.hpp"
+#include "bot/mattermost/wire.hpp"
+#include "storage/database.hpp"
+
+namespace hindsight::bot {
+
+class mattermost_platform final : public chat::platform {
+public:
+    mattermost_platform(boost::asio::io_context& io, const config::settings& cfg, clock& time, metrics& stats,
+                        storage::database& db);
+    ~mattermost_platform() override;
+
+    // users/me and the team: who the bot is and which team it serves. Returns the reason when that fails.
+    boost::asio::awaitable<std::optional<std::string>> connect();
+    void add_routes(http_server& server);
+
+    std::string name() const override { return "mattermost"; }
+    std::vector<std::pair<std::string, std::string>> workspaces() const override;
+    bool connected() const override { return connected_; }
+    // Mattermost's own limiter (when an admin turns it on) allows 10 per second with bursts of 100 per client
+    // address; a tenth of that per channel leaves room for everything else.
+    std::optional<chat::pace> pacing() const override { return pace_; }
+    boost::asio::awaitable<void> run(chat::event_sink sink) override;
+    void stop() override;
+
+    boost::asio::awaitable<chat::call_result> post(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> reply_in_thread(const std::string&,
+                                                              const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> post_ephemeral(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> direct_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
+                                                                              const std::string& channel,
+                                                                              const std::string& id) override;
+    boost::asio::awaitable<std::optional<chat::user_info>> lookup_user(const std::string&,
+                                                                       const std::string& user_id) override;
+
+private:
+    struct connection;
+    struct api_answer {
+        web_response response;
+        mattermost::api_reply reply;
+        bool sent = true;  // false: held back while the session waits out a 429
+    };
+    boost::asio::awaitable<api_answer> api(std::string method, std::string path, std::string body,
+                                           std::string content_type = "application/json");
+    chat::call_result as_call_result(const std::string& what, const api_answer& answer);
+    boost::asio::awaitable<chat::call_result> create_post(const chat::outgoing& m, std::string channel,
+                                                          std::string root_id, std::string file_id = {});
+    boost::asio::awaitable<std::optional<mattermost::channel_info>> channel(const std::string& id);
+    struct orphan_check {
+        bool unknown = false;  // the lookup failed: cannot tell
+        std::optional<std::string> id;
+    };
+    boost::asio::awaitable<orphan_check> own_orphan(const std::string& name);
+    boost::asio::awaitable<void> read_events(std::shared_ptr<connection> link);
+    boost::asio::awaitable<void> commit_events(std::shared_ptr<connection> link);
+    boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);
+    boost::asio::awaitable<void> catch_up();
+    boost::asio::awaitable<http_response> on_command(http_request request);
+    boost::asio::awaitable<http_response> on_action(http_request request);
+
+    boost::asio::io_context& io_;
+    const config::settings& cfg_;
+    clock& clock_;
+    metrics& metrics_;
+    storage::database& db_;
+    web_client client_;
+    std::string self_, username_, team_id_;
+    std::chrono::steady_clock::time_point paused_until_{};
+    // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
+    std::map<std::string, std::vector<std::string>> names_tried_;
+    bool connected_ = false;
+    bool stopping_ = false;
+    std::optional<chat::event_sink> sink_;
+    std::shared_ptr<connection> current_;
+    boost::asio::steady_timer backoff_timer_;
+    // Reliable reconnect: the server's id for our connection and the next seq we expect.
+    std::string connection_id_;
+    std::int64_t expected_seq_ = 0;
+    bool caught_up_once_ = false;
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, mattermost::channel_info>>
+        channels_;
+    std::map<std::string, std::string> direct_channels_;  // user id → DM channel id
+    bool ephemeral_forbidden_ = false;                    // 403 once: DMs from then on
+    std::optional<chat::pace> pace_;
+};
+
+}  // namespace hindsight::bot

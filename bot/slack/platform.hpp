@@ -1,0 +1,123 @@
+#pragma once
+// Slack as a chat platform. Events come in over Socket Mode (the default: a WebSocket the bot opens, no
+// public URL) or the Events API (signed requests at /slack/events and /slack/commands); replies go out
+// through the Web API. Either way an event is acknowledged only once it is durable in the inbox.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/app/clock.hpp"
+#include "bot/net/http_server.hpp"
+#include "bot/app/metrics.hpp"
+#include "bot/net/web_client.hpp"
+#include "chat/platform.hpp"
+#include "config/config.hpp"
+#include "bot/slack/events.hpp"
+#include "bot/slack/web_api.hpp"
+
+namespace hindsight::bot {
+
+class slack_platform final : public chat::platform {
+public:
+    slack_platform(boost::asio::io_context& io, const config::settings& cfg, clock& time, metrics& stats);
+
+    // auth.test: who the bot is and in which workspace. Returns the reason when the token is not accepted.
+    boost::asio::awaitable<std::optional<std::string>> connect();
+    void add_routes(http_server& server);
+
+    std::string name() const override { return "slack"; }
+    std::vector<std::pair<std::string, std::string>> workspaces() const override;
+    bool connected() const override { return connected_; }
+    // About one post per second per channel with short bursts (Slack's documented tolerance). Benchmarks
+    // against the fake lift it with set_pacing.
+    std::optional<chat::pace> pacing() const override { return pace_; }
+    void set_pacing(std::optional<chat::pace> pace) { pace_ = pace; }
+    boost::asio::awaitable<void> run(chat::event_sink sink) override;
+    void stop() override;
+
+    boost::asio::awaitable<chat::call_result> post(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> reply_in_thread(const std::string&,
+                                                              const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> post_ephemeral(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> direct_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
+                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
+                                                                              const std::string&,
+                                                                              const std::string&) override;
+    boost::asio::awaitable<std::optional<chat::user_info>> lookup_user(const std::string&,
+                                                                       const std::string& user_id) override;
+
+private:
+    struct socket_link;
+    boost::asio::awaitable<void> run_socket_mode();
+    boost::asio::awaitable<std::shared_ptr<socket_link>> open_socket(std::string& error, bool& give_up,
+                                                                     std::chrono::milliseconds& wait);
+    boost::asio::awaitable<void> read_link(std::shared_ptr<socket_link> link);
+    boost::asio::awaitable<void> commit_link(std::shared_ptr<socket_link> link);
+    struct socket_pending;
+    boost::asio::awaitable<void> commit(socket_link& link, std::vector<socket_pending>& batch);
+    void ack(socket_link& link, const std::string& envelope_id, const std::string& answer = {});
+    void wake_supervisor();
+    boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
+
+    // How long calls of this method still wait after a 429 (nullopt: not paused).
+    std::optional<std::chrono::milliseconds> paused(const std::string& method);
+    boost::asio::awaitable<slack::api_reply> exchange(std::string method, std::string json_body);
+    boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
+    static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
+    boost::asio::awaitable<void> open_form(slack::form_request form);
+    struct orphan_check {
+        bool unknown = false;  // a lookup failed: cannot tell
+        std::optional<std::string> id;
+    };
+    boost::asio::awaitable<orphan_check> own_orphan(const std::string& name, bool is_private);
+    void add_permalink(chat::inbound& event) const;
+    boost::asio::awaitable<void> learn_privacy(chat::inbound& event);
+    boost::asio::awaitable<web_response> get(std::string method_and_query);
+    boost::asio::awaitable<http_response> on_events(http_request request);
+    boost::asio::awaitable<http_response> on_command(http_request request);
+    boost::asio::awaitable<http_response> on_interaction(http_request request);
+    // Checks the signature; on failure returns the 401 to send.
+    std::optional<http_response> refuse_unsigned(const http_request& request);
+
+    boost::asio::io_context& io_;
+    const config::settings& cfg_;
+    clock& clock_;
+    metrics& metrics_;
+    web_client client_;
+    web_client lookups_;  // conversations.info before an ack: a short timeout
+    slack::bot_identity self_;
+    std::string team_id_;
+    std::string workspace_url_;  // from auth.test, for permalinks
+    std::map<std::string, std::chrono::steady_clock::time_point> paused_until_;  // by Web API method
+    // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
+    std::map<std::string, std::vector<std::string>> names_tried_;
+    std::map<std::string, std::pair<slack::conversation_kind, std::chrono::steady_clock::time_point>>
+        conversations_;
+    bool connected_ = false;
+    std::optional<chat::event_sink> sink_;
+    boost::asio::steady_timer stopped_;
+    // Socket Mode: the open connections (two during a handover), and what the supervisor should do next.
+    std::vector<std::shared_ptr<socket_link>> links_;
+    boost::asio::steady_timer supervisor_wake_;
+    bool replacement_wanted_ = false;
+    bool stopping_ = false;
+    bool disabled_ = false;
+    int consecutive_failures_ = 0;
+    std::chrono::steady_clock::time_point open_not_before_{};
+    int next_link_id_ = 1;
+    std::optional<chat::pace> pace_ = chat::pace{std::chrono::milliseconds{1000}, 3};
+};
+
+}  // namespace hindsight::bot
