@@ -38,12 +38,22 @@ struct user_info {
     std::string time_zone;
 };
 
+// A channel an adapter reads back after events may have been lost, and from when.
+struct resume_point {
+    std::string channel;
+    domain::timestamp since;
+};
+
 // What run() pushes into. accept returns once the batch is durable: only then may the platform be acked.
 // settle returns once everything accepted so far is handled and its replies delivered (the console uses it to
 // keep its output in order; network adapters do not wait for it).
 struct event_sink {
     std::function<boost::asio::awaitable<void>(std::vector<inbound>)> accept;
     std::function<boost::asio::awaitable<void>()> settle;
+    // The channels of the workspace's open incidents, each from a little before the newest message recorded
+    // there: what a platform without replay (Mattermost after a new connection) reads back. Adapters ask this
+    // instead of reading storage themselves.
+    std::function<std::vector<resume_point>(const std::string& workspace)> resume_points;
 };
 
 class platform {

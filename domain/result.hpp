@@ -1,6 +1,7 @@
 #pragma once
 // Expected failures travel as values: a small expected-like type carrying a project error code and a
 // message meant for the person who typed the command. Infrastructure failures throw instead.
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -15,11 +16,15 @@ enum class errc {
     not_supported,    // a capability the platform lacks
     storage_failure,  // the database refused the write (full disk, read-only file)
     config_invalid,   // a configuration file that cannot be used
+    unavailable,      // a remote service did not answer, or asked us to come back later: try again
+    refused,          // a remote service said no in a way retrying cannot change (a revoked token)
 };
 
 struct error {
     errc code;
     std::string message;
+    // unavailable: how long the remote side asked us to wait (Retry-After); zero when it did not say.
+    std::chrono::milliseconds retry_after{0};
 };
 
 template <class T>

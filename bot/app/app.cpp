@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "storage/codec.hpp"
+#include "storage/incident_store.hpp"
+#include "storage/timeline_store.hpp"
 
 namespace hindsight::bot {
 
@@ -165,7 +167,21 @@ chat::event_sink app::sink() {
     chat::event_sink sink;
     sink.accept = [this](std::vector<chat::inbound> batch) { return accept_events(std::move(batch)); };
     sink.settle = [this] { return pump(); };
+    sink.resume_points = [this](const std::string& workspace) { return resume_points(workspace); };
     return sink;
+}
+
+std::vector<chat::resume_point> app::resume_points(const std::string& workspace) {
+    storage::incident_store incidents(db_);
+    storage::timeline_store timeline(db_);
+    std::vector<chat::resume_point> points;
+    for (const auto& incident : incidents.list(workspace, storage::incident_filter::open, 200)) {
+        auto newest = timeline.newest_message_at(workspace, incident.channel);
+        // Five minutes before the newest recorded message (or the start): what raced the loss comes again.
+        auto since = std::max(newest.value_or(incident.started_at), incident.started_at);
+        points.push_back({incident.channel, since - std::chrono::minutes{5}});
+    }
+    return points;
 }
 
 asio::awaitable<void> app::accept_events(std::vector<chat::inbound> batch) {

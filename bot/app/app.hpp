@@ -45,6 +45,7 @@ public:
 private:
     chat::platform* platform_for(const std::string& workspace);
     boost::asio::awaitable<void> accept_events(std::vector<chat::inbound> batch);
+    std::vector<chat::resume_point> resume_points(const std::string& workspace);
     boost::asio::awaitable<void> deliver_due();
     boost::asio::awaitable<void> learn_new_users();
     boost::asio::awaitable<void> deliver_row(const storage::outbox_row& row);

@@ -15,10 +15,10 @@
 #include <sstream>
 
 #include "bot/app/app.hpp"
-#include "bot/common/backoff.hpp"
+#include "bot/common/reconnect_policy.hpp"
 #include "bot/console/platform.hpp"
-#include "bot/net/http_server.hpp"
 #include "bot/mattermost/platform.hpp"
+#include "bot/net/http_server.hpp"
 #include "bot/slack/platform.hpp"
 #include "commands/arguments.hpp"
 #include "commands/handlers.hpp"
@@ -168,7 +168,7 @@ asio::awaitable<void> bring_up(Platform* platform, app* application, http_server
         }
         if (!refused) break;
         health->set(name, "down (" + *refused + ")");
-        auto delay = jittered_backoff(failures, std::chrono::seconds{60});
+        auto delay = common::jittered_backoff(failures, std::chrono::seconds{60});
         spdlog::warn("{}: {}; trying again in {} ms", name, *refused, delay.count());
         wait.expires_after(delay);
         co_await wait.async_wait(asio::use_awaitable);
@@ -185,7 +185,7 @@ struct connections {
 };
 
 connections start_platforms(asio::io_context& io, const config::settings& cfg, clock& time, app& application,
-                            storage::database& db, http_server& server, platform_health& health) {
+                            http_server& server, platform_health& health) {
     connections out;
     if (config::has_slack(cfg)) {
         out.slack = std::make_unique<slack_platform>(io, cfg, time, application.stats());
@@ -196,7 +196,7 @@ connections start_platforms(asio::io_context& io, const config::settings& cfg, c
                      cfg.slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
     }
     if (config::has_mattermost(cfg)) {
-        out.mattermost = std::make_unique<mattermost_platform>(io, cfg, time, application.stats(), db);
+        out.mattermost = std::make_unique<mattermost_platform>(io, cfg, time, application.stats());
         health.set("mattermost", "connecting");
         application.expect_platform();
         spawn_logged(io, bring_up(out.mattermost.get(), &application, &server, &health, "mattermost"),
@@ -287,7 +287,7 @@ int run_service(const common_options& common, bool http_only) {
     platform_health health;
     add_service_routes(*server, application, health);
     auto platforms =
-        http_only ? connections{} : start_platforms(io, *cfg, time, application, *db, *server, health);
+        http_only ? connections{} : start_platforms(io, *cfg, time, application, *server, health);
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
                  server->port());
     spawn_logged(io, server->run(), "http");

@@ -1,6 +1,5 @@
 #include "bot/mattermost/platform.hpp"
 
-#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -8,12 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
-#include "bot/common/backoff.hpp"
 #include "bot/app/group_commit.hpp"
-#include "bot/net/websocket.hpp"
+#include "bot/common/signing.hpp"
 #include "domain/form.hpp"
-#include "storage/incident_store.hpp"
-#include "storage/timeline_store.hpp"
 
 namespace hindsight::bot {
 
@@ -23,11 +19,6 @@ namespace {
 
 http_response json_response(int status, std::string body) {
     return http_response{status, "application/json", std::move(body)};
-}
-
-bool same_secret(const std::string& expected, const std::string& given) {
-    return !expected.empty() && expected.size() == given.size() &&
-           CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
 }
 
 std::string websocket_url(const std::string& server) {
@@ -45,12 +36,11 @@ struct mattermost_platform::connection {
 };
 
 mattermost_platform::mattermost_platform(asio::io_context& io, const config::settings& cfg, clock& time,
-                                         metrics& stats, storage::database& db)
+                                         metrics& stats)
     : io_(io),
       cfg_(cfg),
       clock_(time),
       metrics_(stats),
-      db_(db),
       client_(io, cfg.tls.ca_file, std::chrono::seconds{10}),
       backoff_timer_(io) {
     if (cfg.mattermost.pacing) pace_ = chat::pace{std::chrono::milliseconds{100}, 10};
@@ -76,21 +66,21 @@ std::vector<std::pair<std::string, std::string>> mattermost_platform::workspaces
 asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::string method,
                                                                           std::string path, std::string body,
                                                                           std::string content_type) {
-    if (method == "GET" && std::chrono::steady_clock::now() < paused_until_) {
+    // Mattermost limits the whole session (one scope): after a 429 every call waits out X-RateLimit-Reset.
+    if (auto pause = paused_.remaining("", std::chrono::steady_clock::now()); pause && method == "GET") {
         // A read cannot be put off like a post (a mark waits for it, a catch-up needs it): it waits out the
         // pause here, at most a minute.
         asio::steady_timer wait(io_);  // one per caller: concurrent waits must not cancel each other
-        wait.expires_at(std::min(paused_until_, std::chrono::steady_clock::now() + std::chrono::minutes{1}));
+        wait.expires_after(std::min<std::chrono::milliseconds>(*pause, std::chrono::minutes{1}));
         boost::system::error_code ignored;
         co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
-    if (auto now = std::chrono::steady_clock::now(); now < paused_until_) {
-        // Mattermost limits the whole session: after a 429 every write waits out X-RateLimit-Reset.
+    if (auto pause = paused_.remaining("", std::chrono::steady_clock::now())) {
         api_answer waiting;
         waiting.sent = false;
         waiting.reply.status = mattermost::api_reply::verdict::retry;
         waiting.reply.error = "rate limited";
-        waiting.reply.retry_after = std::chrono::ceil<std::chrono::milliseconds>(paused_until_ - now);
+        waiting.reply.retry_after = *pause;
         co_return waiting;
     }
     web_request request;
@@ -106,7 +96,7 @@ asio::awaitable<mattermost_platform::api_answer> mattermost_platform::api(std::s
                                           answer.response.header("x-ratelimit-reset"));
     if (answer.response.status == 429) {
         metrics_.add("hindsight_mattermost_429_total");
-        paused_until_ = std::chrono::steady_clock::now() + answer.reply.retry_after;
+        paused_.pause("", std::chrono::steady_clock::now(), answer.reply.retry_after);
     }
     // The path without ids, so the counter's labels stay few.
     auto route = path.substr(0, path.find('?'));
@@ -186,30 +176,19 @@ void mattermost_platform::add_routes(http_server& server) {
 
 asio::awaitable<void> mattermost_platform::run(chat::event_sink sink) {
     sink_ = std::move(sink);
-    int failures = 0;
     while (!stopping_) {
-        if (failures > 0) {
-            auto delay = jittered_backoff(failures, std::chrono::minutes{5});
+        if (auto delay = session_.delay_before_connect(); delay.count() > 0) {
             spdlog::info("Mattermost: reconnecting in {} ms", delay.count());
             backoff_timer_.expires_after(delay);
             boost::system::error_code ignored;
             co_await backoff_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
             if (stopping_) break;
         }
-        websocket_options options;
-        options.extra_ca_file = cfg_.tls.ca_file;
-        options.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.mattermost_token);
-        // The server pings every 60 s and drops a client after 100 s without a pong; Beast answers its pings
-        // while a read is pending, and pings itself after 45 s of silence.
-        options.idle_timeout = std::chrono::seconds{90};
-        options.max_message_bytes = 16 << 20;  // a post's props can be large; only our frames are limited
-        auto url = websocket_url(cfg_.secret.mattermost_url);
-        if (!connection_id_.empty())
-            url += "?connection_id=" + connection_id_ + "&sequence_number=" + std::to_string(expected_seq_);
         std::string why;
-        auto socket = co_await websocket::open(io_, url, options, &why);
+        auto socket = co_await websocket::open(
+            io_, websocket_url(cfg_.secret.mattermost_url) + session_.resume_query(), socket_options(), &why);
         if (!socket) {
-            ++failures;
+            session_.connect_failed();
             spdlog::warn("Mattermost WebSocket: {}", why);
             continue;
         }
@@ -217,7 +196,7 @@ asio::awaitable<void> mattermost_platform::run(chat::event_sink sink) {
         link->socket = socket;
         current_ = link;
         connected_ = true;
-        auto opened = std::chrono::steady_clock::now();
+        session_.opened(std::chrono::steady_clock::now());
         asio::co_spawn(io_, commit_events(link), [](std::exception_ptr failure) {
             if (failure) spdlog::error("Mattermost committer failed");
         });
@@ -225,10 +204,20 @@ asio::awaitable<void> mattermost_platform::run(chat::event_sink sink) {
         connected_ = false;
         current_.reset();
         if (stopping_) break;
-        bool short_lived = std::chrono::steady_clock::now() - opened < std::chrono::seconds{30};
-        failures = short_lived ? failures + 1 : 0;
+        session_.closed(std::chrono::steady_clock::now());
         spdlog::info("Mattermost WebSocket ended: {}", socket->end_reason());
     }
+}
+
+websocket_options mattermost_platform::socket_options() const {
+    websocket_options options;
+    options.extra_ca_file = cfg_.tls.ca_file;
+    options.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.mattermost_token);
+    // The server pings every 60 s and drops a client after 100 s without a pong; Beast answers its pings
+    // while a read is pending, and pings itself after 45 s of silence.
+    options.idle_timeout = std::chrono::seconds{90};
+    options.max_message_bytes = 16 << 20;  // a post's props can be large; only our frames are limited
+    return options;
 }
 
 void mattermost_platform::stop() {
@@ -247,39 +236,21 @@ asio::awaitable<void> mattermost_platform::read_events(std::shared_ptr<connectio
                 continue;
             case mattermost::ws_frame::kind::response:
                 continue;
-            case mattermost::ws_frame::kind::hello: {
-                bool resumed = !connection_id_.empty() && frame.connection_id == connection_id_;
-                bool lost = !connection_id_.empty() && !resumed;
-                metrics_.add("hindsight_mattermost_reconnects_total", std::string("outcome=\"") +
-                                                                          (connection_id_.empty() ? "first"
-                                                                           : lost ? "new connection"
-                                                                                  : "resumed") +
-                                                                          "\"");
-                if (lost)
-                    spdlog::warn("Mattermost gave a new connection: events may have been lost; catching up");
-                connection_id_ = frame.connection_id;
-                expected_seq_ = frame.seq + 1;
-                if (lost || !caught_up_once_) {
-                    caught_up_once_ = true;
-                    asio::co_spawn(io_, catch_up(), [](std::exception_ptr failure) {
-                        if (failure) spdlog::error("Mattermost catch-up failed");
-                    });
-                }
+            case mattermost::ws_frame::kind::hello:
+                on_hello(frame);
                 continue;
-            }
             case mattermost::ws_frame::kind::event:
                 break;
         }
-        if (frame.seq < expected_seq_) continue;  // replayed twice (a resume overlapping what we had): seen
-        if (frame.seq != expected_seq_) {
-            // A gap: reconnect with the sequence we expect; the server replays it or says it cannot.
+        auto step = session_.event(frame.seq);
+        if (step == mattermost::session::event_step::replay) continue;
+        if (step == mattermost::session::event_step::reconnect) {
             metrics_.add("hindsight_mattermost_sequence_gaps_total");
-            spdlog::warn("Mattermost sequence gap: expected {}, got {}; reconnecting", expected_seq_,
-                         frame.seq);
+            spdlog::warn("Mattermost sequence gap: expected {}, got {}; reconnecting",
+                         session_.expected_seq(), frame.seq);
             link->socket->drop();
             break;
         }
-        expected_seq_ = frame.seq + 1;
         metrics_.add("hindsight_mattermost_events_total", "type=\"" + frame.event_type + "\"");
         if (!frame.decoded) {
             spdlog::debug("ignored Mattermost event: {}", frame.ignored_because);
@@ -288,6 +259,18 @@ asio::awaitable<void> mattermost_platform::read_events(std::shared_ptr<connectio
         co_await link->commits.push(std::move(*frame.decoded));
     }
     link->commits.finish();
+}
+
+void mattermost_platform::on_hello(const mattermost::ws_frame& frame) {
+    auto step = session_.hello(frame.connection_id, frame.seq);
+    metrics_.add("hindsight_mattermost_reconnects_total",
+                 "outcome=\"" + std::string(mattermost::describe(step.kind)) + "\"");
+    if (step.kind == mattermost::session::hello_kind::new_connection)
+        spdlog::warn("Mattermost gave a new connection: events may have been lost; catching up");
+    if (step.catch_up)
+        asio::co_spawn(io_, catch_up(), [](std::exception_ptr failure) {
+            if (failure) spdlog::error("Mattermost catch-up failed");
+        });
 }
 
 asio::awaitable<void> mattermost_platform::commit_events(std::shared_ptr<connection> link) {
@@ -305,33 +288,23 @@ asio::awaitable<void> mattermost_platform::commit(std::vector<chat::inbound>& ba
         // expect, or hand out a new connection and so a catch-up through REST.
         spdlog::error("could not record Mattermost events: {}; reconnecting to get them again",
                       failure.what());
-        connection_id_.clear();
-        caught_up_once_ = false;
+        session_.commit_failed();
         if (current_) current_->socket->drop();
     }
 }
 
 asio::awaitable<void> mattermost_platform::catch_up() {
-    // Channels of incidents still open, from a little before the newest message seen in each (the overlap is
-    // deduplicated), or from the incident's start.
-    std::vector<std::pair<std::string, std::int64_t>> channels;
-    {
-        storage::incident_store incidents(db_);
-        storage::timeline_store timeline(db_);
-        for (const auto& incident : incidents.list(team_id_, storage::incident_filter::open, 200)) {
-            auto newest = timeline.newest_message_at(team_id_, incident.channel);
-            auto since = std::max(newest.value_or(incident.started_at), incident.started_at);
-            channels.emplace_back(incident.channel, domain::to_millis(since) - 5 * 60 * 1000);
-        }
-    }
-    for (const auto& [channel_id, since] : channels) {
+    // The overlap with what is recorded already is deduplicated by the inbox.
+    auto points = sink_->resume_points ? sink_->resume_points(team_id_) : std::vector<chat::resume_point>{};
+    for (const auto& [channel_id, since] : points) {
         auto info = co_await channel(channel_id);
         chat::channel_ref ref;
         ref.id = channel_id;
         ref.is_private = info ? info->is_private() : true;
         ref.is_direct = info && info->type == "D";
-        auto answer =
-            co_await api("GET", "/channels/" + channel_id + "/posts?since=" + std::to_string(since), "");
+        auto answer = co_await api(
+            "GET", "/channels/" + channel_id + "/posts?since=" + std::to_string(domain::to_millis(since)),
+            "");
         if (answer.reply.status != mattermost::api_reply::verdict::ok) {
             spdlog::warn("could not catch up on channel {}: {}", channel_id, answer.reply.error);
             continue;
@@ -372,7 +345,7 @@ asio::awaitable<http_response> mattermost_platform::on_command(http_request requ
         auto field = fields->find("token");
         if (field != fields->end()) token = field->second;
     }
-    if (!same_secret(cfg_.secret.mattermost_command_token, token)) {
+    if (!common::matches_secret(cfg_.secret.mattermost_command_token, token)) {
         metrics_.add("hindsight_mattermost_rejected_total", "reason=\"wrong command token\"");
         spdlog::warn("refused a Mattermost slash command: wrong or missing token");
         co_return http_response{401, "text/plain; charset=utf-8", "invalid token\n"};
@@ -530,12 +503,9 @@ asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std
     api_answer created;
     std::string name;
     std::optional<std::string> id;
-    if (std::chrono::steady_clock::now() < paused_until_)
+    if (auto pause = paused_.remaining("", std::chrono::steady_clock::now()))
         co_return chat::call_result{
-            chat::call_result::outcome::deferred,
-            {},
-            "create channel: waiting out a 429",
-            std::chrono::ceil<std::chrono::milliseconds>(paused_until_ - std::chrono::steady_clock::now())};
+            chat::call_result::outcome::deferred, {}, "create channel: waiting out a 429", *pause};
     auto& tried = names_tried_[m.idempotency_key];
     for (int attempt = 1; attempt <= 5 && !id; ++attempt) {
         name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);

@@ -12,20 +12,22 @@
 #include <string>
 
 #include "bot/app/clock.hpp"
-#include "bot/net/http_server.hpp"
 #include "bot/app/metrics.hpp"
+#include "bot/common/rate_pause.hpp"
+#include "bot/mattermost/session.hpp"
+#include "bot/mattermost/wire.hpp"
+#include "bot/net/http_server.hpp"
 #include "bot/net/web_client.hpp"
+#include "bot/net/websocket.hpp"
 #include "chat/platform.hpp"
 #include "config/config.hpp"
-#include "bot/mattermost/wire.hpp"
-#include "storage/database.hpp"
 
 namespace hindsight::bot {
 
 class mattermost_platform final : public chat::platform {
 public:
-    mattermost_platform(boost::asio::io_context& io, const config::settings& cfg, clock& time, metrics& stats,
-                        storage::database& db);
+    mattermost_platform(boost::asio::io_context& io, const config::settings& cfg, clock& time,
+                        metrics& stats);
     ~mattermost_platform() override;
 
     // users/me and the team: who the bot is and which team it serves. Returns the reason when that fails.
@@ -78,7 +80,9 @@ private:
         std::optional<std::string> id;
     };
     boost::asio::awaitable<orphan_check> own_orphan(const std::string& name);
+    websocket_options socket_options() const;
     boost::asio::awaitable<void> read_events(std::shared_ptr<connection> link);
+    void on_hello(const mattermost::ws_frame& frame);
     boost::asio::awaitable<void> commit_events(std::shared_ptr<connection> link);
     boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);
     boost::asio::awaitable<void> catch_up();
@@ -89,10 +93,9 @@ private:
     const config::settings& cfg_;
     clock& clock_;
     metrics& metrics_;
-    storage::database& db_;
     web_client client_;
     std::string self_, username_, team_id_;
-    std::chrono::steady_clock::time_point paused_until_{};
+    common::rate_pause paused_;
     // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
     std::map<std::string, std::vector<std::string>> names_tried_;
     bool connected_ = false;
@@ -100,10 +103,7 @@ private:
     std::optional<chat::event_sink> sink_;
     std::shared_ptr<connection> current_;
     boost::asio::steady_timer backoff_timer_;
-    // Reliable reconnect: the server's id for our connection and the next seq we expect.
-    std::string connection_id_;
-    std::int64_t expected_seq_ = 0;
-    bool caught_up_once_ = false;
+    mattermost::session session_;  // reliable reconnect: connection_id, the next seq, the backoff
     std::map<std::string, std::pair<std::chrono::steady_clock::time_point, mattermost::channel_info>>
         channels_;
     std::map<std::string, std::string> direct_channels_;  // user id → DM channel id

@@ -1,12 +1,10 @@
 #include "bot/mattermost/wire.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
+#include "bot/common/signing.hpp"
 #include "domain/json_writer.hpp"
 
 namespace hindsight::mattermost {
@@ -390,8 +388,7 @@ std::string form_signature(std::string_view key, std::string_view command, std::
 }
 
 bool same_signature(std::string_view key, std::string_view signature, const std::string& expected) {
-    return !key.empty() && signature.size() == expected.size() &&
-           CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+    return !key.empty() && common::equal_in_constant_time(signature, expected);
 }
 
 }  // namespace
@@ -481,18 +478,7 @@ std::string open_dialog_body(const dialog_request& dialog, std::string_view url,
 std::string action_signature(std::string_view key, std::string_view command, std::string_view channel) {
     // The channel is signed too: a button works only where it was posted (a digest's only in that direct
     // conversation), whoever copies its request.
-    std::string message = std::string(command) + '\n' + std::string(channel);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
-    }
-    return out;
+    return common::hmac_sha256_hex(key, std::string(command) + '\n' + std::string(channel));
 }
 
 namespace {

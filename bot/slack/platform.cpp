@@ -8,14 +8,13 @@
 
 #include <random>
 
-#include "bot/common/backoff.hpp"
 #include "bot/app/group_commit.hpp"
 #include "bot/net/websocket.hpp"
-#include "domain/form.hpp"
-#include "domain/json_writer.hpp"
 #include "bot/slack/signature.hpp"
 #include "bot/slack/socket_mode.hpp"
 #include "bot/slack/web_api.hpp"
+#include "domain/form.hpp"
+#include "domain/json_writer.hpp"
 
 namespace hindsight::bot {
 
@@ -97,8 +96,6 @@ struct slack_platform::socket_link {
     int id = 0;
     std::shared_ptr<websocket> socket;
     group_commit<socket_pending> commits;
-    bool draining = false;  // a newer connection has replaced this one
-    std::chrono::steady_clock::time_point opened_at = std::chrono::steady_clock::now();
 };
 
 asio::awaitable<void> slack_platform::run(chat::event_sink sink) {
@@ -115,6 +112,7 @@ asio::awaitable<void> slack_platform::run(chat::event_sink sink) {
 
 void slack_platform::stop() {
     stopping_ = true;
+    session_.stop();
     stopped_.cancel();
     supervisor_wake_.cancel();
     for (auto& link : links_) link->socket->close();
@@ -144,72 +142,57 @@ asio::awaitable<void> slack_platform::sleep_for(std::chrono::milliseconds delay)
 }
 
 asio::awaitable<void> slack_platform::run_socket_mode() {
-    bool just_waited = false;  // a failed open already slept its backoff
-    while (!stopping_ && !disabled_) {
-        bool have_live =
-            std::any_of(links_.begin(), links_.end(), [](const auto& l) { return !l->draining; });
-        if (have_live && !replacement_wanted_) {
+    for (;;) {
+        auto step = session_.next(std::chrono::steady_clock::now());
+        if (step.what == slack::socket_session::step::kind::stop) break;
+        if (step.what == slack::socket_session::step::kind::wait) {
             co_await wait_on(supervisor_wake_);
             continue;
         }
-        if (!have_live && consecutive_failures_ > 0 && !just_waited) {
-            auto delay = jittered_backoff(consecutive_failures_, std::chrono::minutes{1});
-            spdlog::info("Slack Socket Mode: reconnecting in {} ms", delay.count());
-            co_await sleep_for(delay);
-            if (stopping_) break;
-        }
-        // A Retry-After from apps.connections.open holds whatever woke us (it is a Tier 1 method).
-        while (!stopping_ && std::chrono::steady_clock::now() < open_not_before_)
-            co_await sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(
-                open_not_before_ - std::chrono::steady_clock::now()));
-        if (stopping_) break;
-        std::string error;
-        bool give_up = false;
-        std::chrono::milliseconds wait{0};
-        auto link = co_await open_socket(error, give_up, wait);
-        open_not_before_ = std::chrono::steady_clock::now() + wait;
-        if (stopping_) {
-            if (link) link->socket->close();
-            break;
-        }
-        if (!link) {
-            metrics_.add("hindsight_slack_connection_failures_total");
-            if (give_up) {
-                disabled_ = true;
-                spdlog::error("Slack Socket Mode stopped: {}", error);
-                break;
-            }
-            ++consecutive_failures_;
-            auto delay = std::max(wait, jittered_backoff(consecutive_failures_, std::chrono::minutes{1}));
-            spdlog::warn("Slack Socket Mode: {}; trying again in {} ms", error, delay.count());
-            co_await sleep_for(delay);
-            just_waited = true;
+        if (step.what == slack::socket_session::step::kind::sleep) {
+            spdlog::info("Slack Socket Mode: connecting in {} ms", step.delay.count());
+            co_await sleep_for(step.delay);
             continue;
         }
-        just_waited = false;
-        metrics_.add("hindsight_slack_connections_total");
-        // Make before break: the old connection closes only now that the new one has said hello.
-        for (auto& old : links_) {
-            if (old->draining) continue;
-            old->draining = true;
-            old->socket->close();
+        auto opened = co_await open_socket();
+        if (stopping_) {
+            if (opened) (*opened)->socket->close();
+            break;
         }
-        replacement_wanted_ = false;
-        links_.push_back(link);
-        connected_ = true;
-        asio::co_spawn(io_, read_link(link), [](std::exception_ptr failure) {
-            if (failure) spdlog::error("Slack Socket Mode reader failed");
-        });
-        asio::co_spawn(io_, commit_link(link), [](std::exception_ptr failure) {
-            if (failure) spdlog::error("Slack Socket Mode committer failed");
-        });
+        if (!opened) {
+            metrics_.add("hindsight_slack_connection_failures_total");
+            const auto& failure = opened.failure();
+            session_.open_failed(std::chrono::steady_clock::now(), failure.code == errc::refused,
+                                 failure.retry_after);
+            if (session_.disabled())
+                spdlog::error("Slack Socket Mode stopped: {}", failure.message);
+            else
+                spdlog::warn("Slack Socket Mode: {}", failure.message);
+            continue;
+        }
+        adopt(*opened);
     }
     connected_ = false;
     for (auto& link : links_) link->socket->close();
 }
 
-asio::awaitable<std::shared_ptr<slack_platform::socket_link>> slack_platform::open_socket(
-    std::string& error, bool& give_up, std::chrono::milliseconds& wait) {
+void slack_platform::adopt(std::shared_ptr<socket_link> link) {
+    metrics_.add("hindsight_slack_connections_total");
+    // Make before break: the old connections close only now that the new one has said hello.
+    for (int replaced : session_.opened(link->id, std::chrono::steady_clock::now()))
+        for (auto& old : links_)
+            if (old->id == replaced) old->socket->close();
+    links_.push_back(link);
+    connected_ = true;
+    asio::co_spawn(io_, read_link(link), [](std::exception_ptr failure) {
+        if (failure) spdlog::error("Slack Socket Mode reader failed");
+    });
+    asio::co_spawn(io_, commit_link(link), [](std::exception_ptr failure) {
+        if (failure) spdlog::error("Slack Socket Mode committer failed");
+    });
+}
+
+asio::awaitable<result<std::shared_ptr<slack_platform::socket_link>>> slack_platform::open_socket() {
     web_request request;
     request.url = cfg_.slack.api_url + "apps.connections.open";
     // The app-level token, and only in the header (Slack refuses it as a parameter).
@@ -223,41 +206,33 @@ asio::awaitable<std::shared_ptr<slack_platform::socket_link>> slack_platform::op
                      (reply.status == slack::api_reply::verdict::ok ? "ok" : reply.error) + "\"");
     if (reply.status != slack::api_reply::verdict::ok) {
         bool token_refused = reply.error == "invalid_auth" || reply.error == "not_authed";
-        error =
+        bool give_up = reply.status == slack::api_reply::verdict::rejected &&
+                       slack::unrecoverable_open_error(reply.error);
+        co_return error{
+            give_up ? errc::refused : errc::unavailable,
             "apps.connections.open: " + reply.error +
-            (token_refused ? " (the app-level token is not accepted: check SLACK_APP_TOKEN, an xapp- token "
-                             "with connections:write)"
-             : reply.explanation.empty() ? ""
-                                         : " (" + reply.explanation + ")");
-        give_up = reply.status == slack::api_reply::verdict::rejected &&
-                  slack::unrecoverable_open_error(reply.error);
-        wait = reply.retry_after;
-        co_return nullptr;
+                (token_refused
+                     ? " (the app-level token is not accepted: check SLACK_APP_TOKEN, an xapp- token "
+                       "with connections:write)"
+                 : reply.explanation.empty() ? ""
+                                             : " (" + reply.explanation + ")"),
+            reply.retry_after};
     }
     auto url = slack::read_connections_open(response.body);
-    if (!url) {
-        error = "apps.connections.open answered without a url";
-        co_return nullptr;
-    }
+    if (!url) co_return make_error(errc::unavailable, "apps.connections.open answered without a url");
     websocket_options options;
     options.extra_ca_file = cfg_.tls.ca_file;
     std::string why;
     auto socket = co_await websocket::open(io_, *url, options, &why);
-    if (!socket) {
-        error = "connecting to Slack's WebSocket: " + why;
-        co_return nullptr;
-    }
+    if (!socket) co_return make_error(errc::unavailable, "connecting to Slack's WebSocket: " + why);
     // Connected means hello received; anything else first is a broken connection.
     auto first = co_await socket->read();
-    if (!first) {
-        error = "the WebSocket closed before hello: " + socket->end_reason();
-        co_return nullptr;
-    }
+    if (!first)
+        co_return make_error(errc::unavailable, "the WebSocket closed before hello: " + socket->end_reason());
     auto hello = slack::read_socket_frame(*first);
     if (hello.what != slack::socket_frame::kind::hello) {
         socket->drop();
-        error = "the WebSocket did not start with hello";
-        co_return nullptr;
+        co_return make_error(errc::unavailable, "the WebSocket did not start with hello");
     }
     auto link = std::make_shared<socket_link>(io_);
     link->id = next_link_id_++;
@@ -284,29 +259,9 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
         switch (frame.what) {
             case slack::socket_frame::kind::hello:
                 continue;
-            case slack::socket_frame::kind::disconnect: {
-                metrics_.add("hindsight_slack_disconnects_total", "reason=\"" + frame.reason + "\"");
-                spdlog::info("Slack asked connection {} to disconnect: {}", link->id, frame.reason);
-                switch (slack::on_disconnect(frame.reason)) {
-                    case slack::disconnect_action::replace:
-                        if (!link->draining) replacement_wanted_ = true;
-                        break;
-                    case slack::disconnect_action::reconnect:
-                        link->socket->close();
-                        break;
-                    case slack::disconnect_action::stop:
-                        disabled_ = true;
-                        spdlog::error(
-                            "Slack disabled Socket Mode for this app (link_disabled): hindsight no longer "
-                            "receives Slack events. Turn Socket Mode back on in the app's settings and "
-                            "restart, "
-                            "or set slack.mode = \"http\".");
-                        link->socket->close();
-                        break;
-                }
-                wake_supervisor();
+            case slack::socket_frame::kind::disconnect:
+                on_disconnect_frame(*link, frame.reason);
                 continue;
-            }
             case slack::socket_frame::kind::unknown:
                 metrics_.add("hindsight_slack_rejected_total", "reason=\"unknown frame\"");
                 spdlog::debug("ignored a Socket Mode frame: {}", frame.reason);
@@ -361,13 +316,22 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
     spdlog::info("Slack Socket Mode connection {} ended: {}", link->id, link->socket->end_reason());
     link->commits.finish();
     std::erase(links_, link);
-    if (!link->draining && !stopping_) {
-        // Lost rather than replaced: reconnect, slowing down if connections keep dying young.
-        bool short_lived = std::chrono::steady_clock::now() - link->opened_at < std::chrono::seconds{30};
-        consecutive_failures_ = short_lived ? consecutive_failures_ + 1 : 0;
-        if (links_.empty()) connected_ = false;
-        wake_supervisor();
-    }
+    session_.closed(link->id, std::chrono::steady_clock::now());
+    connected_ = session_.connected();
+    wake_supervisor();
+}
+
+void slack_platform::on_disconnect_frame(socket_link& link, const std::string& reason) {
+    metrics_.add("hindsight_slack_disconnects_total", "reason=\"" + reason + "\"");
+    spdlog::info("Slack asked connection {} to disconnect: {}", link.id, reason);
+    if (session_.disconnected(link.id, reason) == slack::socket_session::link_action::close)
+        link.socket->close();
+    if (session_.disabled())
+        spdlog::error(
+            "Slack disabled Socket Mode for this app (link_disabled): hindsight no longer receives Slack "
+            "events. Turn Socket Mode back on in the app's settings and restart, or set slack.mode = "
+            "\"http\".");
+    wake_supervisor();
 }
 
 asio::awaitable<void> slack_platform::commit_link(std::shared_ptr<socket_link> link) {

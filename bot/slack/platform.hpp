@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "bot/app/clock.hpp"
-#include "bot/net/http_server.hpp"
 #include "bot/app/metrics.hpp"
+#include "bot/net/http_server.hpp"
 #include "bot/net/web_client.hpp"
+#include "bot/slack/events.hpp"
+#include "bot/slack/socket_session.hpp"
+#include "bot/slack/web_api.hpp"
 #include "chat/platform.hpp"
 #include "config/config.hpp"
-#include "bot/slack/events.hpp"
-#include "bot/slack/web_api.hpp"
 
 namespace hindsight::bot {
 
@@ -61,8 +62,10 @@ public:
 private:
     struct socket_link;
     boost::asio::awaitable<void> run_socket_mode();
-    boost::asio::awaitable<std::shared_ptr<socket_link>> open_socket(std::string& error, bool& give_up,
-                                                                     std::chrono::milliseconds& wait);
+    // A connection that has said hello; refused: retrying cannot help (a revoked token, an uninstalled app).
+    boost::asio::awaitable<result<std::shared_ptr<socket_link>>> open_socket();
+    void adopt(std::shared_ptr<socket_link> link);
+    void on_disconnect_frame(socket_link& link, const std::string& reason);
     boost::asio::awaitable<void> read_link(std::shared_ptr<socket_link> link);
     boost::asio::awaitable<void> commit_link(std::shared_ptr<socket_link> link);
     struct socket_pending;
@@ -111,11 +114,8 @@ private:
     // Socket Mode: the open connections (two during a handover), and what the supervisor should do next.
     std::vector<std::shared_ptr<socket_link>> links_;
     boost::asio::steady_timer supervisor_wake_;
-    bool replacement_wanted_ = false;
+    slack::socket_session session_;
     bool stopping_ = false;
-    bool disabled_ = false;
-    int consecutive_failures_ = 0;
-    std::chrono::steady_clock::time_point open_not_before_{};
     int next_link_id_ = 1;
     std::optional<chat::pace> pace_ = chat::pace{std::chrono::milliseconds{1000}, 3};
 };

@@ -1,10 +1,8 @@
 #include "bot/slack/signature.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <charconv>
+
+#include "bot/common/signing.hpp"
 
 namespace hindsight::slack {
 
@@ -30,17 +28,7 @@ std::string sign(std::string_view signing_secret, std::string_view timestamp, st
     std::string basestring;
     basestring.reserve(body.size() + timestamp.size() + 4);
     basestring.append("v0:").append(timestamp).append(":").append(body);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), signing_secret.data(), static_cast<int>(signing_secret.size()),
-         reinterpret_cast<const unsigned char*>(basestring.data()), basestring.size(), digest, &length);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "v0=";
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0x0F];
-    }
-    return out;
+    return "v0=" + common::hmac_sha256_hex(signing_secret, basestring);
 }
 
 signature_verdict verify_signature(std::string_view signing_secret, std::string_view timestamp_header,
@@ -58,8 +46,7 @@ signature_verdict verify_signature(std::string_view signing_secret, std::string_
     if (-age > window.count()) return signature_verdict::from_the_future;
     auto expected = sign(signing_secret, timestamp_header, body);
     // Constant time: how much of a forged signature matches must not show in the response time.
-    if (CRYPTO_memcmp(expected.data(), signature_header.data(), expected.size()) != 0)
-        return signature_verdict::mismatch;
+    if (!common::equal_in_constant_time(expected, signature_header)) return signature_verdict::mismatch;
     return signature_verdict::valid;
 }
 

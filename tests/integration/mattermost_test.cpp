@@ -12,8 +12,8 @@
 
 #include "bot/app/app.hpp"
 #include "bot/mattermost/platform.hpp"
-#include "loopback_client.hpp"
 #include "bot/mattermost/wire.hpp"
+#include "loopback_client.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_mattermost.hpp"
 #include "support/tls_front.hpp"
@@ -67,7 +67,7 @@ struct mattermost_rig {
     void start() {
         db = std::make_unique<storage::database>(path);
         application = std::make_unique<bot::app>(io, *db, cfg, time, "mattermost");
-        mattermost = std::make_unique<bot::mattermost_platform>(io, cfg, time, application->stats(), *db);
+        mattermost = std::make_unique<bot::mattermost_platform>(io, cfg, time, application->stats());
         std::optional<std::string> refused = std::string("not run");
         asio::co_spawn(io, mattermost->connect(),
                        [&](std::exception_ptr, std::optional<std::string> why) { refused = why; });
