@@ -8,6 +8,7 @@
 #include <random>
 
 #include "bot/app/group_commit.hpp"
+#include "bot/common/channel_creation.hpp"
 #include "bot/common/signing.hpp"
 #include "domain/form.hpp"
 
@@ -479,86 +480,68 @@ asio::awaitable<chat::call_result> mattermost_platform::update_message(const std
     co_return as_call_result("patch post", answer);
 }
 
-asio::awaitable<mattermost_platform::orphan_check> mattermost_platform::own_orphan(const std::string& name) {
+asio::awaitable<common::orphan_check> mattermost_platform::own_orphan(std::string name) {
     // A channel of this name that this very request made earlier (its answer was lost), minutes ago, with
     // nobody else in it: ours. Used instead of making another. A lookup that fails is "unknown": the create
     // is retried later rather than leaving the first channel behind.
     auto path = "/teams/" + team_id_ + "/channels/name/" + name;
     auto found = co_await api("GET", std::move(path), "");
-    if (found.response.status == 404) co_return orphan_check{};
-    if (found.reply.status != mattermost::api_reply::verdict::ok) co_return orphan_check{true, {}};
+    if (found.response.status == 404) co_return common::orphan_check{};
+    if (found.reply.status != mattermost::api_reply::verdict::ok) co_return common::orphan_check{true, {}};
     auto channel = mattermost::read_channel(found.response.body);
     auto age = domain::to_millis(clock_.now()) - (channel ? channel->create_at : 0);
-    if (!channel || channel->creator_id != self_ || age < 0 || age > 10 * 60 * 1000) co_return orphan_check{};
+    if (!channel || channel->creator_id != self_ || age < 0 || age > 10 * 60 * 1000)
+        co_return common::orphan_check{};
     auto stats_path = "/channels/" + channel->id + "/stats";
     auto stats = co_await api("GET", std::move(stats_path), "");
-    if (stats.reply.status != mattermost::api_reply::verdict::ok) co_return orphan_check{true, {}};
-    if (mattermost::read_member_count(stats.response.body).value_or(0) != 1) co_return orphan_check{};
-    co_return orphan_check{false, channel->id};
+    if (stats.reply.status != mattermost::api_reply::verdict::ok) co_return common::orphan_check{true, {}};
+    if (mattermost::read_member_count(stats.response.body).value_or(0) != 1) co_return common::orphan_check{};
+    co_return common::orphan_check{false, channel->id};
 }
 
 asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std::string&,
                                                                        const chat::outgoing& m) {
-    // A taken name (the same title on the same day) gets -2, -3 … before giving up, unless it is our own.
-    api_answer created;
-    std::string name;
-    std::optional<std::string> id;
     if (auto pause = paused_.remaining("", std::chrono::steady_clock::now()))
         co_return chat::call_result{
             chat::call_result::outcome::deferred, {}, "create channel: waiting out a 429", *pause};
-    auto& tried = names_tried_[m.idempotency_key];
-    for (int attempt = 1; attempt <= 5 && !id; ++attempt) {
-        name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
-        bool tried_before = std::find(tried.begin(), tried.end(), name) != tried.end();
-        if (!tried_before) tried.push_back(name);
-        auto body = mattermost::create_channel_body(team_id_, name, m.private_channel);
-        created = co_await api("POST", "/channels", std::move(body));
-        if (created.reply.status == mattermost::api_reply::verdict::ok) {
-            id = mattermost::read_id(created.response.body);
-            if (!id)
-                co_return chat::call_result{
-                    chat::call_result::outcome::rejected, {}, "created channel without id", {}};
-            break;
-        }
-        bool taken =
-            created.response.status == 400 && created.response.body.find("exists") != std::string::npos;
-        if (!taken) co_return as_call_result("create channel", created);
-        if (!tried_before) continue;  // someone else's channel, or another incident's: the next name
-        auto check = co_await own_orphan(name);
-        if (check.unknown)
-            co_return chat::call_result{chat::call_result::outcome::retry,
-                                        {},
-                                        "create channel: cannot tell whether " + name + " is ours",
-                                        {}};
-        id = check.id;
-    }
-    if (!id) co_return as_call_result("create channel", created);
-    names_tried_.erase(m.idempotency_key);
-    auto result = chat::call_result::success(*id);
-    result.created_name = name;
-    if (!m.user.empty() && m.user != self_) {
-        // A few tries: in a private channel nobody else could let the caller in.
-        api_answer added;
-        for (int attempt = 0; attempt < 3; ++attempt) {
-            auto body = mattermost::channel_member_body(m.user);
-            auto path = "/channels/" + *id + "/members";
-            added = co_await api("POST", std::move(path), std::move(body));
-            if (added.reply.status != mattermost::api_reply::verdict::retry) break;
-            asio::steady_timer wait(io_);
-            wait.expires_after(std::clamp(added.reply.retry_after, std::chrono::milliseconds{500},
-                                          std::chrono::milliseconds{10000}));
-            boost::system::error_code ignored;
-            co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        }
-        // The channel exists either way: a failed invitation must not make the worker create another. The
-        // caller is told instead (the warning travels in error).
-        if (added.reply.status != mattermost::api_reply::verdict::ok) {
-            spdlog::warn("Mattermost: could not add {} to the new channel {}: {}", m.user, *id,
-                         added.reply.error);
-            result.error = "adding you failed: " + added.reply.error;
-        }
-    }
+    // Plain lambdas returning the member coroutines: a coroutine lambda's captures would die with it.
+    common::channel_calls calls;
+    calls.what = "create channel";
+    calls.create = [this, &m](const std::string& name) { return try_create(name, m.private_channel); };
+    calls.own_orphan = [this](const std::string& name) { return own_orphan(name); };
+    calls.invite = [this, &m](const std::string& channel) { return invite(channel, m.user); };
+    auto result = co_await common::create_channel_flow(io_, m, self_, names_tried_[m.idempotency_key], calls);
+    if (result.ok()) names_tried_.erase(m.idempotency_key);
     co_return result;
+}
+
+asio::awaitable<common::create_attempt> mattermost_platform::try_create(std::string name, bool is_private) {
+    auto created =
+        co_await api("POST", "/channels", mattermost::create_channel_body(team_id_, name, is_private));
+    if (created.reply.status == mattermost::api_reply::verdict::ok) {
+        auto id = mattermost::read_id(created.response.body);
+        if (!id)
+            co_return common::create_attempt{
+                common::create_attempt::kind::failed,
+                {},
+                {chat::call_result::outcome::rejected, {}, "create channel: created without an id"}};
+        co_return common::create_attempt{common::create_attempt::kind::created, *id};
+    }
+    bool taken = created.response.status == 400 && created.response.body.find("exists") != std::string::npos;
+    if (taken) co_return common::create_attempt{common::create_attempt::kind::taken};
+    co_return common::create_attempt{
+        common::create_attempt::kind::failed, {}, as_call_result("create channel", created)};
+}
+
+asio::awaitable<common::invite_attempt> mattermost_platform::invite(std::string channel, std::string user) {
+    auto added =
+        co_await api("POST", "/channels/" + channel + "/members", mattermost::channel_member_body(user));
+    if (added.reply.status == mattermost::api_reply::verdict::ok)
+        co_return common::invite_attempt{common::invite_attempt::kind::done};
+    if (added.reply.status == mattermost::api_reply::verdict::retry)
+        co_return common::invite_attempt{common::invite_attempt::kind::retry, added.reply.retry_after};
+    co_return common::invite_attempt{
+        common::invite_attempt::kind::failed, {}, "adding you failed: " + added.reply.error};
 }
 
 asio::awaitable<chat::call_result> mattermost_platform::react(const std::string&, const chat::outgoing& m) {

@@ -13,6 +13,7 @@
 
 #include "bot/app/clock.hpp"
 #include "bot/app/metrics.hpp"
+#include "bot/common/channel_creation.hpp"
 #include "bot/common/rate_pause.hpp"
 #include "bot/mattermost/session.hpp"
 #include "bot/mattermost/wire.hpp"
@@ -75,11 +76,10 @@ private:
     boost::asio::awaitable<chat::call_result> create_post(const chat::outgoing& m, std::string channel,
                                                           std::string root_id, std::string file_id = {});
     boost::asio::awaitable<std::optional<mattermost::channel_info>> channel(const std::string& id);
-    struct orphan_check {
-        bool unknown = false;  // the lookup failed: cannot tell
-        std::optional<std::string> id;
-    };
-    boost::asio::awaitable<orphan_check> own_orphan(const std::string& name);
+    // By value: these run inside the shared channel-creation flow, across its co_awaits.
+    boost::asio::awaitable<common::create_attempt> try_create(std::string name, bool is_private);
+    boost::asio::awaitable<common::orphan_check> own_orphan(std::string name);
+    boost::asio::awaitable<common::invite_attempt> invite(std::string channel, std::string user);
     websocket_options socket_options() const;
     boost::asio::awaitable<void> read_events(std::shared_ptr<connection> link);
     void on_hello(const mattermost::ws_frame& frame);

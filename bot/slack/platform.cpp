@@ -9,6 +9,7 @@
 #include <random>
 
 #include "bot/app/group_commit.hpp"
+#include "bot/common/channel_creation.hpp"
 #include "bot/net/websocket.hpp"
 #include "bot/slack/signature.hpp"
 #include "bot/slack/socket_mode.hpp"
@@ -440,14 +441,7 @@ asio::awaitable<http_response> slack_platform::on_interaction(http_request reque
 }
 
 std::optional<std::chrono::milliseconds> slack_platform::paused(const std::string& method) {
-    auto found = paused_until_.find(method);
-    if (found == paused_until_.end()) return std::nullopt;
-    auto now = std::chrono::steady_clock::now();
-    if (now >= found->second) {
-        paused_until_.erase(found);
-        return std::nullopt;
-    }
-    return std::chrono::ceil<std::chrono::milliseconds>(found->second - now);
+    return paused_.remaining(method, std::chrono::steady_clock::now());
 }
 
 asio::awaitable<slack::api_reply> slack_platform::exchange(std::string method, std::string json_body) {
@@ -469,7 +463,7 @@ asio::awaitable<slack::api_reply> slack_platform::exchange(std::string method, s
     if (response.status == 429) {
         // Slack limits per method: every call of this one waits out the Retry-After, not just this message.
         metrics_.add("hindsight_slack_429_total");
-        paused_until_[method] = std::chrono::steady_clock::now() + reply.retry_after;
+        paused_.pause(method, std::chrono::steady_clock::now(), reply.retry_after);
     }
     metrics_.add("hindsight_slack_api_calls_total",
                  "method=\"" + method + "\",outcome=\"" +
@@ -544,68 +538,46 @@ asio::awaitable<chat::call_result> slack_platform::update_message(const std::str
 
 asio::awaitable<chat::call_result> slack_platform::create_channel(const std::string&,
                                                                   const chat::outgoing& m) {
-    // The name may be taken (the same title on the same day): inc-…-2, -3 … before giving up.
     if (auto wait = paused("conversations.create"))
         co_return chat::call_result{
             chat::call_result::outcome::deferred, {}, "conversations.create: waiting out a 429", *wait};
-    slack::api_reply created;
-    std::string name;
-    auto& tried = names_tried_[m.idempotency_key];
-    for (int attempt = 1; attempt <= 5; ++attempt) {
-        name = attempt == 1 ? m.text : m.text + "-" + std::to_string(attempt);
-        bool tried_before = std::find(tried.begin(), tried.end(), name) != tried.end();
-        if (!tried_before) tried.push_back(name);
-        auto body = slack::create_channel_body(name, m.private_channel);
-        created = co_await exchange("conversations.create", std::move(body));
-        if (created.error != "name_taken") break;
-        // Taken by someone else (or another incident) unless this very request tried the name before.
-        if (!tried_before) continue;
-        auto check = co_await own_orphan(name, m.private_channel);
-        if (check.unknown)
-            co_return chat::call_result{chat::call_result::outcome::retry,
-                                        {},
-                                        "conversations.create: cannot tell whether " + name + " is ours",
-                                        {}};
-        if (check.id) {
-            created.status = slack::api_reply::verdict::ok;
-            created.channel_id = *check.id;
-            break;
-        }
-    }
-    if (created.status != slack::api_reply::verdict::ok) co_return as_result("conversations.create", created);
-    if (created.channel_id.empty())
-        co_return chat::call_result{
-            chat::call_result::outcome::rejected, {}, "conversations.create: no channel in the reply", {}};
-    names_tried_.erase(m.idempotency_key);
-    auto result = chat::call_result::success(created.channel_id);
-    result.created_name = name;
-    if (!m.user.empty() && m.user != self_.user_id) {
-        // A few tries: in a private channel nobody else could let the caller in.
-        slack::api_reply invited;
-        for (int attempt = 0; attempt < 3; ++attempt) {
-            auto body = slack::invite_body(created.channel_id, m.user);
-            invited = co_await exchange("conversations.invite", std::move(body));
-            if (invited.status != slack::api_reply::verdict::retry) break;
-            // Its own timer: the supervisor's (sleep_for) must not be woken or moved by this wait.
-            asio::steady_timer wait(io_);
-            wait.expires_after(std::clamp(invited.retry_after, std::chrono::milliseconds{500},
-                                          std::chrono::milliseconds{10000}));
-            boost::system::error_code ignored;
-            co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        }
-        // The channel exists either way: a failed invitation must not make the worker create another. The
-        // caller is told instead (the warning travels in error).
-        if (invited.status != slack::api_reply::verdict::ok && invited.error != "already_in_channel") {
-            spdlog::warn("Slack: could not invite {} to the new channel {}: {} ({})", m.user,
-                         created.channel_id, invited.error, invited.explanation);
-            result.error = invited.error + ": " + invited.explanation;
-        }
-    }
+    // Plain lambdas returning the member coroutines: a coroutine lambda's captures would die with it.
+    common::channel_calls calls;
+    calls.what = "conversations.create";
+    calls.create = [this, &m](const std::string& name) { return try_create(name, m.private_channel); };
+    calls.own_orphan = [this, &m](const std::string& name) { return own_orphan(name, m.private_channel); };
+    calls.invite = [this, &m](const std::string& channel) { return invite(channel, m.user); };
+    auto result =
+        co_await common::create_channel_flow(io_, m, self_.user_id, names_tried_[m.idempotency_key], calls);
+    if (result.ok()) names_tried_.erase(m.idempotency_key);
     co_return result;
 }
 
-asio::awaitable<slack_platform::orphan_check> slack_platform::own_orphan(const std::string& name,
-                                                                         bool is_private) {
+asio::awaitable<common::create_attempt> slack_platform::try_create(std::string name, bool is_private) {
+    auto created = co_await exchange("conversations.create", slack::create_channel_body(name, is_private));
+    if (created.error == "name_taken") co_return common::create_attempt{common::create_attempt::kind::taken};
+    if (created.status != slack::api_reply::verdict::ok)
+        co_return common::create_attempt{
+            common::create_attempt::kind::failed, {}, as_result("conversations.create", created)};
+    if (created.channel_id.empty())
+        co_return common::create_attempt{
+            common::create_attempt::kind::failed,
+            {},
+            {chat::call_result::outcome::rejected, {}, "conversations.create: no channel in the reply"}};
+    co_return common::create_attempt{common::create_attempt::kind::created, created.channel_id};
+}
+
+asio::awaitable<common::invite_attempt> slack_platform::invite(std::string channel, std::string user) {
+    auto invited = co_await exchange("conversations.invite", slack::invite_body(channel, user));
+    if (invited.status == slack::api_reply::verdict::ok || invited.error == "already_in_channel")
+        co_return common::invite_attempt{common::invite_attempt::kind::done};
+    if (invited.status == slack::api_reply::verdict::retry)
+        co_return common::invite_attempt{common::invite_attempt::kind::retry, invited.retry_after};
+    co_return common::invite_attempt{
+        common::invite_attempt::kind::failed, {}, invited.error + ": " + invited.explanation};
+}
+
+asio::awaitable<common::orphan_check> slack_platform::own_orphan(std::string name, bool is_private) {
     // The channel this very request made earlier (its answer was lost): named so, made by the bot minutes
     // ago, of the kind asked for, with nobody else in it. A lookup that fails is "unknown": the create is
     // retried later rather than leaving the first channel behind.
@@ -618,19 +590,20 @@ asio::awaitable<slack_platform::orphan_check> slack_platform::own_orphan(const s
                      "&exclude_archived=true&limit=200" +
                      (cursor.empty() ? std::string() : "&cursor=" + domain::percent_encode(cursor));
         auto listed = co_await get(query);
-        if (listed.status != 200) co_return orphan_check{true, {}};
+        if (listed.status != 200) co_return common::orphan_check{true, {}};
         auto id = slack::read_own_channel(listed.body, name, self_.user_id, not_before, cursor);
         if (id) {
             auto members_query = "conversations.members?channel=" + *id + "&limit=10";
             auto members = co_await get(members_query);
             auto list = members.status == 200 ? slack::read_members(members.body) : std::nullopt;
-            if (!list) co_return orphan_check{true, {}};
-            if (list->size() == 1 && list->front() == self_.user_id) co_return orphan_check{false, id};
-            co_return orphan_check{};
+            if (!list) co_return common::orphan_check{true, {}};
+            if (list->size() == 1 && list->front() == self_.user_id)
+                co_return common::orphan_check{false, id};
+            co_return common::orphan_check{};
         }
         if (cursor.empty()) break;
     }
-    co_return orphan_check{};
+    co_return common::orphan_check{};
 }
 
 void slack_platform::add_permalink(chat::inbound& event) const {

@@ -12,6 +12,8 @@
 
 #include "bot/app/clock.hpp"
 #include "bot/app/metrics.hpp"
+#include "bot/common/channel_creation.hpp"
+#include "bot/common/rate_pause.hpp"
 #include "bot/net/http_server.hpp"
 #include "bot/net/web_client.hpp"
 #include "bot/slack/events.hpp"
@@ -80,11 +82,10 @@ private:
     boost::asio::awaitable<chat::call_result> call(std::string method, std::string json_body);
     static chat::call_result as_result(const std::string& method, const slack::api_reply& reply);
     boost::asio::awaitable<void> open_form(slack::form_request form);
-    struct orphan_check {
-        bool unknown = false;  // a lookup failed: cannot tell
-        std::optional<std::string> id;
-    };
-    boost::asio::awaitable<orphan_check> own_orphan(const std::string& name, bool is_private);
+    // By value: these run inside the shared channel-creation flow, across its co_awaits.
+    boost::asio::awaitable<common::create_attempt> try_create(std::string name, bool is_private);
+    boost::asio::awaitable<common::orphan_check> own_orphan(std::string name, bool is_private);
+    boost::asio::awaitable<common::invite_attempt> invite(std::string channel, std::string user);
     void add_permalink(chat::inbound& event) const;
     boost::asio::awaitable<void> learn_privacy(chat::inbound& event);
     boost::asio::awaitable<web_response> get(std::string method_and_query);
@@ -103,7 +104,7 @@ private:
     slack::bot_identity self_;
     std::string team_id_;
     std::string workspace_url_;  // from auth.test, for permalinks
-    std::map<std::string, std::chrono::steady_clock::time_point> paused_until_;  // by Web API method
+    common::rate_pause paused_;  // by Web API method: Slack limits each on its own
     // Channel names each create request (by its outbox key) has tried: only those can be its own lost create.
     std::map<std::string, std::vector<std::string>> names_tried_;
     std::map<std::string, std::pair<slack::conversation_kind, std::chrono::steady_clock::time_point>>
