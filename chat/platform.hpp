@@ -9,28 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "chat/call_result.hpp"
 #include "chat/event.hpp"
 #include "chat/outgoing.hpp"
 #include "chat/pacing.hpp"
 
 namespace hindsight::chat {
-
-struct call_result {
-    // deferred: nothing was sent (the platform is waiting out a rate limit); try again after retry_after,
-    // and do not count it as an attempt.
-    enum class outcome { ok, not_supported, retry, rejected, deferred };
-    outcome status = outcome::ok;
-    std::string message_id;  // of the post that was made, when there is one
-    std::string error;       // for logs and the outbox row; never carries a token. On success: a warning
-    std::chrono::milliseconds retry_after{0};
-    std::string created_name = {};  // create_channel: the name the channel got (a suffix when it was taken)
-
-    static call_result success(std::string id = {}) { return {outcome::ok, std::move(id), {}, {}, {}}; }
-    static call_result unsupported(std::string what) {
-        return {outcome::not_supported, {}, std::move(what), {}, {}};
-    }
-    bool ok() const { return status == outcome::ok; }
-};
 
 struct user_info {
     std::string id;

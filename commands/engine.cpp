@@ -190,8 +190,7 @@ processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows,
                 report.waiting_inbox_id = row.id;
                 return;
             }
-            for (const auto& reply : replies)
-                stores_.queue.outbox_add(row.workspace, storage::encode_outgoing(reply), now);
+            for (const auto& reply : replies) stores_.queue.outbox_add(row.workspace, reply, now);
         };
         if (!careful) {
             run_one();
@@ -284,7 +283,7 @@ engine::reminder_report engine::send_due_reminders(domain::timestamp now) {
         db_.transact([&] {
             for (const auto& r : plan.due) {
                 if (!stores_.queue.claim_reminder(workspace, r.kind, r.recipient, r.period, now)) continue;
-                stores_.queue.outbox_add(workspace, storage::encode_outgoing(r.message), now);
+                stores_.queue.outbox_add(workspace, r.message, now);
                 ++report.queued;
             }
         });
@@ -336,9 +335,7 @@ void engine::channel_created(const std::string& workspace, const chat::outgoing&
     if (!inc) return;
     auto caller = quote("@" + stores_.incidents.display_name(workspace, request.user));
     auto where = "#" + (name.empty() ? request.text : name);
-    auto queue = [&](chat::outgoing o) {
-        stores_.queue.outbox_add(workspace, storage::encode_outgoing(o), now);
-    };
+    auto queue = [&](chat::outgoing o) { stores_.queue.outbox_add(workspace, o, now); };
     chat::outgoing notice;
     notice.user = request.user;
     notice.channel = request.channel;
@@ -394,7 +391,7 @@ void engine::channel_not_created(const std::string& workspace, const chat::outgo
         notice.text = cause + inc->label() + " was closed unopened; declare it again with `/" +
                       cfg_.incidents.command + " start` in a channel of its own.";
     }
-    stores_.queue.outbox_add(workspace, storage::encode_outgoing(notice), now);
+    stores_.queue.outbox_add(workspace, notice, now);
 }
 
 void engine::remember(const std::string& workspace, const storage::cached_message& message) {

@@ -306,6 +306,26 @@ DROP TABLE factors;
 ALTER TABLE review_nodes DROP COLUMN old_factor;
 ALTER TABLE review_nodes DROP COLUMN old_why;
 )sql",
+        // 5: the names an outbox row defines or waits for as columns, not substrings of its payload: the
+        // thread a reply goes under, the named message an edit replaces, and the thread or channel the row
+        // itself brings into being.
+        R"sql(
+ALTER TABLE outbox ADD COLUMN thread_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN edit_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN defines_thread TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN defines_channel TEXT NOT NULL DEFAULT '';
+-- 6 is chat::delivery::update: its thread_key named the message to edit.
+UPDATE outbox SET
+    thread_key = CASE WHEN json_extract(payload, '$.how') = 6 THEN ''
+                      ELSE coalesce(json_extract(payload, '$.thread_key'), '') END,
+    edit_key = CASE WHEN json_extract(payload, '$.how') = 6 THEN coalesce(json_extract(payload, '$.thread_key'), '')
+                    ELSE '' END,
+    defines_thread = coalesce(json_extract(payload, '$.defines_thread'), ''),
+    defines_channel = coalesce(json_extract(payload, '$.defines_channel'), '');
+CREATE INDEX outbox_defining_thread ON outbox (workspace, defines_thread) WHERE defines_thread != '';
+CREATE INDEX outbox_defining_channel ON outbox (workspace, defines_channel) WHERE defines_channel != '';
+CREATE INDEX outbox_edits ON outbox (workspace, edit_key, id) WHERE edit_key != '';
+)sql",
     };
     return steps;
 }

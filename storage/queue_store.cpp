@@ -1,5 +1,6 @@
 #include "storage/queue_store.hpp"
 
+#include "storage/codec.hpp"
 #include "storage/row_mapping.hpp"
 
 namespace hindsight::storage {
@@ -12,7 +13,8 @@ queue_store::queue_store(database& db)
           "ON CONFLICT (workspace, dedup_key) DO NOTHING")),
       outbox_add_statement_(std::make_unique<SQLite::Statement>(
           db.handle(),
-          "INSERT INTO outbox (workspace, payload, created_at, next_attempt_at) VALUES (?,?,?,?)")) {}
+          "INSERT INTO outbox (workspace, payload, created_at, next_attempt_at, thread_key, edit_key, "
+          "defines_thread, defines_channel) VALUES (?,?,?,?,?,?,?,?)")) {}
 
 queue_store::~queue_store() = default;
 
@@ -68,14 +70,19 @@ std::int64_t queue_store::inbox_prune(domain::timestamp done_before) {
     return s.exec();
 }
 
-std::int64_t queue_store::outbox_add(const std::string& workspace, const std::string& payload,
+std::int64_t queue_store::outbox_add(const std::string& workspace, const chat::outgoing& message,
                                      domain::timestamp now) {
     auto& s = *outbox_add_statement_;
     s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
     s.bind(1, workspace);
-    s.bind(2, payload);
+    s.bind(2, encode_outgoing(message));
     detail::bind_time(s, 3, now);
     detail::bind_time(s, 4, now);
+    bool edit = message.how == chat::delivery::update;
+    s.bind(5, edit ? std::string() : message.thread_key);
+    s.bind(6, edit ? message.thread_key : std::string());
+    s.bind(7, message.defines_thread);
+    s.bind(8, message.defines_channel);
     s.exec();
     return db_.handle().getLastInsertRowid();
 }
@@ -176,32 +183,34 @@ std::optional<std::string> queue_store::thread_root(const std::string& workspace
 
 namespace hindsight::storage {
 
-bool queue_store::pending_with(const std::string& workspace, const std::string& needle) {
+bool queue_store::thread_root_pending(const std::string& workspace, const std::string& key) {
     SQLite::Statement s(
         db_.handle(),
-        "SELECT 1 FROM outbox WHERE workspace = ? AND state = 'pending' AND instr(payload, ?) > 0 "
+        "SELECT 1 FROM outbox WHERE workspace = ? AND defines_thread = ? AND state = 'pending' "
         "LIMIT 1");
     s.bind(1, workspace);
-    s.bind(2, needle);
+    s.bind(2, key);
     return s.executeStep();
 }
 
-bool queue_store::thread_root_pending(const std::string& workspace, const std::string& key) {
-    return pending_with(workspace, "\"defines_thread\":\"" + key + "\"");
-}
-
-bool queue_store::newer_exists(const std::string& workspace, std::int64_t id, const std::string& needle) {
-    SQLite::Statement s(
-        db_.handle(),
-        "SELECT 1 FROM outbox WHERE workspace = ? AND id > ? AND instr(payload, ?) > 0 LIMIT 1");
+bool queue_store::newer_edit_exists(const std::string& workspace, std::int64_t id,
+                                    const std::string& edit_key) {
+    SQLite::Statement s(db_.handle(),
+                        "SELECT 1 FROM outbox WHERE workspace = ? AND edit_key = ? AND id > ? LIMIT 1");
     s.bind(1, workspace);
-    s.bind(2, static_cast<int64_t>(id));
-    s.bind(3, needle);
+    s.bind(2, edit_key);
+    s.bind(3, static_cast<int64_t>(id));
     return s.executeStep();
 }
 
 bool queue_store::channel_pending(const std::string& workspace, const std::string& placeholder) {
-    return pending_with(workspace, "\"defines_channel\":\"" + placeholder + "\"");
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT 1 FROM outbox WHERE workspace = ? AND defines_channel = ? AND state = 'pending' "
+        "LIMIT 1");
+    s.bind(1, workspace);
+    s.bind(2, placeholder);
+    return s.executeStep();
 }
 
 std::optional<std::string> queue_store::thread_key_for_root(const std::string& workspace,

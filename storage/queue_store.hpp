@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/outgoing.hpp"
 #include "domain/time.hpp"
 #include "storage/database.hpp"
 
@@ -46,7 +47,9 @@ public:
     // Done rows older than the cutoff no longer protect against replays worth worrying about.
     std::int64_t inbox_prune(domain::timestamp done_before);
 
-    std::int64_t outbox_add(const std::string& workspace, const std::string& payload, domain::timestamp now);
+    // The names the message defines or waits for are kept in columns beside its payload.
+    std::int64_t outbox_add(const std::string& workspace, const chat::outgoing& message,
+                            domain::timestamp now);
     std::vector<outbox_row> outbox_due(domain::timestamp now, std::size_t limit);
     void outbox_sent(std::int64_t id);
     void outbox_retry(std::int64_t id, domain::timestamp next_attempt_at, const std::string& error);
@@ -66,9 +69,8 @@ public:
     std::optional<std::string> thread_root(const std::string& workspace, const std::string& key);
     // The post that opens this thread is still waiting in the outbox (delayed, not lost).
     bool thread_root_pending(const std::string& workspace, const std::string& key);
-    // An outbox row after `id` (in any state) whose payload contains `needle`: a later edit of the same
-    // message.
-    bool newer_exists(const std::string& workspace, std::int64_t id, const std::string& needle);
+    // A later edit (after outbox row `id`, in any state) of the message named edit_key.
+    bool newer_edit_exists(const std::string& workspace, std::int64_t id, const std::string& edit_key);
     // A create_channel for this placeholder is still waiting for delivery.
     bool channel_pending(const std::string& workspace, const std::string& placeholder);
     // The bot's own thread that a message id is the root of ("review:7"), if any.
@@ -76,8 +78,6 @@ public:
                                                    const std::string& root_message_id);
 
 private:
-    // A pending outbox row whose payload contains needle (a "defines_…" field: a name still to be delivered).
-    bool pending_with(const std::string& workspace, const std::string& needle);
     database& db_;
     std::unique_ptr<SQLite::Statement> inbox_add_statement_;
     std::unique_ptr<SQLite::Statement> outbox_add_statement_;

@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "commands/delivery_policy.hpp"
 #include "storage/codec.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/timeline_store.hpp"
@@ -13,18 +14,6 @@
 namespace hindsight::bot {
 
 namespace asio = boost::asio;
-
-namespace {
-
-constexpr int max_delivery_attempts = 10;
-
-// 1 s, 2 s, 4 s … capped at 5 minutes: a platform outage is ridden out for about half an hour.
-std::chrono::milliseconds backoff_for(int attempts) {
-    auto delay = std::chrono::milliseconds{1000} * (1LL << std::min(attempts, 9));
-    return std::min<std::chrono::milliseconds>(delay, std::chrono::minutes{5});
-}
-
-}  // namespace
 
 void spawn_logged(asio::io_context& io, asio::awaitable<void> task, std::string name) {
     asio::co_spawn(io, std::move(task), [name = std::move(name)](std::exception_ptr failure) {
@@ -289,134 +278,97 @@ void app::flush_delivered_reactions() {
     delivered_reactions_.clear();
 }
 
-app::named app::lookup(const storage::outbox_row& row, const std::string& name, bool is_channel,
-                       std::string& value) {
-    if (auto found = engine_.queue().thread_root(row.workspace, name)) {
-        value = *found;
-        return named::ready;
-    }
-    bool waiting = is_channel ? engine_.queue().channel_pending(row.workspace, name)
-                              : engine_.queue().thread_root_pending(row.workspace, name);
-    if (!waiting) return named::gone;
-    engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{1});
-    return named::waiting;
+commands::delivery_lookups app::lookups_for(const std::string& workspace) {
+    auto& queue = engine_.queue();
+    auto name = [&queue, workspace](const std::string& key, bool is_channel) {
+        if (auto found = queue.thread_root(workspace, key))
+            return commands::named{commands::named::state::ready, *found};
+        bool waiting =
+            is_channel ? queue.channel_pending(workspace, key) : queue.thread_root_pending(workspace, key);
+        return commands::named{waiting ? commands::named::state::waiting : commands::named::state::gone};
+    };
+    commands::delivery_lookups lookups;
+    lookups.channel = [name](const std::string& placeholder) { return name(placeholder, true); };
+    lookups.thread = [name](const std::string& key) { return name(key, false); };
+    return lookups;
 }
 
 asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
-    auto message = storage::decode_outgoing(row.payload);
     auto* p = platform_for(row.workspace);
-    // A platform is still coming up (unreachable at start-up): its rows wait instead of being dropped, for a
-    // day at most, after which they are given up like any row no platform serves.
-    if (message && !p && platforms_coming_ > 0 && clock_.now() - row.created_at < std::chrono::hours{24}) {
-        db_.transact([&] { engine_.queue().outbox_defer(row.id, clock_.now() + std::chrono::seconds{5}); });
-        co_return;
-    }
-    if (!message || !p) {
-        std::string why = !message ? "unreadable outbox row" : "no platform for workspace";
-        db_.transact([&] {
-            engine_.queue().outbox_give_up(row.id, why);
-            if (message && message->how == chat::delivery::create_channel)
-                engine_.channel_not_created(row.workspace, *message, why, clock_.now());
-        });
-        metrics_.add("hindsight_outbox_given_up_total");
-        co_return;
-    }
-    if (message->channel.starts_with(chat::new_channel_prefix)) {
-        // Addressed to a channel that `start --new-channel` asked for: wait until it exists.
-        std::string created;
-        switch (lookup(row, message->channel, true, created)) {
-            case named::ready:
-                message->channel = created;
-                break;
-            case named::waiting:
-                co_return;
-            case named::gone:
-                engine_.queue().outbox_give_up(row.id, "its channel was never created");
-                co_return;
-        }
-    }
-    if (message->how == chat::delivery::update &&
-        engine_.queue().newer_exists(row.workspace, row.id,
-                                     "\"thread_key\":\"" + message->thread_key + "\"")) {
-        // A later edit of the same message exists (waiting or sent): this one would only put an older state
-        // back.
-        engine_.queue().outbox_sent(row.id);
-        co_return;
-    }
-    if (message->how == chat::delivery::update && message->message_id.empty()) {
-        switch (lookup(row, message->thread_key, false, message->message_id)) {
-            case named::ready:
-                break;
-            case named::waiting:
-                co_return;
-            case named::gone:
-                // Posted before messages were named (an older version), or given up on: nothing to edit.
-                engine_.queue().outbox_sent(row.id);
-                co_return;
-        }
-        message->thread_key.clear();
-    }
-    if (!message->thread_key.empty() && message->thread_root.empty()) {
-        switch (lookup(row, message->thread_key, false, message->thread_root)) {
-            case named::ready:
-                break;
-            case named::waiting:  // the root is only late (a retry, pacing): wait rather than spill over
-                co_return;
-            case named::gone:  // the root was given up on: say it in the channel instead
-                message->how = chat::delivery::channel;
-                break;
-        }
+    auto lookups = lookups_for(row.workspace);
+    lookups.newer_edit = [this, &row](const std::string& key) {
+        return engine_.queue().newer_edit_exists(row.workspace, row.id, key);
+    };
+    auto plan = commands::plan_delivery(row, storage::decode_outgoing(row.payload), p != nullptr,
+                                        platforms_coming_ > 0, clock_.now(), lookups);
+    switch (plan.what) {
+        case commands::delivery_plan::kind::wait:
+            engine_.queue().outbox_defer(row.id, plan.at);
+            co_return;
+        case commands::delivery_plan::kind::done:
+            engine_.queue().outbox_sent(row.id);
+            co_return;
+        case commands::delivery_plan::kind::give_up:
+            give_up_row(row, plan.message, plan.reason);
+            co_return;
+        case commands::delivery_plan::kind::send:
+            break;
     }
     if (auto limits = p->pacing()) {
         auto& pacer = pacers_.try_emplace(p, *limits).first->second;
-        auto destination = std::string(message->how == chat::delivery::reaction ? "react:" : "post:") +
-                           row.workspace + ":" +
-                           (message->channel.empty() ? "dm:" + message->user : message->channel);
         auto now = clock_.now();
-        auto allowed = pacer.take(destination, now);
+        auto allowed = pacer.take(commands::pacing_destination(row.workspace, plan.message), now);
         if (allowed > now) {
             engine_.queue().outbox_defer(row.id, allowed);
             metrics_.add("hindsight_outbox_paced_total");
             co_return;
         }
     }
-    message->idempotency_key = "hindsight-" + row.workspace + "-" + std::to_string(row.id);
-    auto result = co_await chat::deliver(*p, row.workspace, *message);
+    auto result = co_await chat::deliver(*p, row.workspace, plan.message);
+    record_delivery(row, plan.message, result);
+}
+
+void app::give_up_row(const storage::outbox_row& row, const chat::outgoing& message, const std::string& why) {
+    db_.transact([&] {
+        engine_.queue().outbox_give_up(row.id, why);
+        if (message.how == chat::delivery::create_channel)
+            engine_.channel_not_created(row.workspace, message, why, clock_.now());
+    });
+    metrics_.add("hindsight_outbox_given_up_total");
+    spdlog::warn("gave up delivering outbox message {}: {}", row.id, why);
+}
+
+void app::record_delivery(const storage::outbox_row& row, const chat::outgoing& message,
+                          const chat::call_result& result) {
     auto now = clock_.now();
-    if (result.status == chat::call_result::outcome::deferred) {
-        // Held back by the platform's own pause after a 429: not an attempt, just later.
-        engine_.queue().outbox_defer(row.id, now + result.retry_after);
+    auto verdict = commands::judge_delivery(result, row.attempts, now);
+    using kind = commands::delivery_verdict::kind;
+    if (verdict.what == kind::held) {
+        engine_.queue().outbox_defer(row.id, verdict.at);
         metrics_.add("hindsight_outbox_paced_total");
-        co_return;
+        return;
     }
-    if (result.ok() && message->how == chat::delivery::reaction) {
+    if (verdict.what == kind::give_up) return give_up_row(row, message, result.error);
+    if (verdict.what == kind::sent && message.how == chat::delivery::reaction) {
         // Recorded with the rest of the round, one commit for many: adding a reaction twice after a crash
         // changes nothing (already_reacted counts as done), unlike a post.
         delivered_reactions_.push_back(row.id);
-        co_return;
+        return;
     }
     db_.transact([&] {
-        if (result.ok()) {
-            engine_.queue().outbox_sent(row.id);
-            if (!message->defines_thread.empty() && !result.message_id.empty())
-                engine_.queue().set_thread_root(row.workspace, message->defines_thread, message->channel,
-                                                result.message_id);
-            if (message->how == chat::delivery::create_channel && !result.message_id.empty())
-                engine_.channel_created(row.workspace, *message, result.message_id, result.created_name,
-                                        result.error, now);
-            metrics_.add("hindsight_outbox_sent_total");
-        } else if (result.status == chat::call_result::outcome::retry &&
-                   row.attempts + 1 < max_delivery_attempts) {
-            auto delay = std::max(result.retry_after, backoff_for(row.attempts));
-            engine_.queue().outbox_retry(row.id, now + delay, result.error);
+        if (verdict.what == kind::retry) {
+            engine_.queue().outbox_retry(row.id, verdict.at, result.error);
             metrics_.add("hindsight_outbox_retries_total");
-        } else {
-            engine_.queue().outbox_give_up(row.id, result.error);
-            metrics_.add("hindsight_outbox_given_up_total");
-            if (message->how == chat::delivery::create_channel)
-                engine_.channel_not_created(row.workspace, *message, result.error, now);
-            spdlog::warn("gave up delivering outbox message {}: {}", row.id, result.error);
+            return;
         }
+        engine_.queue().outbox_sent(row.id);
+        if (!message.defines_thread.empty() && !result.message_id.empty())
+            engine_.queue().set_thread_root(row.workspace, message.defines_thread, message.channel,
+                                            result.message_id);
+        if (message.how == chat::delivery::create_channel && !result.message_id.empty())
+            engine_.channel_created(row.workspace, message, result.message_id, result.created_name,
+                                    result.error, now);
+        metrics_.add("hindsight_outbox_sent_total");
     });
 }
 

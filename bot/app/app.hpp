@@ -11,6 +11,7 @@
 #include "bot/app/clock.hpp"
 #include "bot/app/metrics.hpp"
 #include "chat/platform.hpp"
+#include "commands/delivery_policy.hpp"
 #include "commands/engine.hpp"
 
 namespace hindsight::bot {
@@ -49,11 +50,10 @@ private:
     boost::asio::awaitable<void> deliver_due();
     boost::asio::awaitable<void> learn_new_users();
     boost::asio::awaitable<void> deliver_row(const storage::outbox_row& row);
-    // A thread root, an edited message or a created channel that another outbox row names (defines_thread,
-    // defines_channel): ready (value set), waiting for that row (this one is deferred a second), or gone.
-    enum class named { ready, waiting, gone };
-    named lookup(const storage::outbox_row& row, const std::string& name, bool is_channel,
-                 std::string& value);
+    commands::delivery_lookups lookups_for(const std::string& workspace);
+    void give_up_row(const storage::outbox_row& row, const chat::outgoing& message, const std::string& why);
+    void record_delivery(const storage::outbox_row& row, const chat::outgoing& message,
+                         const chat::call_result& result);
     void flush_delivered_reactions();
     void wake();
 

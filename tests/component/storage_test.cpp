@@ -219,3 +219,47 @@ TEST_CASE("the inbox deduplicates and survives a restart; the outbox keeps undel
                       h.now());
     CHECK(h.engine().process_pending(h.now()).handled == 1);
 }
+
+TEST_CASE(
+    "migration 5 moves the names an outbox row uses into columns; only a later edit makes an edit stale") {
+    temp_db_path path;
+    auto now = domain::from_millis(1'772'445'600'000);
+    {
+        storage::database db(path.str(), {.migrate = true, .target_version = 4});
+        db.execute("INSERT INTO workspaces (id) VALUES ('T1')");
+        // Rows written by version 4: an edit of the review's root, then a reply under it.
+        db.execute(
+            "INSERT INTO outbox (workspace, payload, created_at, next_attempt_at) VALUES "
+            "('T1', "
+            "'{\"how\":6,\"channel\":\"C1\",\"user\":\"\",\"text\":\"summary\",\"thread_key\":\"review:7\"}',"
+            " 0, "
+            "0), "
+            "('T1', "
+            "'{\"how\":1,\"channel\":\"C1\",\"user\":\"\",\"text\":\"F1?\",\"thread_key\":\"review:7\"}', 0, "
+            "0), "
+            "('T1', "
+            "'{\"how\":7,\"channel\":\"C1\",\"user\":\"U1\",\"text\":\"inc-7\",\"defines_channel\":\"new-"
+            "channel:INC-7\"}', 0, 0)");
+    }
+    storage::database db(path.str());
+    storage::queue_store queue(db);
+    // The reply (row 2) shares the thread key but is no edit: the edit in row 1 is still the newest.
+    CHECK_FALSE(queue.newer_edit_exists("T1", 1, "review:7"));
+    CHECK(queue.channel_pending("T1", "new-channel:INC-7"));
+    CHECK_FALSE(queue.thread_root_pending("T1", "review:7"));
+
+    chat::outgoing edit;
+    edit.how = chat::delivery::update;
+    edit.channel = "C1";
+    edit.thread_key = "review:7";
+    edit.text = "summary, later";
+    auto later = queue.outbox_add("T1", edit, now);
+    CHECK(queue.newer_edit_exists("T1", 1, "review:7"));
+    CHECK_FALSE(queue.newer_edit_exists("T1", later, "review:7"));
+
+    chat::outgoing root;
+    root.channel = "C1";
+    root.defines_thread = "review:8";
+    queue.outbox_add("T1", root, now);
+    CHECK(queue.thread_root_pending("T1", "review:8"));
+}
