@@ -61,10 +61,15 @@ struct storage_settings {
 };
 // enabled: unset → connect when the platform's secrets are set; false → never; true → required (starting
 // without its secrets is an error that names them).
+// How Slack's events arrive: Socket Mode (a WebSocket the bot opens, no public URL) or the Events API
+// (signed requests to the bot's HTTPS listener).
+enum class slack_mode { socket, http };
+std::string_view to_string(slack_mode mode);
+
 struct slack_settings {
     std::optional<bool> enabled;
     std::string api_url = "https://slack.com/api/";  // always ends with '/'
-    std::string mode = "socket";                     // socket | http
+    slack_mode mode = slack_mode::socket;
     bool pacing = true;  // about one post per second per channel; off only against a test double
     bool operator==(const slack_settings&) const = default;
 };

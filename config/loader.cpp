@@ -555,10 +555,12 @@ private:
             if (!c.slack.api_url.ends_with('/')) c.slack.api_url += '/';
         };
         handlers_["slack.mode"] = [this, &c](const toml::node& n, const std::string& k) {
-            read_checked(n, k, c.slack.mode, [](const std::string& mode) -> std::optional<std::string> {
-                if (mode == "socket" || mode == "http") return std::nullopt;
+            std::string mode = std::string(to_string(c.slack.mode));
+            read_checked(n, k, mode, [](const std::string& value) -> std::optional<std::string> {
+                if (value == "socket" || value == "http") return std::nullopt;
                 return "must be \"socket\" (Socket Mode) or \"http\" (Events API)";
             });
+            c.slack.mode = mode == "http" ? slack_mode::http : slack_mode::socket;
         };
 
         handlers_["slack.pacing"] = [this, &c](const toml::node& n, const std::string& k) {
@@ -695,7 +697,7 @@ namespace {
 bool slack_secrets_set(const settings& cfg) {
     const auto& s = cfg.secret;
     if (s.slack_bot_token.empty()) return false;
-    return cfg.slack.mode == "http" ? !s.slack_signing_secret.empty() : !s.slack_app_token.empty();
+    return cfg.slack.mode == slack_mode::http ? !s.slack_signing_secret.empty() : !s.slack_app_token.empty();
 }
 
 bool mattermost_secrets_set(const settings& cfg) {
@@ -703,6 +705,10 @@ bool mattermost_secrets_set(const settings& cfg) {
 }
 
 }  // namespace
+
+std::string_view to_string(slack_mode mode) {
+    return mode == slack_mode::http ? "http" : "socket";
+}
 
 bool has_slack(const settings& cfg) {
     return cfg.slack.enabled.value_or(true) && slack_secrets_set(cfg);
@@ -716,7 +722,8 @@ std::string missing_platform_secrets(const settings& cfg) {
     std::string out;
     if (cfg.slack.enabled == true && !slack_secrets_set(cfg))
         out += std::string("slack.enabled is true but SLACK_BOT_TOKEN and ") +
-               (cfg.slack.mode == "http" ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN") + " are not both set";
+               (cfg.slack.mode == slack_mode::http ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN") +
+               " are not both set";
     if (cfg.mattermost.enabled == true && !mattermost_secrets_set(cfg))
         out += std::string(out.empty() ? "" : "; ") +
                "mattermost.enabled is true but MATTERMOST_URL and MATTERMOST_TOKEN are not both set";
@@ -731,8 +738,9 @@ std::string describe_for_log(const settings& cfg) {
     std::string line =
         "time_zone=" + cfg.time_zone + " log_level=" + cfg.log_level + " storage=" + cfg.storage.path +
         " http=" + cfg.http.listen + " http_tls=" + on_off(!cfg.http.tls_cert.empty()) + " command=/" +
-        cfg.incidents.command + " slack=" + on_off(cfg.slack.enabled) + " slack_mode=" + cfg.slack.mode +
-        " slack_api_url=" + cfg.slack.api_url + " mattermost=" + on_off(cfg.mattermost.enabled);
+        cfg.incidents.command + " slack=" + on_off(cfg.slack.enabled) +
+        " slack_mode=" + std::string(to_string(cfg.slack.mode)) + " slack_api_url=" + cfg.slack.api_url +
+        " mattermost=" + on_off(cfg.mattermost.enabled);
     for (const auto& variable : secret_variables)
         line += std::string(" ") + variable.name + "=" + state(cfg.secret.*variable.field);
     line += std::string(" slack_configured=") + (has_slack(cfg) ? "yes" : "no") +

@@ -192,8 +192,9 @@ connections start_platforms(asio::io_context& io, const config::settings& cfg, c
         health.set("slack", "connecting");
         application.expect_platform();
         spawn_logged(io, bring_up(out.slack.get(), &application, &server, &health, "slack"), "slack");
-        spdlog::info("Slack: events over {}",
-                     cfg.slack.mode == "http" ? "the Events API at /slack/events" : "Socket Mode");
+        spdlog::info("Slack: events over {}", cfg.slack.mode == config::slack_mode::http
+                                                  ? "the Events API at /slack/events"
+                                                  : "Socket Mode");
     }
     if (config::has_mattermost(cfg)) {
         out.mattermost = std::make_unique<mattermost_platform>(io, cfg, time, application.stats());

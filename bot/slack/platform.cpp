@@ -101,7 +101,7 @@ struct slack_platform::socket_link {
 
 asio::awaitable<void> slack_platform::run(chat::event_sink sink) {
     sink_ = std::move(sink);
-    if (cfg_.slack.mode == "socket") {
+    if (cfg_.slack.mode == config::slack_mode::socket) {
         co_await run_socket_mode();
     } else {
         // Events arrive through the HTTP routes; this only holds the sink until the app stops.

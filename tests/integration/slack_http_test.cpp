@@ -11,8 +11,8 @@
 #include "bot/app/app.hpp"
 #include "bot/net/http_server.hpp"
 #include "bot/slack/platform.hpp"
-#include "loopback_client.hpp"
 #include "bot/slack/signature.hpp"
+#include "loopback_client.hpp"
 
 namespace asio = boost::asio;
 using hindsight::testing::round_trip;
@@ -127,7 +127,7 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
     auto cfg = config::default_settings([](const std::string&) { return std::nullopt; });
     cfg.secret.slack_bot_token = "xoxb-test-token";
     cfg.secret.slack_signing_secret = signing_secret;
-    cfg.slack.mode = "http";
+    cfg.slack.mode = config::slack_mode::http;
 
     asio::io_context io;
     fake_slack fake;

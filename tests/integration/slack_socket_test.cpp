@@ -48,7 +48,7 @@ struct socket_rig {
         std::filesystem::remove(path);
         cfg.secret.slack_bot_token = "xoxb-test-token";
         cfg.secret.slack_app_token = "xapp-test-token";
-        cfg.slack.mode = "socket";
+        cfg.slack.mode = config::slack_mode::socket;
         cfg.slack.api_url = fake.api_url();
         if (over_tls) {
             std::string certs = std::string(HINDSIGHT_SOURCE_DIR) + "/tests/certs";

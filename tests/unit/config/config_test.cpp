@@ -77,7 +77,7 @@ TEST_CASE("defaults") {
     CHECK(cfg.http.max_body_bytes == 1048576);
     CHECK(cfg.storage.path == "hindsight.db");
     CHECK(cfg.slack.api_url == "https://slack.com/api/");
-    CHECK(cfg.slack.mode == "socket");
+    CHECK(cfg.slack.mode == slack_mode::socket);
     CHECK_FALSE(has_slack(cfg));
     CHECK_FALSE(has_mattermost(cfg));
 
@@ -213,7 +213,7 @@ team = "ops"
     CHECK(cfg.storage.path == "/var/lib/hindsight/db.sqlite");
     CHECK(cfg.slack.enabled == true);
     CHECK(cfg.slack.api_url == "http://127.0.0.1:9999/api/");  // the trailing slash is added
-    CHECK(cfg.slack.mode == "http");
+    CHECK(cfg.slack.mode == slack_mode::http);
     CHECK(cfg.mattermost.enabled == true);
     CHECK(cfg.secret.mattermost_url ==
           "https://chat.example.com");  // from the file, without the trailing slash
@@ -445,7 +445,7 @@ TEST_CASE("has_slack and has_mattermost") {
     CHECK_FALSE(has_slack(cfg));  // socket mode needs the app token
     cfg.secret.slack_app_token = "xapp";
     CHECK(has_slack(cfg));
-    cfg.slack.mode = "http";
+    cfg.slack.mode = slack_mode::http;
     CHECK_FALSE(has_slack(cfg));  // http mode needs the signing secret
     cfg.secret.slack_signing_secret = "signing";
     CHECK(has_slack(cfg));
