@@ -13,6 +13,11 @@
 #include "chat/event.hpp"
 #include "chat/outgoing.hpp"
 #include "chat/pacing.hpp"
+#include "domain/result.hpp"
+
+namespace hindsight::bot {
+class http_server;  // the shell's listener: platforms that take webhooks add their routes to it
+}
 
 namespace hindsight::chat {
 
@@ -44,6 +49,13 @@ class platform {
 public:
     virtual ~platform() = default;
     virtual std::string name() const = 0;
+
+    // Lifecycle, driven by the app for every platform alike: routes first (they answer 503 until the
+    // platform is up, which Slack and Mattermost retry), then connect (who the bot is, in which workspace;
+    // a failure is a value, tried again with backoff), then run.
+    virtual void add_routes(bot::http_server&) {}
+    virtual boost::asio::awaitable<result<void>> connect();
+
     // The workspaces this connection serves and the bot's own user id in each.
     virtual std::vector<std::pair<std::string, std::string>> workspaces() const = 0;
     virtual bool connected() const = 0;

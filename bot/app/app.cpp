@@ -41,6 +41,10 @@ boost::asio::awaitable<bool> record_one(const event_sink& sink, inbound& event) 
     co_return true;
 }
 
+boost::asio::awaitable<result<void>> platform::connect() {
+    co_return result<void>{};
+}
+
 boost::asio::awaitable<call_result> platform::update_message(const std::string&, const outgoing&) {
     co_return call_result::unsupported(name() + " cannot edit messages");
 }

@@ -152,24 +152,27 @@ void add_service_routes(http_server& server, app& application, const platform_he
 
 // Connects one platform, retrying with backoff while it cannot be reached (DNS or the network down during an
 // incident must not take the other platform, the listener and the reminders with it), then runs it.
-template <class Platform>
-asio::awaitable<void> bring_up(Platform* platform, app* application, http_server* server,
-                               platform_health* health, std::string name) {
+asio::awaitable<void> bring_up(chat::platform* platform, app* application, http_server* server,
+                               platform_health* health) {
+    auto name = platform->name();
     asio::steady_timer wait(co_await asio::this_coro::executor);
     // Routes first: until the platform is up they answer 503, which Slack and Mattermost retry (a 404 they
     // would not).
     platform->add_routes(*server);
     for (int failures = 1;; ++failures) {
-        std::optional<std::string> refused;
+        std::string refused;
         try {
-            refused = co_await platform->connect();
+            auto connected = co_await platform->connect();
+            if (connected) break;
+            refused = connected.failure().message;
         } catch (const std::exception& failure) {
             refused = std::string("connecting failed: ") + failure.what();
         }
-        if (!refused) break;
-        health->set(name, "down (" + *refused + ")");
+        health->set(name, "down (" + refused + ")");
+        // A refused token is retried too, on the same backoff: it is often fixed (reinstalled, re-scoped)
+        // while the bot runs, and exiting would take the other platform and the reminders down with it.
         auto delay = common::jittered_backoff(failures, std::chrono::seconds{60});
-        spdlog::warn("{}: {}; trying again in {} ms", name, *refused, delay.count());
+        spdlog::warn("{}: {}; trying again in {} ms", name, refused, delay.count());
         wait.expires_after(delay);
         co_await wait.async_wait(asio::use_awaitable);
     }
@@ -179,29 +182,30 @@ asio::awaitable<void> bring_up(Platform* platform, app* application, http_server
     co_await platform->run(application->sink());
 }
 
-struct connections {
-    std::unique_ptr<slack_platform> slack;
-    std::unique_ptr<mattermost_platform> mattermost;
-};
+using connections = std::vector<std::unique_ptr<chat::platform>>;
+
+void start_platform(asio::io_context& io, std::unique_ptr<chat::platform> platform, app& application,
+                    http_server& server, platform_health& health, connections& out) {
+    health.set(platform->name(), "connecting");
+    application.expect_platform();
+    auto name = platform->name();
+    spawn_logged(io, bring_up(platform.get(), &application, &server, &health), name);
+    out.push_back(std::move(platform));
+}
 
 connections start_platforms(asio::io_context& io, const config::settings& cfg, clock& time, app& application,
                             http_server& server, platform_health& health) {
     connections out;
     if (config::has_slack(cfg)) {
-        out.slack = std::make_unique<slack_platform>(io, cfg, time, application.stats());
-        health.set("slack", "connecting");
-        application.expect_platform();
-        spawn_logged(io, bring_up(out.slack.get(), &application, &server, &health, "slack"), "slack");
+        start_platform(io, std::make_unique<slack_platform>(io, cfg, time, application.stats()), application,
+                       server, health, out);
         spdlog::info("Slack: events over {}", cfg.slack.mode == config::slack_mode::http
                                                   ? "the Events API at /slack/events"
                                                   : "Socket Mode");
     }
     if (config::has_mattermost(cfg)) {
-        out.mattermost = std::make_unique<mattermost_platform>(io, cfg, time, application.stats());
-        health.set("mattermost", "connecting");
-        application.expect_platform();
-        spawn_logged(io, bring_up(out.mattermost.get(), &application, &server, &health, "mattermost"),
-                     "mattermost");
+        start_platform(io, std::make_unique<mattermost_platform>(io, cfg, time, application.stats()),
+                       application, server, health, out);
         if (cfg.secret.mattermost_command_token.empty())
             spdlog::warn("MATTERMOST_COMMAND_TOKEN is unset: every slash command will be refused with 401");
     }
@@ -230,8 +234,7 @@ private:
         requested_ = std::chrono::steady_clock::now();
         server_.stop();
         application_.stop();
-        if (platforms_.slack) platforms_.slack->stop();
-        if (platforms_.mattermost) platforms_.mattermost->stop();
+        for (auto& platform : platforms_) platform->stop();
         wait_for_worker();
     }
     void wait_for_worker() {
@@ -376,62 +379,82 @@ std::string default_console_user() {
     return commands::parse_user_mention("@" + name) ? name : "responder";
 }
 
-}  // namespace
+int check_config(const std::string& path) {
+    if (path.empty()) {
+        std::cerr << "hindsight: check-config needs a file: hindsight check-config <file>\n";
+        return 2;
+    }
+    auto loaded = config::load_config_file(path, config::process_environment());
+    if (!loaded) {
+        std::cerr << "hindsight: " << loaded.failure().message << "\n";
+        return 1;
+    }
+    std::cout << path << ": ok (" << config::describe_for_log(*loaded) << ")\n";
+    return 0;
+}
 
-int run_cli(int argc, char** argv) {
-    spdlog::set_default_logger(spdlog::stderr_color_mt("hindsight"));
-    CLI::App cli{
-        "hindsight — incident timelines, blameless reviews and action items for Slack and Mattermost"};
-    cli.require_subcommand(1);
+int migrate_database(const common_options& common) {
+    auto cfg = load_settings(common);
+    if (!cfg) return 2;
+    try {
+        storage::database db(cfg->storage.path, {.migrate = false});
+        int before = db.schema_version();
+        db.migrate();
+        std::cout << cfg->storage.path << ": schema " << before << " -> " << db.schema_version() << "\n";
+    } catch (const storage::storage_error& failure) {
+        std::cerr << "hindsight: " << failure.what() << "\n";
+        return 2;
+    }
+    return 0;
+}
+
+// Every subcommand's options, filled in by CLI11; which subcommand was chosen is asked after parsing.
+struct command_line {
     common_options common;
-    auto add_common = [&](CLI::App* sub) {
-        sub->add_option("--config", common.config_path, "TOML configuration file");
-        sub->add_option("--db", common.db_path, "SQLite database file (overrides storage.path)");
-    };
-
-    auto* run = cli.add_subcommand("run", "connect to the configured workspaces and serve HTTP");
-    add_common(run);
     bool http_only = false;
-    run->add_flag("--http-only", http_only, "serve only /healthz, /readyz and /metrics");
-
-    auto* console = cli.add_subcommand("console", "a local REPL simulating one workspace");
-    add_common(console);
     std::string console_user = default_console_user();
     std::string start_time;
+    std::string incident_id, format = "md", workspace;
+    std::string check_path;
+    std::string blame_file = "-";
+    CLI::App *run = nullptr, *console = nullptr, *exporter = nullptr, *check = nullptr, *migrate = nullptr,
+             *version = nullptr, *blame = nullptr;
+
+    void define(CLI::App& cli);
+    int dispatch() const;
+};
+
+void command_line::define(CLI::App& cli) {
+    auto add_common = [this](CLI::App* sub) {
+        sub->add_option("--config", common.config_path, "TOML configuration file");
+        sub->add_option("--db", common.db_path, "SQLite database file (overrides storage.path)");
+        return sub;
+    };
+    run = add_common(cli.add_subcommand("run", "connect to the configured workspaces and serve HTTP"));
+    run->add_flag("--http-only", http_only, "serve only /healthz, /readyz and /metrics");
+
+    console = add_common(cli.add_subcommand("console", "a local REPL simulating one workspace"));
     console->add_option("--as", console_user, "the user you speak as");
     console->add_option("--now", start_time,
                         "freeze the clock at this UTC time (for scripts), e.g. 2026-03-01T10:00:00Z");
 
-    auto* exporter = cli.add_subcommand("export", "render a postmortem as Markdown or JSON");
-    add_common(exporter);
-    std::string incident_id, format = "md", workspace;
+    exporter = add_common(cli.add_subcommand("export", "render a postmortem as Markdown or JSON"));
     exporter->add_option("incident", incident_id, "INC-n")->required();
     exporter->add_option("--format", format, "md or json");
     exporter->add_option("--workspace", workspace, "workspace id (default: console)");
 
-    auto* check = cli.add_subcommand("check-config", "validate a configuration file");
-    std::string check_path;
+    check = cli.add_subcommand("check-config", "validate a configuration file");
     check->add_option("file", check_path, "TOML configuration file");
     check->add_option("--config", check_path, "TOML configuration file");
     check->add_option("--db", common.db_path, "ignored");
 
-    auto* migrate = cli.add_subcommand("migrate", "create or upgrade the database schema");
-    add_common(migrate);
-
-    auto* version = cli.add_subcommand("version", "print the version");
-    add_common(version);
-
-    auto* blame = cli.add_subcommand("blame-check", "lint text for blaming language (exit 1 if any)");
-    add_common(blame);
-    std::string blame_file = "-";
+    migrate = add_common(cli.add_subcommand("migrate", "create or upgrade the database schema"));
+    version = add_common(cli.add_subcommand("version", "print the version"));
+    blame = add_common(cli.add_subcommand("blame-check", "lint text for blaming language (exit 1 if any)"));
     blame->add_option("file", blame_file, "file to check, or - for stdin");
+}
 
-    try {
-        cli.parse(argc, argv);
-    } catch (const CLI::ParseError& failure) {
-        return cli.exit(failure);
-    }
-
+int command_line::dispatch() const {
     if (*version) {
         std::cout << "hindsight " << HINDSIGHT_VERSION << " (schema " << storage::database::latest_version()
                   << ")\n";
@@ -441,34 +464,26 @@ int run_cli(int argc, char** argv) {
     if (*run) return run_service(common, http_only);
     if (*exporter) return export_incident(common, incident_id, format, workspace);
     if (*blame) return blame_check(blame_file);
-    if (*check) {
-        if (check_path.empty()) {
-            std::cerr << "hindsight: check-config needs a file: hindsight check-config <file>\n";
-            return 2;
-        }
-        auto loaded = config::load_config_file(check_path, config::process_environment());
-        if (!loaded) {
-            std::cerr << "hindsight: " << loaded.failure().message << "\n";
-            return 1;
-        }
-        std::cout << check_path << ": ok (" << config::describe_for_log(*loaded) << ")\n";
-        return 0;
-    }
-    if (*migrate) {
-        auto cfg = load_settings(common);
-        if (!cfg) return 2;
-        try {
-            storage::database db(cfg->storage.path, {.migrate = false});
-            int before = db.schema_version();
-            db.migrate();
-            std::cout << cfg->storage.path << ": schema " << before << " -> " << db.schema_version() << "\n";
-        } catch (const storage::storage_error& failure) {
-            std::cerr << "hindsight: " << failure.what() << "\n";
-            return 2;
-        }
-        return 0;
-    }
+    if (*check) return check_config(check_path);
+    if (*migrate) return migrate_database(common);
     return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("hindsight"));
+    CLI::App cli{
+        "hindsight — incident timelines, blameless reviews and action items for Slack and Mattermost"};
+    cli.require_subcommand(1);
+    command_line options;
+    options.define(cli);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& failure) {
+        return cli.exit(failure);
+    }
+    return options.dispatch();
 }
 
 }  // namespace hindsight::bot

@@ -140,31 +140,36 @@ chat::call_result mattermost_platform::as_call_result(const std::string& what, c
         {}};
 }
 
-asio::awaitable<std::optional<std::string>> mattermost_platform::connect() {
+asio::awaitable<result<void>> mattermost_platform::connect() {
     auto me = co_await api("GET", "/users/me", "");
-    if (me.response.status == 0) co_return "cannot reach Mattermost: " + me.response.error;
+    if (me.response.status == 0)
+        co_return make_error(errc::unavailable, "cannot reach Mattermost: " + me.response.error);
     if (me.reply.status != mattermost::api_reply::verdict::ok)
-        co_return "users/me: " + me.reply.error + " (" + me.reply.explanation + ")";
+        co_return make_error(
+            me.reply.status == mattermost::api_reply::verdict::rejected ? errc::refused : errc::unavailable,
+            "users/me: " + me.reply.error + " (" + me.reply.explanation + ")");
     auto who = mattermost::read_me(me.response.body);
-    if (!who) co_return std::string("users/me answered without an id");
+    if (!who) co_return make_error(errc::unavailable, "users/me answered without an id");
     self_ = who->user_id;
     username_ = who->username;
     std::optional<std::string> team;
     if (!cfg_.mattermost.team.empty()) {
         auto found = co_await api("GET", "/teams/name/" + cfg_.mattermost.team, "");
         if (found.reply.status != mattermost::api_reply::verdict::ok)
-            co_return "team '" + cfg_.mattermost.team + "': " + found.reply.error +
-                " (is the bot a member of it? check mattermost.team)";
+            co_return make_error(errc::refused, "team '" + cfg_.mattermost.team + "': " + found.reply.error +
+                                                    " (is the bot a member of it? check mattermost.team)");
         team = mattermost::read_id(found.response.body);
     } else {
         auto teams = co_await api("GET", "/users/me/teams", "");
         if (teams.reply.status == mattermost::api_reply::verdict::ok)
             team = mattermost::read_first_id(teams.response.body);
-        if (!team) co_return std::string("the bot is in no team: add it to one, or set mattermost.team");
+        if (!team)
+            co_return make_error(errc::refused,
+                                 "the bot is in no team: add it to one, or set mattermost.team");
     }
-    if (!team) co_return std::string("the team answered without an id");
+    if (!team) co_return make_error(errc::unavailable, "the team answered without an id");
     team_id_ = *team;
-    co_return std::nullopt;
+    co_return result<void>{};
 }
 
 void mattermost_platform::add_routes(http_server& server) {

@@ -32,8 +32,8 @@ public:
     ~mattermost_platform() override;
 
     // users/me and the team: who the bot is and which team it serves. Returns the reason when that fails.
-    boost::asio::awaitable<std::optional<std::string>> connect();
-    void add_routes(http_server& server);
+    boost::asio::awaitable<result<void>> connect() override;
+    void add_routes(http_server& server) override;
 
     std::string name() const override { return "mattermost"; }
     std::vector<std::pair<std::string, std::string>> workspaces() const override;

@@ -58,23 +58,26 @@ std::vector<std::pair<std::string, std::string>> slack_platform::workspaces() co
     return {{team_id_, self_.user_id}};
 }
 
-asio::awaitable<std::optional<std::string>> slack_platform::connect() {
+asio::awaitable<result<void>> slack_platform::connect() {
     web_request request;
     request.url = cfg_.slack.api_url + "auth.test";
     request.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_bot_token);
     request.content_type = "application/x-www-form-urlencoded";
     auto response = co_await client_.send(std::move(request));
-    if (response.status == 0) co_return "cannot reach Slack: " + response.error;
+    if (response.status == 0)
+        co_return make_error(errc::unavailable, "cannot reach Slack: " + response.error);
     auto reply = slack::read_reply(response.status, response.body, response.header("retry-after"));
     if (reply.status != slack::api_reply::verdict::ok)
-        co_return "auth.test: " + reply.error + " (" + reply.explanation + ")";
+        co_return make_error(
+            reply.status == slack::api_reply::verdict::rejected ? errc::refused : errc::unavailable,
+            "auth.test: " + reply.error + " (" + reply.explanation + ")");
     auto info = slack::read_auth_test(response.body);
-    if (!info) co_return std::string("auth.test answered without team_id or user_id");
+    if (!info) co_return make_error(errc::unavailable, "auth.test answered without team_id or user_id");
     team_id_ = info->team_id;
     self_ = {info->user_id, info->bot_id};
     workspace_url_ = info->url;
     connected_ = true;
-    co_return std::nullopt;
+    co_return result<void>{};
 }
 
 void slack_platform::add_routes(http_server& server) {
@@ -276,42 +279,7 @@ asio::awaitable<void> slack_platform::read_link(std::shared_ptr<socket_link> lin
             case slack::socket_frame::kind::envelope:
                 break;
         }
-        metrics_.add("hindsight_slack_envelopes_total", "type=\"" + frame.type + "\"");
-        if (frame.retry_attempt > 0) metrics_.add("hindsight_slack_redeliveries_total");
-        socket_pending item{frame.envelope_id, std::nullopt, {}};
-        if (frame.type == "events_api") {
-            auto& decoded = *frame.event;
-            if (!decoded)
-                metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
-            else if (decoded->what == slack::decoded_payload::kind::event) {
-                item.event = std::move(decoded->event);
-                add_permalink(*item.event);
-            } else if (decoded->what == slack::decoded_payload::kind::rate_limited)
-                spdlog::error("{}", decoded->reason);
-        } else if (frame.type == "slash_commands") {
-            auto command =
-                slack::decode_socket_slash_command(frame.payload, cfg_.incidents.command, clock_.now());
-            if (command) {
-                item.event = std::move(*command);
-                co_await learn_privacy(*item.event);  // channel_name says little about private channels
-            } else {
-                item.answer = command.failure().message;
-            }
-        } else if (frame.type == "interactive") {
-            auto decoded = slack::decode_interaction(frame.payload, clock_.now());
-            if (!decoded)
-                metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
-            else if (decoded->what == slack::decoded_payload::kind::event) {
-                item.event = std::move(decoded->event);
-                co_await learn_privacy(*item.event);
-            } else if (decoded->what == slack::decoded_payload::kind::open_form)
-                // Now, not after the next commit: Slack honours the trigger for 3 s only.
-                asio::co_spawn(io_, open_form(std::move(*decoded->form)), [](std::exception_ptr failure) {
-                    if (failure) spdlog::error("Slack views.open failed unexpectedly");
-                });
-        } else {
-            spdlog::debug("ignored a Socket Mode envelope of type {}", frame.type);
-        }
+        auto item = co_await read_envelope(std::move(frame));
         co_await link->commits.push(std::move(item));
     }
     spdlog::info("Slack Socket Mode connection {} ended: {}", link->id, link->socket->end_reason());
@@ -333,6 +301,57 @@ void slack_platform::on_disconnect_frame(socket_link& link, const std::string& r
             "events. Turn Socket Mode back on in the app's settings and restart, or set slack.mode = "
             "\"http\".");
     wake_supervisor();
+}
+
+// An envelope into what the committer makes durable and then acks: an event, or for a slash command that
+// could not be read, the answer said in the ack. Anything else is acked with nothing recorded.
+asio::awaitable<slack_platform::socket_pending> slack_platform::read_envelope(slack::socket_frame frame) {
+    metrics_.add("hindsight_slack_envelopes_total", "type=\"" + frame.type + "\"");
+    if (frame.retry_attempt > 0) metrics_.add("hindsight_slack_redeliveries_total");
+    socket_pending item{frame.envelope_id, std::nullopt, {}};
+    if (frame.type == "events_api") {
+        auto& decoded = *frame.event;
+        if (!decoded)
+            metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
+        else if (decoded->what == slack::decoded_payload::kind::event) {
+            item.event = std::move(decoded->event);
+            add_permalink(*item.event);
+        } else if (decoded->what == slack::decoded_payload::kind::rate_limited)
+            spdlog::error("{}", decoded->reason);
+    } else if (frame.type == "slash_commands") {
+        auto command =
+            slack::decode_socket_slash_command(frame.payload, cfg_.incidents.command, clock_.now());
+        if (command) {
+            item.event = std::move(*command);
+            co_await learn_privacy(*item.event);  // channel_name says little about private channels
+        } else {
+            item.answer = command.failure().message;
+        }
+    } else if (frame.type == "interactive") {
+        item.event = co_await read_interaction(frame.payload);
+    } else {
+        spdlog::debug("ignored a Socket Mode envelope of type {}", frame.type);
+    }
+    co_return item;
+}
+
+asio::awaitable<std::optional<chat::inbound>> slack_platform::read_interaction(std::string payload) {
+    auto decoded = slack::decode_interaction(payload, clock_.now());
+    if (!decoded) {
+        metrics_.add("hindsight_slack_rejected_total", "reason=\"malformed payload\"");
+        co_return std::nullopt;
+    }
+    if (decoded->what == slack::decoded_payload::kind::open_form) {
+        // Now, not after the next commit: Slack honours the trigger for 3 s only.
+        asio::co_spawn(io_, open_form(std::move(*decoded->form)), [](std::exception_ptr failure) {
+            if (failure) spdlog::error("Slack views.open failed unexpectedly");
+        });
+        co_return std::nullopt;
+    }
+    if (decoded->what != slack::decoded_payload::kind::event) co_return std::nullopt;
+    auto event = std::move(decoded->event);
+    co_await learn_privacy(*event);
+    co_return event;
 }
 
 asio::awaitable<void> slack_platform::commit_link(std::shared_ptr<socket_link> link) {

@@ -17,6 +17,7 @@
 #include "bot/net/http_server.hpp"
 #include "bot/net/web_client.hpp"
 #include "bot/slack/events.hpp"
+#include "bot/slack/socket_mode.hpp"
 #include "bot/slack/socket_session.hpp"
 #include "bot/slack/web_api.hpp"
 #include "chat/platform.hpp"
@@ -29,8 +30,8 @@ public:
     slack_platform(boost::asio::io_context& io, const config::settings& cfg, clock& time, metrics& stats);
 
     // auth.test: who the bot is and in which workspace. Returns the reason when the token is not accepted.
-    boost::asio::awaitable<std::optional<std::string>> connect();
-    void add_routes(http_server& server);
+    boost::asio::awaitable<result<void>> connect() override;
+    void add_routes(http_server& server) override;
 
     std::string name() const override { return "slack"; }
     std::vector<std::pair<std::string, std::string>> workspaces() const override;
@@ -71,6 +72,8 @@ private:
     boost::asio::awaitable<void> read_link(std::shared_ptr<socket_link> link);
     boost::asio::awaitable<void> commit_link(std::shared_ptr<socket_link> link);
     struct socket_pending;
+    boost::asio::awaitable<socket_pending> read_envelope(slack::socket_frame frame);
+    boost::asio::awaitable<std::optional<chat::inbound>> read_interaction(std::string payload);
     boost::asio::awaitable<void> commit(socket_link& link, std::vector<socket_pending>& batch);
     void ack(socket_link& link, const std::string& envelope_id, const std::string& answer = {});
     void wake_supervisor();

@@ -69,8 +69,9 @@ struct mattermost_rig {
         application = std::make_unique<bot::app>(io, *db, cfg, time, "mattermost");
         mattermost = std::make_unique<bot::mattermost_platform>(io, cfg, time, application->stats());
         std::optional<std::string> refused = std::string("not run");
-        asio::co_spawn(io, mattermost->connect(),
-                       [&](std::exception_ptr, std::optional<std::string> why) { refused = why; });
+        asio::co_spawn(io, mattermost->connect(), [&](std::exception_ptr, result<void> outcome) {
+            refused = outcome ? std::nullopt : std::optional(outcome.failure().message);
+        });
         for (int i = 0; i < 500 && refused && *refused == "not run"; ++i) io.run_for(milliseconds{10});
         REQUIRE_FALSE(refused);
         REQUIRE(mattermost->workspaces().front().first == fake_mattermost::team_id);

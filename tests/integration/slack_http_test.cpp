@@ -142,8 +142,9 @@ TEST_CASE("Slack Events API: persist-then-ack, signatures, and replies through t
     bot::app application(io, db, cfg, time, "slack");
     bot::slack_platform slack(io, cfg, time, application.stats());
     std::optional<std::string> refused = std::string("not run");
-    asio::co_spawn(io, slack.connect(),
-                   [&](std::exception_ptr, std::optional<std::string> why) { refused = why; });
+    asio::co_spawn(io, slack.connect(), [&](std::exception_ptr, result<void> outcome) {
+        refused = outcome ? std::nullopt : std::optional(outcome.failure().message);
+    });
     for (int i = 0; i < 500 && refused && *refused == "not run"; ++i) io.run_for(milliseconds{10});
     REQUIRE_FALSE(refused);
     REQUIRE(slack.workspaces() == std::vector<std::pair<std::string, std::string>>{{"T111", "UBOT"}});

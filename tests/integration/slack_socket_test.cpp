@@ -66,8 +66,9 @@ struct socket_rig {
         slack = std::make_unique<bot::slack_platform>(io, cfg, time, application->stats());
         slack->set_pacing(chat::pace{milliseconds{1}, 1000});
         std::optional<std::string> refused = std::string("not run");
-        asio::co_spawn(io, slack->connect(),
-                       [&](std::exception_ptr, std::optional<std::string> why) { refused = why; });
+        asio::co_spawn(io, slack->connect(), [&](std::exception_ptr, result<void> outcome) {
+            refused = outcome ? std::nullopt : std::optional(outcome.failure().message);
+        });
         for (int i = 0; i < 500 && refused && *refused == "not run"; ++i) io.run_for(milliseconds{10});
         REQUIRE_FALSE(refused);
         application->add_platform(*slack);
