@@ -190,18 +190,24 @@ result<void> create_action(context& ctx, arguments& args) {
     return {};
 }
 
-result<void> list_actions(context& ctx, arguments& args) {
-    storage::action_query q{ctx.workspace, std::nullopt, std::nullopt, true};
+namespace {
+
+struct action_listing {
+    storage::action_query query;
     std::string heading;
-    auto word = args.next();
-    if (!args.empty()) return make_error(errc::bad_input, "actions takes one filter.");
+};
+
+// What `actions [filter]` lists, and the heading that says so.
+result<action_listing> listing_for(context& ctx, std::optional<std::string_view> word) {
+    action_listing listing{{ctx.workspace, std::nullopt, std::nullopt, true}, {}};
+    auto& q = listing.query;
     // In a review thread, "this incident" is the thread's, whatever newer one is open in the channel.
     auto current = review::incident_of_thread(ctx, ctx.channel.id, ctx.thread_root);
     if (!current) current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id);
     std::string which = word ? domain::ascii_lower(*word) : (current ? "open" : "mine");
     if (which == "mine") {
         q.owner = ctx.user;
-        heading = "Your open action items";
+        listing.heading = "Your open action items";
     } else if (which == "all" || which == "open") {
         if (!current)
             return make_error(errc::not_found,
@@ -210,23 +216,27 @@ result<void> list_actions(context& ctx, arguments& args) {
                                   "none here. Try `actions mine` or `actions INC-n`.");
         q.incident_id = current->id;
         q.open_only = which == "open";
-        heading = (which == "open" ? "Open action items of " : "All action items of ") + current->label();
+        listing.heading =
+            (which == "open" ? "Open action items of " : "All action items of ") + current->label();
     } else if (auto number = parse_incident_ref(*word)) {
         auto inc = ctx.store.incidents.find(ctx.workspace, *number);
         if (!inc) return make_error(errc::not_found, "There is no INC-" + std::to_string(*number) + " here.");
         if (auto visible = check_visible(ctx, *inc); !visible) return visible.failure();
         q.incident_id = inc->id;
         q.open_only = false;
-        heading = "Action items of " + inc->label();
+        listing.heading = "Action items of " + inc->label();
     } else if (parse_user_mention(*word)) {
         auto user = resolve_user(ctx, *word);
         if (!user) return user.failure();
         q.owner = *user;
-        heading = "Open action items of " + ctx.who(*user);
+        listing.heading = "Open action items of " + ctx.who(*user);
     } else {
         return make_error(errc::bad_input, "'" + quote(*word) + "' is not a filter.");
     }
-    auto actions = ctx.store.actions.list(q);
+    return listing;
+}
+
+std::string action_list_text(context& ctx, const std::string& heading, std::vector<action_item> actions) {
     auto today = ctx.today();
     // Overdue first, then by due date: what a person should do next comes first.
     std::stable_sort(actions.begin(), actions.end(),
@@ -248,7 +258,17 @@ result<void> list_actions(context& ctx, arguments& args) {
     if (hidden > 0)
         out += std::to_string(hidden) +
                " more from private incidents (ask me in a direct message to see your own).\n";
-    ctx.tell(out);
+    return out;
+}
+
+}  // namespace
+
+result<void> list_actions(context& ctx, arguments& args) {
+    auto word = args.next();
+    if (!args.empty()) return make_error(errc::bad_input, "actions takes one filter.");
+    auto listing = listing_for(ctx, word);
+    if (!listing) return listing.failure();
+    ctx.tell(action_list_text(ctx, listing->heading, ctx.store.actions.list(listing->query)));
     return {};
 }
 

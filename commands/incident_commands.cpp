@@ -208,23 +208,36 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
     return {};
 }
 
-}  // namespace
+struct start_request {
+    std::string typed;  // the words without --new-channel; the title and perhaps a severity
+    bool new_channel = false;
+};
 
-result<void> start_incident(context& ctx, arguments& args) {
-    // --new-channel may stand anywhere as a word of its own (also as "—new-channel": chat clients like to
-    // turn "--" into a dash); what is left is the title and perhaps a severity.
-    bool new_channel = ctx.cfg.incidents.create_channel;
-    std::string typed;
-    for (auto word : split_words(args.rest())) {
+// --new-channel may stand anywhere as a word of its own (also as "—new-channel": chat clients like to
+// turn "--" into a dash); what is left is the title and perhaps a severity.
+start_request take_new_channel_flag(std::string_view line, bool create_channel_by_default) {
+    start_request request;
+    request.new_channel = create_channel_by_default;
+    for (auto word : split_words(line)) {
         if (word == "--new-channel" || word == "\u2014new-channel" || word == "\u2013new-channel") {
-            new_channel = true;
+            request.new_channel = true;
             continue;
         }
-        if (!typed.empty()) typed += ' ';
-        typed += word;
+        if (!request.typed.empty()) request.typed += ' ';
+        request.typed += word;
     }
+    return request;
+}
+
+struct title_and_severity {
+    std::string_view title;  // a view into the typed text
+    domain::severity sev;
+};
+
+// A severity, if any, is the last word; without one the configured default applies.
+result<title_and_severity> split_severity(std::string_view typed, std::string_view default_severity) {
     auto words = split_words(typed);
-    auto sev = domain::parse_severity(ctx.cfg.incidents.default_severity).value_or(domain::severity::sev3);
+    auto sev = domain::parse_severity(default_severity).value_or(domain::severity::sev3);
     std::string_view rest = typed;
     if (!words.empty()) {
         auto last = words.back();
@@ -241,23 +254,21 @@ result<void> start_incident(context& ctx, arguments& args) {
             rest = domain::trim(rest.substr(0, static_cast<std::size_t>(last.data() - rest.data())));
         }
     }
-    auto title = checked_text(rest, "title", domain::max_title_length);
-    if (!title) return title.failure();
-    if (ctx.channel.is_direct && !new_channel)
-        return make_error(errc::conflict,
-                          "An incident needs a channel everyone can join; run start in a "
-                          "channel, or add --new-channel to have one created.");
+    return title_and_severity{rest, sev};
+}
 
-    if (!new_channel) {
-        if (auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id)) {
-            if (current->status == incident_status::active || current->status == incident_status::mitigated)
-                return make_error(errc::conflict,
-                                  current->label() + " is still " +
-                                      std::string(domain::to_string(current->status)) +
-                                      " in this channel. Resolve it before starting another, "
-                                      "or add --new-channel to open it in a channel of its own.");
-        }
+result<void> check_no_ongoing_incident(context& ctx) {
+    if (auto current = ctx.store.incidents.current_in_channel(ctx.workspace, ctx.channel.id)) {
+        if (current->status == incident_status::active || current->status == incident_status::mitigated)
+            return make_error(errc::conflict, current->label() + " is still " +
+                                                  std::string(domain::to_string(current->status)) +
+                                                  " in this channel. Resolve it before starting another, "
+                                                  "or add --new-channel to open it in a channel of its own.");
     }
+    return {};
+}
+
+incident insert_new_incident(context& ctx, const std::string& title, domain::severity sev, bool new_channel) {
     incident inc;
     inc.workspace = ctx.workspace;
     ctx.store.timeline.forget_speakers();  // who spoke before belongs to the previous incident
@@ -266,25 +277,16 @@ result<void> start_incident(context& ctx, arguments& args) {
                               : ctx.channel.id;
     // A channel made for an incident declared in a private channel is private too.
     inc.private_channel = ctx.channel.is_private && !ctx.channel.is_direct;
-    inc.title = *title;
+    inc.title = title;
     inc.sev = sev;
     inc.commander = ctx.user;
     inc.started_at = ctx.now;
     inc.detected_at = ctx.now;
     ctx.store.incidents.insert(inc);
-    record_event(
-        ctx, inc,
-        "Incident started by " + ctx.who(ctx.user) + " (" + std::string(domain::to_string(sev)) + ")");
-    auto declaration = "🚨 *" + inc.label() + ": " + quote(inc.title) + "* (" +
-                       std::string(domain::to_string(sev)) + ") declared by " + ctx.who(ctx.user) +
-                       ", who is commander.\nMark messages for the timeline with "
-                       ":pushpin: or start them with `!tl`. `" +
-                       ctx.trigger() + " help` lists every command.";
-    if (!new_channel) {
-        ctx.announce(std::move(declaration));
-        ctx.replies.back().defines_thread = header_key(inc);
-        return {};
-    }
+    return inc;
+}
+
+void declare_in_new_channel(context& ctx, const incident& inc, std::string declaration) {
     auto name = domain::incident_channel_name(inc.title, domain::date_of(ctx.now), inc.number);
     chat::outgoing create;
     create.how = chat::delivery::create_channel;
@@ -300,6 +302,40 @@ result<void> start_incident(context& ctx, arguments& args) {
     ctx.tell(inc.label() + " declared. Creating " +
              (inc.private_channel ? "a private channel" : "a channel") + " for it (#" + name +
              "); you will be invited.");
+}
+
+}  // namespace
+
+result<void> start_incident(context& ctx, arguments& args) {
+    auto request = take_new_channel_flag(args.rest(), ctx.cfg.incidents.create_channel);
+    auto split = split_severity(request.typed, ctx.cfg.incidents.default_severity);
+    if (!split) return split.failure();
+    auto sev = split->sev;
+    auto title = checked_text(split->title, "title", domain::max_title_length);
+    if (!title) return title.failure();
+    if (ctx.channel.is_direct && !request.new_channel)
+        return make_error(errc::conflict,
+                          "An incident needs a channel everyone can join; run start in a "
+                          "channel, or add --new-channel to have one created.");
+
+    if (!request.new_channel) {
+        if (auto allowed = check_no_ongoing_incident(ctx); !allowed) return allowed.failure();
+    }
+    auto inc = insert_new_incident(ctx, *title, sev, request.new_channel);
+    record_event(
+        ctx, inc,
+        "Incident started by " + ctx.who(ctx.user) + " (" + std::string(domain::to_string(sev)) + ")");
+    auto declaration = "🚨 *" + inc.label() + ": " + quote(inc.title) + "* (" +
+                       std::string(domain::to_string(sev)) + ") declared by " + ctx.who(ctx.user) +
+                       ", who is commander.\nMark messages for the timeline with "
+                       ":pushpin: or start them with `!tl`. `" +
+                       ctx.trigger() + " help` lists every command.";
+    if (!request.new_channel) {
+        ctx.announce(std::move(declaration));
+        ctx.replies.back().defines_thread = header_key(inc);
+        return {};
+    }
+    declare_in_new_channel(ctx, inc, std::move(declaration));
     return {};
 }
 

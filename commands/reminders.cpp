@@ -76,163 +76,214 @@ std::optional<weekly_slot> latest_weekly_slot(const std::string& weekly, const s
     return std::nullopt;
 }
 
-reminder_plan plan_reminders(const config::settings& cfg, stores& store, const std::string& workspace,
-                             domain::timestamp now) {
-    reminder_plan plan;
-    auto consider_next = [&](domain::timestamp t) {
-        if (t > now && (!plan.next_check || t < *plan.next_check)) plan.next_check = t;
-    };
-    auto open_actions = store.actions.list({workspace, std::nullopt, std::nullopt, true});
-    std::map<std::int64_t, std::optional<domain::incident>> incidents;
-    auto incident_of = [&](std::int64_t id) -> const std::optional<domain::incident>& {
-        auto found = incidents.find(id);
-        if (found == incidents.end()) found = incidents.emplace(id, store.incidents.find_by_id(id)).first;
-        return found->second;
-    };
-    // People are read once, in bulk: a workspace can have thousands of owners.
-    std::map<std::string, storage::user_profile> people;
-    for (auto& person : store.incidents.users(workspace)) people.emplace(person.id, std::move(person));
-    std::map<std::string, bool> known_zones;
-    auto zone_of = [&](const std::string& user) -> const std::string& {
-        auto found = people.find(user);
-        if (found == people.end() || found->second.time_zone.empty()) return cfg.time_zone;
-        const auto& zone = found->second.time_zone;
-        auto known = known_zones.find(zone);
-        if (known == known_zones.end()) known = known_zones.emplace(zone, is_known_zone(zone)).first;
-        return known->second ? zone : cfg.time_zone;
-    };
-    std::map<std::string, std::string> names;
-    auto name = [&](const std::string& user) -> const std::string& {
-        auto cached = names.find(user);
-        if (cached != names.end()) return cached->second;
-        auto found = people.find(user);
-        auto display = found == people.end() ? user : found->second.display_name;
-        return names.emplace(user, domain::defuse_crowd_mentions("@" + display)).first->second;
-    };
-    std::map<std::string, civil_date> todays;  // zone → local date now
-    auto today_in = [&](const std::string& zone) {
-        auto found = todays.find(zone);
-        if (found != todays.end()) return found->second;
-        return todays.emplace(zone, local_date(now, zone)).first->second;
-    };
-    auto snoozed = [&](const domain::action_item& a, civil_date today) {
-        return a.snoozed_until && sys_days{*a.snoozed_until} > sys_days{today};
-    };
+namespace {
 
-    // Weekly digest per owner, at reminders.weekly in the owner's zone; it lists the actions open at the
-    // slot.
-    std::map<std::string, owner_digest> digests;
-    std::map<std::string, weekly_slot> slots;
+// What one planning pass shares between the reminder kinds: the clock, the plan being filled and the
+// look-ups each kind repeats for many actions.
+class planner {
+public:
+    planner(const config::settings& cfg, stores& store, const std::string& workspace, domain::timestamp now,
+            reminder_plan& plan)
+        : cfg(cfg), store(store), workspace(workspace), now(now), plan(plan) {
+        // People are read once, in bulk: a workspace can have thousands of owners.
+        for (auto& person : store.incidents.users(workspace)) people_.emplace(person.id, std::move(person));
+    }
+
+    void consider_next(domain::timestamp t) {
+        if (t > now && (!plan.next_check || t < *plan.next_check)) plan.next_check = t;
+    }
+
+    const std::optional<domain::incident>& incident_of(std::int64_t id) {
+        auto found = incidents_.find(id);
+        if (found == incidents_.end()) found = incidents_.emplace(id, store.incidents.find_by_id(id)).first;
+        return found->second;
+    }
+
+    const std::string& zone_of(const std::string& user) {
+        auto found = people_.find(user);
+        if (found == people_.end() || found->second.time_zone.empty()) return cfg.time_zone;
+        const auto& zone = found->second.time_zone;
+        auto known = known_zones_.find(zone);
+        if (known == known_zones_.end()) known = known_zones_.emplace(zone, is_known_zone(zone)).first;
+        return known->second ? zone : cfg.time_zone;
+    }
+
+    const std::string& name(const std::string& user) {
+        auto cached = names_.find(user);
+        if (cached != names_.end()) return cached->second;
+        auto found = people_.find(user);
+        auto display = found == people_.end() ? user : found->second.display_name;
+        return names_.emplace(user, domain::defuse_crowd_mentions("@" + display)).first->second;
+    }
+
+    civil_date today_in(const std::string& zone) {
+        auto found = todays_.find(zone);
+        if (found != todays_.end()) return found->second;
+        return todays_.emplace(zone, local_date(now, zone)).first->second;
+    }
+
+    const config::settings& cfg;
+    stores& store;
+    const std::string& workspace;
+    const domain::timestamp now;
+    reminder_plan& plan;
+
+private:
+    std::map<std::int64_t, std::optional<domain::incident>> incidents_;
+    std::map<std::string, storage::user_profile> people_;
+    std::map<std::string, bool> known_zones_;
+    std::map<std::string, std::string> names_;
+    std::map<std::string, civil_date> todays_;  // zone → local date now
+};
+
+bool snoozed(const domain::action_item& a, civil_date today) {
+    return a.snoozed_until && sys_days{*a.snoozed_until} > sys_days{today};
+}
+
+struct weekly_digests {
+    std::map<std::string, owner_digest> by_owner;
+    std::map<std::string, weekly_slot> slots;  // zone → this week's slot there
+};
+
+// Weekly digest per owner, at reminders.weekly in the owner's zone; it lists the actions open at the
+// slot.
+weekly_digests collect_weekly_digests(planner& p, const std::vector<domain::action_item>& open_actions) {
+    weekly_digests digests;
     for (const auto& a : open_actions) {
-        const auto& zone = zone_of(a.owner);
+        const auto& zone = p.zone_of(a.owner);
         auto slot_key = zone;
-        auto found = slots.find(slot_key);
-        if (found == slots.end()) {
-            auto slot = latest_weekly_slot(cfg.reminders.weekly, zone, now);
+        auto found = digests.slots.find(slot_key);
+        if (found == digests.slots.end()) {
+            auto slot = latest_weekly_slot(p.cfg.reminders.weekly, zone, p.now);
             if (!slot) continue;
-            found = slots.emplace(slot_key, *slot).first;
-            consider_next(found->second.at + days{7});
+            found = digests.slots.emplace(slot_key, *slot).first;
+            p.consider_next(found->second.at + days{7});
         }
         const auto& slot = found->second;
         if (a.created_at > slot.at) continue;  // not yet open at this week's slot: next week's digest has it
         if (snoozed(a, slot.local_day)) continue;
-        digests[a.owner].items.push_back(&a);
+        digests.by_owner[a.owner].items.push_back(&a);
     }
-    for (auto& [owner, digest] : digests) {
-        const auto& slot = slots.at(zone_of(owner));
-        auto today = today_in(zone_of(owner));
-        std::stable_sort(digest.items.begin(), digest.items.end(),
-                         [](const auto* a, const auto* b) { return a->due < b->due; });  // overdue first
-        std::size_t overdue = 0;
-        std::string text;
-        for (const auto* a : digest.items) {
-            bool late = sys_days{a->due} < sys_days{today};
-            overdue += late ? 1 : 0;
-            const auto& inc = incident_of(a->incident_id);
-            text += "• " + a->label() + " " +
-                    domain::defuse_crowd_mentions(domain::truncate_utf8(a->text, 200)) + " — due " +
-                    domain::format_date(a->due) + (late ? " (*overdue*)" : "") +
-                    (inc ? " · " + inc->label() : "") + "\n";
-        }
-        chat::outgoing dm;
-        dm.how = chat::delivery::direct;
-        dm.user = owner;
-        dm.text = "🗓️ Your weekly action items: " + domain::plural(digest.items.size(), "open item") +
-                  (overdue ? ", " + std::to_string(overdue) + " overdue" : "") + ".\n" + text +
-                  "Close one with `/" + cfg.incidents.command + " done A-n`, or push it back with `/" +
-                  cfg.incidents.command + " snooze A-n [date]`.";
-        // "Done" buttons for the first few (the most overdue); the text says how to close any of them.
-        for (std::size_t i = 0; i < digest.items.size() && i < 5; ++i)
-            dm.buttons.push_back({"Done " + digest.items[i]->label(), "done " + digest.items[i]->label()});
-        plan.due.push_back({"digest", owner, domain::format_date(slot.local_day), std::move(dm)});
-    }
+    return digests;
+}
 
-    // The optional channel summary, by owner; private incidents' actions appear only as counts.
-    if (!cfg.reminders.digest_channel.empty() && !digests.empty()) {
-        if (auto slot = latest_weekly_slot(cfg.reminders.weekly, cfg.time_zone, now)) {
-            auto today = local_date(now, cfg.time_zone);
-            std::string text = "🗓️ Open action items by owner:\n";
-            for (const auto& [owner, digest] : digests) {
-                std::size_t overdue = 0, hidden = 0;
-                std::string listed;
-                for (const auto* a : digest.items) {
-                    overdue += sys_days{a->due} < sys_days{today} ? 1 : 0;
-                    const auto& inc = incident_of(a->incident_id);
-                    if (inc && inc->private_channel)
-                        ++hidden;
-                    else
-                        listed += (listed.empty() ? "" : ", ") + a->label();
-                }
-                text += "• " + name(owner) + ": " + domain::plural(digest.items.size(), "open item") +
-                        (overdue ? " (" + std::to_string(overdue) + " overdue)" : "") +
-                        (listed.empty() ? "" : " — " + listed) +
-                        (hidden ? " · " + std::to_string(hidden) + " from private incidents" : "") + "\n";
-            }
-            chat::outgoing post;
-            post.how = chat::delivery::channel;
-            post.channel = cfg.reminders.digest_channel;
-            post.text = std::move(text);
-            plan.due.push_back({"digest-channel", cfg.reminders.digest_channel,
-                                domain::format_date(slot->local_day), std::move(post)});
-        }
+// Sorts digest.items in place: the channel summary lists them in the same order.
+chat::outgoing owner_digest_message(planner& p, const std::string& owner, owner_digest& digest) {
+    auto today = p.today_in(p.zone_of(owner));
+    std::stable_sort(digest.items.begin(), digest.items.end(),
+                     [](const auto* a, const auto* b) { return a->due < b->due; });  // overdue first
+    std::size_t overdue = 0;
+    std::string text;
+    for (const auto* a : digest.items) {
+        bool late = sys_days{a->due} < sys_days{today};
+        overdue += late ? 1 : 0;
+        const auto& inc = p.incident_of(a->incident_id);
+        text += "• " + a->label() + " " + domain::defuse_crowd_mentions(domain::truncate_utf8(a->text, 200)) +
+                " — due " + domain::format_date(a->due) + (late ? " (*overdue*)" : "") +
+                (inc ? " · " + inc->label() : "") + "\n";
     }
+    chat::outgoing dm;
+    dm.how = chat::delivery::direct;
+    dm.user = owner;
+    dm.text = "🗓️ Your weekly action items: " + domain::plural(digest.items.size(), "open item") +
+              (overdue ? ", " + std::to_string(overdue) + " overdue" : "") + ".\n" + text +
+              "Close one with `/" + p.cfg.incidents.command + " done A-n`, or push it back with `/" +
+              p.cfg.incidents.command + " snooze A-n [date]`.";
+    // "Done" buttons for the first few (the most overdue); the text says how to close any of them.
+    for (std::size_t i = 0; i < digest.items.size() && i < 5; ++i)
+        dm.buttons.push_back({"Done " + digest.items[i]->label(), "done " + digest.items[i]->label()});
+    return dm;
+}
 
-    // Overdue escalation to the commander, once a week at most per action. A snooze quiets the owner's
-    // digest, not the escalation: an overdue item is the commander's business whatever its owner chose.
-    auto today = local_date(now, cfg.time_zone);
+void plan_owner_digests(planner& p, weekly_digests& digests) {
+    for (auto& [owner, digest] : digests.by_owner) {
+        const auto& slot = digests.slots.at(p.zone_of(owner));
+        auto dm = owner_digest_message(p, owner, digest);
+        p.plan.due.push_back({"digest", owner, domain::format_date(slot.local_day), std::move(dm)});
+    }
+}
+
+std::string channel_summary_line(planner& p, const std::string& owner, const owner_digest& digest,
+                                 civil_date today) {
+    std::size_t overdue = 0, hidden = 0;
+    std::string listed;
+    for (const auto* a : digest.items) {
+        overdue += sys_days{a->due} < sys_days{today} ? 1 : 0;
+        const auto& inc = p.incident_of(a->incident_id);
+        if (inc && inc->private_channel)
+            ++hidden;
+        else
+            listed += (listed.empty() ? "" : ", ") + a->label();
+    }
+    return "• " + p.name(owner) + ": " + domain::plural(digest.items.size(), "open item") +
+           (overdue ? " (" + std::to_string(overdue) + " overdue)" : "") +
+           (listed.empty() ? "" : " — " + listed) +
+           (hidden ? " · " + std::to_string(hidden) + " from private incidents" : "") + "\n";
+}
+
+// The optional channel summary, by owner; private incidents' actions appear only as counts.
+void plan_channel_summary(planner& p, const weekly_digests& digests) {
+    const auto& cfg = p.cfg;
+    if (cfg.reminders.digest_channel.empty() || digests.by_owner.empty()) return;
+    auto slot = latest_weekly_slot(cfg.reminders.weekly, cfg.time_zone, p.now);
+    if (!slot) return;
+    auto today = local_date(p.now, cfg.time_zone);
+    std::string text = "🗓️ Open action items by owner:\n";
+    for (const auto& [owner, digest] : digests.by_owner)
+        text += channel_summary_line(p, owner, digest, today);
+    chat::outgoing post;
+    post.how = chat::delivery::channel;
+    post.channel = cfg.reminders.digest_channel;
+    post.text = std::move(text);
+    p.plan.due.push_back({"digest-channel", cfg.reminders.digest_channel,
+                          domain::format_date(slot->local_day), std::move(post)});
+}
+
+chat::outgoing escalation_message(planner& p, const domain::action_item& a, const domain::incident& inc,
+                                  std::int64_t overdue_days) {
+    std::string text = "⏰ " + a.label() + " (" + inc.label() + ", owner " + p.name(a.owner) + ") is " +
+                       domain::plural(static_cast<std::size_t>(overdue_days), "day") +
+                       " overdue: " + domain::defuse_crowd_mentions(domain::truncate_utf8(a.text, 200)) +
+                       "\nAs commander of " + inc.label() + ", could you help unblock it, reassign it (`/" +
+                       p.cfg.incidents.command + " assign " + a.label() + " @someone`), or close it?";
+    chat::outgoing message;
+    if (inc.private_channel) {
+        // A private incident's content stays in its channel.
+        message.how = chat::delivery::channel;
+        message.channel = inc.channel;
+        text = p.name(inc.commander) + " " + text;
+    } else {
+        message.how = chat::delivery::direct;
+        message.user = inc.commander;
+    }
+    message.text = std::move(text);
+    message.buttons = {{"Reassign " + a.label(), "assign " + a.label(), "Who should own it? (@name)"},
+                       {"Won't do " + a.label(), "wontdo " + a.label(), "Why will it not be done?"}};
+    return message;
+}
+
+// Overdue escalation to the commander, once a week at most per action. A snooze quiets the owner's
+// digest, not the escalation: an overdue item is the commander's business whatever its owner chose.
+void plan_escalations(planner& p, const std::vector<domain::action_item>& open_actions, civil_date today) {
+    const auto& cfg = p.cfg;
     for (const auto& a : open_actions) {
         auto overdue_days = (sys_days{today} - sys_days{a.due}).count();
         if (overdue_days < cfg.reminders.escalate_after_days) continue;
-        const auto& inc = incident_of(a.incident_id);
+        const auto& inc = p.incident_of(a.incident_id);
         if (!inc || inc->commander.empty() || inc->commander == a.owner) continue;
         auto week = (overdue_days - cfg.reminders.escalate_after_days) / 7;
-        std::string text = "⏰ " + a.label() + " (" + inc->label() + ", owner " + name(a.owner) + ") is " +
-                           domain::plural(static_cast<std::size_t>(overdue_days), "day") +
-                           " overdue: " + domain::defuse_crowd_mentions(domain::truncate_utf8(a.text, 200)) +
-                           "\nAs commander of " + inc->label() +
-                           ", could you help unblock it, reassign it (`/" + cfg.incidents.command +
-                           " assign " + a.label() + " @someone`), or close it?";
-        chat::outgoing message;
-        if (inc->private_channel) {
-            // A private incident's content stays in its channel.
-            message.how = chat::delivery::channel;
-            message.channel = inc->channel;
-            text = name(inc->commander) + " " + text;
-        } else {
-            message.how = chat::delivery::direct;
-            message.user = inc->commander;
-        }
-        message.text = std::move(text);
-        message.buttons = {{"Reassign " + a.label(), "assign " + a.label(), "Who should own it? (@name)"},
-                           {"Won't do " + a.label(), "wontdo " + a.label(), "Why will it not be done?"}};
-        plan.due.push_back(
+        auto message = escalation_message(p, a, *inc, overdue_days);
+        p.plan.due.push_back(
             {"escalation", inc->commander, a.label() + ":w" + std::to_string(week), std::move(message)});
     }
-    consider_next(
+    p.consider_next(
         time_point_cast<milliseconds>(sys_days{today} + days{1}));  // the next day can make one overdue
+}
 
-    // Review due: a resolved incident not reviewed after the business days of its severity; then weekly.
-    for (const auto& inc : store.incidents.list(workspace, storage::incident_filter::all, 10000)) {
+// Review due: a resolved incident not reviewed after the business days of its severity; then weekly.
+void plan_review_due(planner& p, civil_date today) {
+    const auto& cfg = p.cfg;
+    for (const auto& inc : p.store.incidents.list(p.workspace, storage::incident_filter::all, 10000)) {
         if (inc.status != domain::incident_status::resolved || !inc.resolved_at) continue;
         auto resolved_day = local_date(*inc.resolved_at, cfg.time_zone);
         auto business_days =
@@ -244,35 +295,51 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
         chat::outgoing post;
         post.how = chat::delivery::channel;
         post.channel = inc.channel;
-        post.text = "📋 " + name(inc.commander) + ", the review of " + inc.label() + " was due " +
+        post.text = "📋 " + p.name(inc.commander) + ", the review of " + inc.label() + " was due " +
                     domain::format_date(due_day) + " and is not finished yet. `/" + cfg.incidents.command +
                     " review` picks it up where it stopped.";
-        plan.due.push_back(
+        p.plan.due.push_back(
             {"review-due", inc.commander, inc.label() + ":w" + std::to_string(late / 7), std::move(post)});
     }
+}
 
-    // Status-update nudges during an incident, every N minutes by severity (off by default).
-    if (cfg.reminders.status_updates) {
-        for (const auto& inc : store.incidents.list(workspace, storage::incident_filter::open, 10000)) {
-            if (inc.status != domain::incident_status::active) continue;
-            auto every = minutes{
-                cfg.reminders.status_update_minutes[static_cast<std::size_t>(static_cast<int>(inc.sev) - 1)]};
-            auto slot = (now - inc.started_at) / every;
-            consider_next(inc.started_at + every * (slot + 1));
-            if (slot < 1) continue;
-            chat::outgoing nudge;
-            nudge.how = chat::delivery::ephemeral;
-            nudge.channel = inc.channel;
-            nudge.user = inc.commander;
-            nudge.text =
-                "📣 It has been " + domain::format_duration(duration_cast<milliseconds>(every)) +
-                " since the last scheduled update on " + inc.label() +
-                ": a short status for the channel (what we know, what we are doing, next update) helps "
-                "everyone following along.";
-            plan.due.push_back({"status-update", inc.commander, inc.label() + ":s" + std::to_string(slot),
-                                std::move(nudge)});
-        }
+// Status-update nudges during an incident, every N minutes by severity (off by default).
+void plan_status_updates(planner& p) {
+    if (!p.cfg.reminders.status_updates) return;
+    for (const auto& inc : p.store.incidents.list(p.workspace, storage::incident_filter::open, 10000)) {
+        if (inc.status != domain::incident_status::active) continue;
+        auto every = minutes{
+            p.cfg.reminders.status_update_minutes[static_cast<std::size_t>(static_cast<int>(inc.sev) - 1)]};
+        auto slot = (p.now - inc.started_at) / every;
+        p.consider_next(inc.started_at + every * (slot + 1));
+        if (slot < 1) continue;
+        chat::outgoing nudge;
+        nudge.how = chat::delivery::ephemeral;
+        nudge.channel = inc.channel;
+        nudge.user = inc.commander;
+        nudge.text = "📣 It has been " + domain::format_duration(duration_cast<milliseconds>(every)) +
+                     " since the last scheduled update on " + inc.label() +
+                     ": a short status for the channel (what we know, what we are doing, next update) helps "
+                     "everyone following along.";
+        p.plan.due.push_back(
+            {"status-update", inc.commander, inc.label() + ":s" + std::to_string(slot), std::move(nudge)});
     }
+}
+
+}  // namespace
+
+reminder_plan plan_reminders(const config::settings& cfg, stores& store, const std::string& workspace,
+                             domain::timestamp now) {
+    reminder_plan plan;
+    auto open_actions = store.actions.list({workspace, std::nullopt, std::nullopt, true});
+    planner p(cfg, store, workspace, now, plan);
+    auto digests = collect_weekly_digests(p, open_actions);
+    plan_owner_digests(p, digests);
+    plan_channel_summary(p, digests);
+    auto today = local_date(now, cfg.time_zone);
+    plan_escalations(p, open_actions, today);
+    plan_review_due(p, today);
+    plan_status_updates(p);
     plan_review_timeboxes(cfg, store, workspace, now, plan);
     return plan;
 }

@@ -74,6 +74,99 @@ std::string normalized(std::string_view text) {
     return out.substr(first, last - first + 1);
 }
 
+// At the start of a paragraph or list item these begin a heading, a list, a thematic break or a setext
+// underline; the others that can (*, _, >, <, [, ~, `) are escaped wherever they stand. Returns where the
+// rest of the text starts.
+std::size_t escape_block_start(std::string& out, std::string_view s) {
+    std::size_t pos = 0;
+    if (s[0] == '#' || s[0] == '-' || s[0] == '+' || s[0] == '=') {
+        out += '\\';
+        out += s[0];
+        pos = 1;
+    }
+    std::size_t digits = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+    if (digits > 0 && digits < s.size() && (s[digits] == '.' || s[digits] == ')')) {
+        out.append(s.substr(0, digits));
+        out += '\\';  // "1. …" and "1) …" would start an ordered list
+        out += s[digits];
+        pos = digits + 1;
+    }
+    return pos;
+}
+
+// Inside a code span nothing is markup, but a line break would still end the line and a pipe the cell
+// (GitHub splits cells before it parses code spans, and drops the backslash).
+void append_code_span_content(std::string& out, std::string_view content, inline_place place) {
+    for (char inner : content) {
+        if (inner == '\n')
+            out += ' ';
+        else if (inner == '|' && place == inline_place::cell)
+            out += "\\|";
+        else
+            out += inner;
+    }
+}
+
+// The backtick run at pos, with the code span it opens if the user closed it; returns the position after.
+std::size_t append_backticks(std::string& out, std::string_view s, std::size_t pos, inline_place place) {
+    std::size_t run = backtick_run(s, pos);
+    std::size_t close = code_span_close(s, pos + run, run);
+    if (close == std::string_view::npos) {
+        // Unmatched backticks are literal, and escaped so that they can neither open a fence nor pair with a
+        // backtick that follows the user text.
+        for (std::size_t i = 0; i < run; ++i) out += "\\`";
+        return pos + run;
+    }
+    out.append(run, '`');
+    append_code_span_content(out, s.substr(pos + run, close - pos - run), place);
+    out.append(run, '`');
+    return close + run;
+}
+
+// Any character but a backtick: s[pos] as it must be written to read as itself.
+void append_escaped_char(std::string& out, std::string_view s, std::size_t pos, inline_place place) {
+    char c = s[pos];
+    switch (c) {
+        case '\n':
+            out += "<br>";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '\\':
+        case '*':
+        case '~':
+        case '[':
+        case ']':
+            out += '\\';
+            out += c;
+            break;
+        case '_':
+            // Inside a word (snake_case, URLs) an underscore cannot open or close emphasis.
+            if (pos > 0 && pos + 1 < s.size() && is_ascii_alnum(s[pos - 1]) && is_ascii_alnum(s[pos + 1]))
+                out += c;
+            else
+                out += "\\_";
+            break;
+        case '|':
+            if (place == inline_place::cell) out += '\\';
+            out += c;
+            break;
+        case '#':
+            // A run of #s at the very end would be taken for a heading's closing sequence and vanish.
+            if (place == inline_place::text && s.find_first_not_of('#', pos) == std::string_view::npos)
+                out += '\\';
+            out += c;
+            break;
+        default:
+            out += c;
+    }
+}
+
 // User text as inline Markdown that renders as exactly that text: it stays on its line (a break is <br>),
 // cannot start a block, open HTML or an autolink, make a link or image, emphasis or strike-through, or
 // escape the character after it. Code spans the user closed stay code spans, so `code` reads as typed.
@@ -83,88 +176,13 @@ std::string escape_inline(std::string_view raw, inline_place place) {
     std::string out;
     out.reserve(s.size() + s.size() / 8 + 8);
     std::size_t pos = 0;
-    if (place == inline_place::text && !s.empty()) {
-        // At the start of a paragraph or list item these begin a heading, a list, a thematic break or a
-        // setext underline; the others that can (*, _, >, <, [, ~, `) are escaped wherever they stand.
-        if (s[0] == '#' || s[0] == '-' || s[0] == '+' || s[0] == '=') {
-            out += '\\';
-            out += s[0];
-            pos = 1;
-        }
-        std::size_t digits = 0;
-        while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
-        if (digits > 0 && digits < s.size() && (s[digits] == '.' || s[digits] == ')')) {
-            out.append(s.substr(0, digits));
-            out += '\\';  // "1. …" and "1) …" would start an ordered list
-            out += s[digits];
-            pos = digits + 1;
-        }
-    }
+    if (place == inline_place::text && !s.empty()) pos = escape_block_start(out, s);
     while (pos < s.size()) {
-        char c = s[pos];
-        if (c == '`') {
-            std::size_t run = backtick_run(s, pos);
-            std::size_t close = code_span_close(s, pos + run, run);
-            if (close == std::string_view::npos) {
-                // Unmatched backticks are literal, and escaped so that they can neither open a fence nor
-                // pair with a backtick that follows the user text.
-                for (std::size_t i = 0; i < run; ++i) out += "\\`";
-                pos += run;
-                continue;
-            }
-            // Inside a code span nothing is markup, but a line break would still end the line and a pipe
-            // the cell (GitHub splits cells before it parses code spans, and drops the backslash).
-            out.append(run, '`');
-            for (char inner : s.substr(pos + run, close - pos - run)) {
-                if (inner == '\n')
-                    out += ' ';
-                else if (inner == '|' && place == inline_place::cell)
-                    out += "\\|";
-                else
-                    out += inner;
-            }
-            out.append(run, '`');
-            pos = close + run;
+        if (s[pos] == '`') {
+            pos = append_backticks(out, s, pos, place);
             continue;
         }
-        switch (c) {
-            case '\n':
-                out += "<br>";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '\\':
-            case '*':
-            case '~':
-            case '[':
-            case ']':
-                out += '\\';
-                out += c;
-                break;
-            case '_':
-                // Inside a word (snake_case, URLs) an underscore cannot open or close emphasis.
-                if (pos > 0 && pos + 1 < s.size() && is_ascii_alnum(s[pos - 1]) && is_ascii_alnum(s[pos + 1]))
-                    out += c;
-                else
-                    out += "\\_";
-                break;
-            case '|':
-                if (place == inline_place::cell) out += '\\';
-                out += c;
-                break;
-            case '#':
-                // A run of #s at the very end would be taken for a heading's closing sequence and vanish.
-                if (place == inline_place::text && s.find_first_not_of('#', pos) == std::string_view::npos)
-                    out += '\\';
-                out += c;
-                break;
-            default:
-                out += c;
-        }
+        append_escaped_char(out, s, pos, place);
         ++pos;
     }
     return out;

@@ -24,88 +24,110 @@ domain::timestamp read_time(const json& j, const char* key) {
     return domain::from_millis(j.at(key).get<std::int64_t>());
 }
 
+// One flat JSON object appended key by key; "type" always comes first, so only it goes without a comma.
+class flat_object_writer {
+public:
+    flat_object_writer() {
+        out_.reserve(256);
+        out_ += '{';
+    }
+
+    void field(std::string_view key, std::string_view value) {
+        out_ += out_.size() > 1 ? ",\"" : "\"";
+        out_ += key;
+        out_ += "\":\"";
+        // Platforms can hand over invalid UTF-8; the stored row must stay parseable.
+        out_ += domain::is_valid_utf8(value) ? domain::json_escape(value)
+                                             : domain::json_escape(domain::sanitize_utf8(value));
+        out_ += '"';
+    }
+    void number(std::string_view key, std::int64_t value) {
+        out_ += ",\"";
+        out_ += key;
+        out_ += "\":";
+        out_ += std::to_string(value);
+    }
+    void flag(std::string_view key, bool value) {
+        out_ += ",\"";
+        out_ += key;
+        out_ += value ? "\":true" : "\":false";
+    }
+    void channel(const chat::channel_ref& c) {
+        out_ += ",\"channel\":{\"id\":\"" + domain::json_escape(domain::sanitize_utf8(c.id)) +
+                "\",\"private\":" + (c.is_private ? "true" : "false") +
+                ",\"direct\":" + (c.is_direct ? "true" : "false") + "}";
+    }
+
+    std::string finish() && {
+        out_ += '}';
+        return std::move(out_);
+    }
+
+private:
+    std::string out_;
+};
+
+void write_fields(flat_object_writer& w, const chat::message_posted& ev) {
+    w.field("type", "posted");
+    w.channel(ev.channel);
+    w.field("id", ev.message_id);
+    w.field("root", ev.thread_root);
+    w.field("user", ev.user);
+    w.field("text", ev.text);
+    w.number("at", millis(ev.at));
+    w.flag("bot", ev.from_bot);
+    w.field("permalink", ev.permalink);
+}
+
+void write_fields(flat_object_writer& w, const chat::message_edited& ev) {
+    w.field("type", "edited");
+    w.channel(ev.channel);
+    w.field("id", ev.message_id);
+    w.field("text", ev.text);
+    w.number("at", millis(ev.at));
+}
+
+void write_fields(flat_object_writer& w, const chat::message_deleted& ev) {
+    w.field("type", "deleted");
+    w.channel(ev.channel);
+    w.field("id", ev.message_id);
+    w.number("at", millis(ev.at));
+}
+
+void write_fields(flat_object_writer& w, const chat::reaction_changed& ev) {
+    w.field("type", "reaction");
+    w.channel(ev.channel);
+    w.field("id", ev.message_id);
+    w.field("user", ev.user);
+    w.field("emoji", ev.emoji);
+    w.flag("added", ev.added);
+    w.number("at", millis(ev.at));
+}
+
+void write_fields(flat_object_writer& w, const chat::member_joined& ev) {
+    w.field("type", "joined");
+    w.channel(ev.channel);
+    w.field("user", ev.user);
+    w.number("at", millis(ev.at));
+}
+
+void write_fields(flat_object_writer& w, const chat::command_invoked& ev) {
+    w.field("type", "command");
+    w.channel(ev.channel);
+    w.field("root", ev.thread_root);
+    w.field("user", ev.user);
+    w.field("text", ev.text);
+    w.number("at", millis(ev.at));
+}
+
 }  // namespace
 
 // Written by hand rather than through nlohmann::json: this runs for every inbound event on the hot path, and
 // a flat object needs no tree. decode_event reads it back with nlohmann.
 std::string encode_event(const chat::event& e) {
-    std::string out;
-    out.reserve(256);
-    auto field = [&](std::string_view key, std::string_view value) {
-        out += out.size() > 1 ? ",\"" : "\"";
-        out += key;
-        out += "\":\"";
-        // Platforms can hand over invalid UTF-8; the stored row must stay parseable.
-        out += domain::is_valid_utf8(value) ? domain::json_escape(value)
-                                            : domain::json_escape(domain::sanitize_utf8(value));
-        out += '"';
-    };
-    auto number = [&](std::string_view key, std::int64_t value) {
-        out += ",\"";
-        out += key;
-        out += "\":";
-        out += std::to_string(value);
-    };
-    auto flag = [&](std::string_view key, bool value) {
-        out += ",\"";
-        out += key;
-        out += value ? "\":true" : "\":false";
-    };
-    auto channel = [&](const chat::channel_ref& c) {
-        out += ",\"channel\":{\"id\":\"" + domain::json_escape(domain::sanitize_utf8(c.id)) +
-               "\",\"private\":" + (c.is_private ? "true" : "false") +
-               ",\"direct\":" + (c.is_direct ? "true" : "false") + "}";
-    };
-    out += '{';
-    std::visit(
-        [&](const auto& ev) {
-            using T = std::decay_t<decltype(ev)>;
-            if constexpr (std::is_same_v<T, chat::message_posted>) {
-                field("type", "posted");
-                channel(ev.channel);
-                field("id", ev.message_id);
-                field("root", ev.thread_root);
-                field("user", ev.user);
-                field("text", ev.text);
-                number("at", millis(ev.at));
-                flag("bot", ev.from_bot);
-                field("permalink", ev.permalink);
-            } else if constexpr (std::is_same_v<T, chat::message_edited>) {
-                field("type", "edited");
-                channel(ev.channel);
-                field("id", ev.message_id);
-                field("text", ev.text);
-                number("at", millis(ev.at));
-            } else if constexpr (std::is_same_v<T, chat::message_deleted>) {
-                field("type", "deleted");
-                channel(ev.channel);
-                field("id", ev.message_id);
-                number("at", millis(ev.at));
-            } else if constexpr (std::is_same_v<T, chat::reaction_changed>) {
-                field("type", "reaction");
-                channel(ev.channel);
-                field("id", ev.message_id);
-                field("user", ev.user);
-                field("emoji", ev.emoji);
-                flag("added", ev.added);
-                number("at", millis(ev.at));
-            } else if constexpr (std::is_same_v<T, chat::member_joined>) {
-                field("type", "joined");
-                channel(ev.channel);
-                field("user", ev.user);
-                number("at", millis(ev.at));
-            } else {
-                field("type", "command");
-                channel(ev.channel);
-                field("root", ev.thread_root);
-                field("user", ev.user);
-                field("text", ev.text);
-                number("at", millis(ev.at));
-            }
-        },
-        e);
-    out += '}';
-    return out;
+    flat_object_writer w;
+    std::visit([&](const auto& ev) { write_fields(w, ev); }, e);
+    return std::move(w).finish();
 }
 
 std::optional<chat::event> decode_event(const std::string& text) {

@@ -113,152 +113,177 @@ const console_platform::typed_message* console_platform::numbered(std::string_vi
     return &messages_[n - 1];
 }
 
+void console_platform::say(const std::string& text) {
+    out_ << "(console) " << text << "\n";
+}
+
+std::vector<chat::inbound> console_platform::post_as_user(std::string text, std::string thread_root,
+                                                          domain::timestamp now) {
+    auto command_prefix = "/" + trigger_;
+    if (text == command_prefix || text.starts_with(command_prefix + " ")) {
+        chat::command_invoked c{current_channel(), thread_root, user_,
+                                std::string(domain::trim(text.substr(command_prefix.size()))), now};
+        return {make(std::move(c))};
+    }
+    if (text.front() == '/') {
+        say("unknown slash command " + text.substr(0, text.find(' ')) + "; the bot listens to " +
+            command_prefix);
+        return {};
+    }
+    chat::message_posted m{
+        current_channel(), next_message_id(), std::move(thread_root), user_, text, now, false, {}};
+    messages_.push_back({m, false});
+    out_ << "#" << messages_.size() << " [" << channel_label(channel_)
+         << (m.thread_root.empty() ? "" : " › thread " + label_of(m.thread_root)) << "] " << user_ << ": "
+         << text << "\n";
+    return {make(std::move(m))};
+}
+
+std::vector<chat::inbound> console_platform::react_to_message(commands::arguments& args,
+                                                              const std::string& directive,
+                                                              domain::timestamp now) {
+    std::string error;
+    auto target = numbered(args.next().value_or(""), error);
+    auto emoji = strip_colons(args.next().value_or(""));
+    if (!target || emoji.empty() || !args.empty()) {
+        say("usage: :" + directive + " <n> <emoji>" + (error.empty() ? "" : " — " + error));
+        return {};
+    }
+    chat::reaction_changed r{
+        target->posted.channel, target->posted.message_id, user_, emoji, directive == "react", now};
+    return {make(std::move(r))};
+}
+
+std::vector<chat::inbound> console_platform::edit_message(commands::arguments& args, domain::timestamp now) {
+    std::string error;
+    auto target = numbered(args.next().value_or(""), error);
+    if (!target || args.empty()) {
+        say("usage: :edit <n> <text>" + (error.empty() ? "" : " — " + error));
+        return {};
+    }
+    auto& message = messages_[static_cast<std::size_t>(target - messages_.data())];
+    if (message.deleted) {
+        say("message " + label_of(message.posted.message_id) + " was deleted");
+        return {};
+    }
+    message.posted.text = std::string(args.rest());
+    return {make(
+        chat::message_edited{message.posted.channel, message.posted.message_id, message.posted.text, now})};
+}
+
+std::vector<chat::inbound> console_platform::delete_message(commands::arguments& args,
+                                                            domain::timestamp now) {
+    std::string error;
+    auto target = numbered(args.next().value_or(""), error);
+    if (!target || !args.empty()) {
+        say("usage: :delete <n>" + (error.empty() ? "" : " — " + error));
+        return {};
+    }
+    auto& message = messages_[static_cast<std::size_t>(target - messages_.data())];
+    message.deleted = true;
+    return {make(chat::message_deleted{message.posted.channel, message.posted.message_id, now})};
+}
+
+std::vector<chat::inbound> console_platform::post_in_thread(commands::arguments& args,
+                                                            domain::timestamp now) {
+    auto word = args.next().value_or("");
+    std::string error;
+    std::string root;
+    std::string root_channel;
+    if (!word.empty() && word.front() == 'b') {
+        for (const auto& [id, label] : bot_labels_)
+            if (label == word) root = id, root_channel = root_channel_[id];
+        if (root.empty()) error = "there is no bot post " + std::string(word);
+    } else if (auto target = numbered(word, error)) {
+        root = target->posted.thread_root.empty() ? target->posted.message_id : target->posted.thread_root;
+        root_channel = target->posted.channel.id;
+    }
+    if (root.empty() || args.empty()) {
+        say("usage: :thread <n|bN> <text>" + (error.empty() ? "" : " — " + error));
+        return {};
+    }
+    if (root_channel != channel_) {
+        say("that message is in " + channel_label(root_channel) + "; switch there with :channel " +
+            root_channel);
+        return {};
+    }
+    return post_as_user(std::string(args.rest()), root, now);
+}
+
+void console_platform::switch_user(commands::arguments& args) {
+    auto name = args.next();
+    if (!name || !args.empty() || !commands::parse_user_mention("@" + std::string(*name))) {
+        say("usage: :as <user> (letters, digits, . _ -)");
+        return;
+    }
+    user_ = std::string(*name);
+    say("you are now " + user_);
+}
+
+void console_platform::switch_channel(commands::arguments& args) {
+    auto name = args.next();
+    auto flag = args.next();
+    if (!name || (flag && *flag != "private") || !args.empty()) {
+        say("usage: :channel <name> [private]");
+        return;
+    }
+    std::string channel(name->front() == '#' ? name->substr(1) : *name);
+    if (channel.empty() || channel.starts_with("dm-")) {
+        say("usage: :channel <name> [private] (names starting with dm- are direct messages: use :dm)");
+        return;
+    }
+    auto [it, created] = channels_.try_emplace(channel, channel_state{flag.has_value(), false});
+    channel_ = channel;
+    say(std::string(created ? "created " : "switched to ") + (it->second.is_private ? "private " : "") +
+        "channel #" + channel);
+}
+
+void console_platform::switch_to_direct_messages() {
+    channel_ = "dm-" + user_;
+    channels_.try_emplace(channel_, channel_state{true, true});
+    say("direct messages between " + user_ + " and the bot");
+}
+
+void console_platform::advance_clock(commands::arguments& args) {
+    auto duration = domain::parse_duration(args.next().value_or(""));
+    if (!duration || !args.empty()) {
+        say("usage: :advance <duration> (30m, 2h, 3d, 1w)");
+        return;
+    }
+    clock_.advance(*duration);
+    say("the time is now " + domain::format_minute(clock_.now()) + " UTC");
+    time_moved_ = true;  // reminders that fell due meanwhile go out now
+}
+
 std::vector<chat::inbound> console_platform::interpret(const std::string& raw) {
     auto line = std::string(domain::trim(raw));
     if (line.empty()) return {};
-    auto say = [&](const std::string& text) { out_ << "(console) " << text << "\n"; };
     auto now = clock_.now();
-
-    auto post_message = [&](std::string text, std::string thread_root) -> std::vector<chat::inbound> {
-        auto command_prefix = "/" + trigger_;
-        if (text == command_prefix || text.starts_with(command_prefix + " ")) {
-            chat::command_invoked c{current_channel(), thread_root, user_,
-                                    std::string(domain::trim(text.substr(command_prefix.size()))), now};
-            return {make(std::move(c))};
-        }
-        if (text.front() == '/') {
-            say("unknown slash command " + text.substr(0, text.find(' ')) + "; the bot listens to " +
-                command_prefix);
-            return {};
-        }
-        chat::message_posted m{
-            current_channel(), next_message_id(), std::move(thread_root), user_, text, now, false, {}};
-        messages_.push_back({m, false});
-        out_ << "#" << messages_.size() << " [" << channel_label(channel_)
-             << (m.thread_root.empty() ? "" : " › thread " + label_of(m.thread_root)) << "] " << user_ << ": "
-             << text << "\n";
-        return {make(std::move(m))};
-    };
-
-    if (line.front() != ':') return post_message(line, {});
+    if (line.front() != ':') return post_as_user(line, {}, now);
 
     commands::arguments args(std::string_view(line).substr(1));
     auto directive = domain::ascii_lower(args.next().value_or(""));
-    std::string error;
     if (directive == "help") {
         out_ << console_help;
         return {};
     }
-    if (directive == "react" || directive == "unreact") {
-        auto target = numbered(args.next().value_or(""), error);
-        auto emoji = strip_colons(args.next().value_or(""));
-        if (!target || emoji.empty() || !args.empty()) {
-            say("usage: :" + directive + " <n> <emoji>" + (error.empty() ? "" : " — " + error));
-            return {};
-        }
-        chat::reaction_changed r{
-            target->posted.channel, target->posted.message_id, user_, emoji, directive == "react", now};
-        return {make(std::move(r))};
-    }
-    if (directive == "edit") {
-        auto target = numbered(args.next().value_or(""), error);
-        if (!target || args.empty()) {
-            say("usage: :edit <n> <text>" + (error.empty() ? "" : " — " + error));
-            return {};
-        }
-        auto& message = messages_[static_cast<std::size_t>(target - messages_.data())];
-        if (message.deleted) {
-            say("message " + label_of(message.posted.message_id) + " was deleted");
-            return {};
-        }
-        message.posted.text = std::string(args.rest());
-        return {make(chat::message_edited{message.posted.channel, message.posted.message_id,
-                                          message.posted.text, now})};
-    }
-    if (directive == "delete") {
-        auto target = numbered(args.next().value_or(""), error);
-        if (!target || !args.empty()) {
-            say("usage: :delete <n>" + (error.empty() ? "" : " — " + error));
-            return {};
-        }
-        auto& message = messages_[static_cast<std::size_t>(target - messages_.data())];
-        message.deleted = true;
-        return {make(chat::message_deleted{message.posted.channel, message.posted.message_id, now})};
-    }
-    if (directive == "thread") {
-        auto word = args.next().value_or("");
-        std::string root;
-        std::string root_channel;
-        if (!word.empty() && word.front() == 'b') {
-            for (const auto& [id, label] : bot_labels_)
-                if (label == word) root = id, root_channel = root_channel_[id];
-            if (root.empty()) error = "there is no bot post " + std::string(word);
-        } else if (auto target = numbered(word, error)) {
-            root =
-                target->posted.thread_root.empty() ? target->posted.message_id : target->posted.thread_root;
-            root_channel = target->posted.channel.id;
-        }
-        if (root.empty() || args.empty()) {
-            say("usage: :thread <n|bN> <text>" + (error.empty() ? "" : " — " + error));
-            return {};
-        }
-        if (root_channel != channel_) {
-            say("that message is in " + channel_label(root_channel) + "; switch there with :channel " +
-                root_channel);
-            return {};
-        }
-        return post_message(std::string(args.rest()), root);
-    }
+    if (directive == "react" || directive == "unreact") return react_to_message(args, directive, now);
+    if (directive == "edit") return edit_message(args, now);
+    if (directive == "delete") return delete_message(args, now);
+    if (directive == "thread") return post_in_thread(args, now);
     if (directive == "as") {
-        auto name = args.next();
-        if (!name || !args.empty() || !commands::parse_user_mention("@" + std::string(*name))) {
-            say("usage: :as <user> (letters, digits, . _ -)");
-            return {};
-        }
-        user_ = std::string(*name);
-        say("you are now " + user_);
-        return {};
-    }
-    if (directive == "channel") {
-        auto name = args.next();
-        auto flag = args.next();
-        if (!name || (flag && *flag != "private") || !args.empty()) {
-            say("usage: :channel <name> [private]");
-            return {};
-        }
-        std::string channel(name->front() == '#' ? name->substr(1) : *name);
-        if (channel.empty() || channel.starts_with("dm-")) {
-            say("usage: :channel <name> [private] (names starting with dm- are direct messages: use :dm)");
-            return {};
-        }
-        auto [it, created] = channels_.try_emplace(channel, channel_state{flag.has_value(), false});
-        channel_ = channel;
-        say(std::string(created ? "created " : "switched to ") + (it->second.is_private ? "private " : "") +
-            "channel #" + channel);
-        return {};
-    }
-    if (directive == "dm") {
-        channel_ = "dm-" + user_;
-        channels_.try_emplace(channel_, channel_state{true, true});
-        say("direct messages between " + user_ + " and the bot");
-        return {};
-    }
-    if (directive == "advance") {
-        auto duration = domain::parse_duration(args.next().value_or(""));
-        if (!duration || !args.empty()) {
-            say("usage: :advance <duration> (30m, 2h, 3d, 1w)");
-            return {};
-        }
-        clock_.advance(*duration);
-        say("the time is now " + domain::format_minute(clock_.now()) + " UTC");
-        time_moved_ = true;  // reminders that fell due meanwhile go out now
-        return {};
-    }
-    if (directive == "quit" || directive == "exit") {
+        switch_user(args);
+    } else if (directive == "channel") {
+        switch_channel(args);
+    } else if (directive == "dm") {
+        switch_to_direct_messages();
+    } else if (directive == "advance") {
+        advance_clock(args);
+    } else if (directive == "quit" || directive == "exit") {
         stopped_ = true;
-        return {};
+    } else {
+        say("unknown directive :" + directive + " — :help lists them");
     }
-    say("unknown directive :" + directive + " — :help lists them");
     return {};
 }
 

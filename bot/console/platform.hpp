@@ -9,6 +9,10 @@
 #include "bot/app/clock.hpp"
 #include "chat/platform.hpp"
 
+namespace hindsight::commands {
+class arguments;
+}
+
 namespace hindsight::bot {
 
 class console_platform final : public chat::platform {
@@ -64,6 +68,21 @@ private:
     std::string label_of(const std::string& message_id) const;
     std::string channel_label(const std::string& channel) const;
     const typed_message* numbered(std::string_view word, std::string& error) const;
+
+    // The console's own remarks (usage, errors), marked so that they cannot be mistaken for chat.
+    void say(const std::string& text);
+    // A typed line that is not a directive: a message, or a command if it starts with the trigger.
+    std::vector<chat::inbound> post_as_user(std::string text, std::string thread_root, domain::timestamp now);
+    // The directives; each prints its own usage line when the arguments do not fit.
+    std::vector<chat::inbound> react_to_message(commands::arguments& args, const std::string& directive,
+                                                domain::timestamp now);
+    std::vector<chat::inbound> edit_message(commands::arguments& args, domain::timestamp now);
+    std::vector<chat::inbound> delete_message(commands::arguments& args, domain::timestamp now);
+    std::vector<chat::inbound> post_in_thread(commands::arguments& args, domain::timestamp now);
+    void switch_user(commands::arguments& args);
+    void switch_channel(commands::arguments& args);
+    void switch_to_direct_messages();
+    void advance_clock(commands::arguments& args);
 
     std::istream& in_;
     std::ostream& out_;

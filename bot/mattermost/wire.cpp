@@ -80,6 +80,99 @@ std::string reaction_key(bool added, std::string_view post_id, std::string_view 
            std::string(emoji) + ":" + std::to_string(at);
 }
 
+namespace {
+
+// Where an event's decoder leaves its verdict: the frame then says what to file, or why nothing is.
+struct frame_verdict {
+    ws_frame& frame;
+    std::string_view workspace;
+
+    ws_frame ignore(std::string why) {
+        frame.ignored_because = std::move(why);
+        return frame;
+    }
+    ws_frame file(std::string key, chat::event e) {
+        frame.decoded = chat::inbound{std::string(workspace), std::move(key), std::move(e)};
+        return frame;
+    }
+};
+
+ws_frame file_posted(const json& data, const json& post, const std::string& id, const std::string& channel_id,
+                     std::string_view self, frame_verdict& verdict) {
+    auto channel = channel_of_type(channel_id, string_at(data, "channel_type"));
+    return verdict.file(post_key(id), posted_from(post, channel, self));
+}
+
+ws_frame file_edited(const json& post, const std::string& id, const chat::channel_ref& channel,
+                     frame_verdict& verdict) {
+    auto edit_at = int_at(post, "edit_at");
+    // Pins, reactions on old servers and props changes are post_edited too; only a message edit counts.
+    if (edit_at == 0) return verdict.ignore("an update that is not a message edit");
+    return verdict.file(edit_key(id, edit_at), chat::message_edited{channel, id, string_at(post, "message"),
+                                                                    domain::from_millis(edit_at)});
+}
+
+ws_frame file_deleted(const json& post, const std::string& id, const chat::channel_ref& channel,
+                      frame_verdict& verdict) {
+    auto at = std::max(int_at(post, "delete_at"), int_at(post, "update_at"));
+    return verdict.file("del:" + id, chat::message_deleted{channel, id, domain::from_millis(at)});
+}
+
+// posted, post_edited and post_deleted all carry the post, and are checked alike before telling them apart.
+ws_frame decode_post_event(const json& data, std::string_view self, frame_verdict& verdict) {
+    const auto& type = verdict.frame.event_type;
+    auto post = inner_object(data, "post");
+    if (!post) return verdict.ignore(type + " without a readable post");
+    if (system_post(*post)) return verdict.ignore("a system message");
+    auto id = string_at(*post, "id");
+    auto channel_id = string_at(*post, "channel_id");
+    if (id.empty() || channel_id.empty()) return verdict.ignore(type + " without a post id or channel");
+    if (type == "posted") return file_posted(data, *post, id, channel_id, self, verdict);
+    chat::channel_ref channel;
+    channel.id = channel_id;
+    if (type == "post_edited") return file_edited(*post, id, channel, verdict);
+    return file_deleted(*post, id, channel, verdict);
+}
+
+ws_frame decode_reaction_event(const json& data, frame_verdict& verdict) {
+    const auto& type = verdict.frame.event_type;
+    auto reaction = inner_object(data, "reaction");
+    if (!reaction) return verdict.ignore(type + " without a readable reaction");
+    bool added = type == "reaction_added";
+    chat::reaction_changed r;
+    r.channel.id = string_at(*reaction, "channel_id");
+    if (r.channel.id.empty()) r.channel.id = verdict.frame.channel_id;
+    r.message_id = string_at(*reaction, "post_id");
+    r.user = string_at(*reaction, "user_id");
+    r.emoji = string_at(*reaction, "emoji_name");
+    r.added = added;
+    auto at = added ? int_at(*reaction, "create_at")
+                    : std::max(int_at(*reaction, "delete_at"), int_at(*reaction, "update_at"));
+    r.at = domain::from_millis(at);
+    if (r.channel.id.empty() || r.message_id.empty() || r.user.empty() || r.emoji.empty())
+        return verdict.ignore(type + " without channel, post, user or emoji");
+    auto key = reaction_key(added, r.message_id, r.user, r.emoji, at);
+    return verdict.file(std::move(key), std::move(r));
+}
+
+ws_frame decode_user_added(const json& data, frame_verdict& verdict) {
+    chat::member_joined joined;
+    joined.channel.id = verdict.frame.channel_id;
+    joined.channel.is_private =
+        true;  // not in the event; nothing this event leads to shows content elsewhere
+    joined.user = string_at(data, "user_id");
+    if (joined.user.empty())
+        if (auto user = data.find("user"); user != data.end() && user->is_object())
+            joined.user = string_at(*user, "id");  // older default-channel paths send the whole user
+    if (joined.channel.id.empty() || joined.user.empty())
+        return verdict.ignore("user_added without channel or user");
+    // No time in the event: its seq tells a replay (same seq) from a later join (another seq).
+    auto key = "joined:" + joined.channel.id + ":" + joined.user + ":" + std::to_string(verdict.frame.seq);
+    return verdict.file(std::move(key), std::move(joined));
+}
+
+}  // namespace
+
 ws_frame read_ws_frame(std::string_view text, std::string_view workspace, std::string_view self) {
     ws_frame frame;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
@@ -115,76 +208,15 @@ ws_frame read_ws_frame(std::string_view text, std::string_view workspace, std::s
         frame.connection_id = string_at(data, "connection_id");
         return frame;
     }
-    auto ignore = [&](std::string why) {
-        frame.ignored_because = std::move(why);
-        return frame;
-    };
-    auto file = [&](std::string key, chat::event e) {
-        frame.decoded = chat::inbound{std::string(workspace), std::move(key), std::move(e)};
-        return frame;
-    };
+    frame_verdict verdict{frame, workspace};
     const auto& type = frame.event_type;
-    if (type == "posted" || type == "post_edited" || type == "post_deleted") {
-        auto post = inner_object(data, "post");
-        if (!post) return ignore(type + " without a readable post");
-        if (system_post(*post)) return ignore("a system message");
-        auto id = string_at(*post, "id");
-        auto channel_id = string_at(*post, "channel_id");
-        if (id.empty() || channel_id.empty()) return ignore(type + " without a post id or channel");
-        if (type == "posted") {
-            auto channel = channel_of_type(channel_id, string_at(data, "channel_type"));
-            return file(post_key(id), posted_from(*post, channel, self));
-        }
-        chat::channel_ref channel;
-        channel.id = channel_id;
-        if (type == "post_edited") {
-            auto edit_at = int_at(*post, "edit_at");
-            // Pins, reactions on old servers and props changes are post_edited too; only a message edit
-            // counts.
-            if (edit_at == 0) return ignore("an update that is not a message edit");
-            return file(edit_key(id, edit_at), chat::message_edited{channel, id, string_at(*post, "message"),
-                                                                    domain::from_millis(edit_at)});
-        }
-        auto at = std::max(int_at(*post, "delete_at"), int_at(*post, "update_at"));
-        return file("del:" + id, chat::message_deleted{channel, id, domain::from_millis(at)});
-    }
-    if (type == "reaction_added" || type == "reaction_removed") {
-        auto reaction = inner_object(data, "reaction");
-        if (!reaction) return ignore(type + " without a readable reaction");
-        bool added = type == "reaction_added";
-        chat::reaction_changed r;
-        r.channel.id = string_at(*reaction, "channel_id");
-        if (r.channel.id.empty()) r.channel.id = frame.channel_id;
-        r.message_id = string_at(*reaction, "post_id");
-        r.user = string_at(*reaction, "user_id");
-        r.emoji = string_at(*reaction, "emoji_name");
-        r.added = added;
-        auto at = added ? int_at(*reaction, "create_at")
-                        : std::max(int_at(*reaction, "delete_at"), int_at(*reaction, "update_at"));
-        r.at = domain::from_millis(at);
-        if (r.channel.id.empty() || r.message_id.empty() || r.user.empty() || r.emoji.empty())
-            return ignore(type + " without channel, post, user or emoji");
-        auto key = reaction_key(added, r.message_id, r.user, r.emoji, at);
-        return file(std::move(key), std::move(r));
-    }
-    if (type == "user_added") {
-        chat::member_joined joined;
-        joined.channel.id = frame.channel_id;
-        joined.channel.is_private =
-            true;  // not in the event; nothing this event leads to shows content elsewhere
-        joined.user = string_at(data, "user_id");
-        if (joined.user.empty())
-            if (auto user = data.find("user"); user != data.end() && user->is_object())
-                joined.user = string_at(*user, "id");  // older default-channel paths send the whole user
-        if (joined.channel.id.empty() || joined.user.empty())
-            return ignore("user_added without channel or user");
-        // No time in the event: its seq tells a replay (same seq) from a later join (another seq).
-        auto key = "joined:" + joined.channel.id + ":" + joined.user + ":" + std::to_string(frame.seq);
-        return file(std::move(key), std::move(joined));
-    }
+    if (type == "posted" || type == "post_edited" || type == "post_deleted")
+        return decode_post_event(data, self, verdict);
+    if (type == "reaction_added" || type == "reaction_removed") return decode_reaction_event(data, verdict);
+    if (type == "user_added") return decode_user_added(data, verdict);
     // Sent only to a channel's creator: here, for channels the bot made itself (start --new-channel).
-    if (type == "channel_created") return ignore("channel_created (our own channel)");
-    return ignore("event " + type);
+    if (type == "channel_created") return verdict.ignore("channel_created (our own channel)");
+    return verdict.ignore("event " + type);
 }
 
 api_reply read_reply(int http_status, std::string_view body, std::string_view retry_after,

@@ -1,7 +1,7 @@
 #include "bot/slack/events.hpp"
 
-#include "domain/form.hpp"
 #include "bot/slack/events_json.hpp"
+#include "domain/form.hpp"
 
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -46,6 +46,98 @@ bool from_self(const json& message, const bot_identity& self) {
     return (!self.bot_id.empty() && bot_id == self.bot_id) || (!self.user_id.empty() && user == self.user_id);
 }
 
+result<decoded_payload> decode_message_posted(const json& event, const std::string& subtype,
+                                              const chat::channel_ref& channel, const bot_identity& self,
+                                              const std::string& workspace, const std::string& event_id) {
+    auto ts = string_field(event, "ts");
+    auto at = parse_ts(ts);
+    if (channel.id.empty() || !at) return make_error(errc::bad_input, "message without channel or ts");
+    auto thread = string_field(event, "thread_ts");
+    chat::message_posted m;
+    m.channel = channel;
+    m.message_id = ts;
+    m.thread_root = thread == ts ? std::string() : thread;
+    m.user = string_field(event, "user");
+    m.text = string_field(event, "text");
+    m.at = *at;
+    // Any bot's post (ours included) is never captured by a prefix; ours come back without a subtype.
+    m.from_bot = subtype == "bot_message" || event.contains("bot_id") || from_self(event, self);
+    return as_event(workspace, event_id, std::move(m));
+}
+
+result<decoded_payload> decode_message_changed(const json& event, const chat::channel_ref& channel,
+                                               const std::string& workspace, const std::string& event_id) {
+    auto message = event.find("message");
+    if (message == event.end() || !message->is_object())
+        return make_error(errc::bad_input, "message_changed without message");
+    auto ts = string_field(*message, "ts");
+    if (ts.empty()) {
+        auto previous = event.find("previous_message");
+        if (previous != event.end() && previous->is_object()) ts = string_field(*previous, "ts");
+    }
+    auto previous = event.find("previous_message");
+    auto old_text = previous != event.end() && previous->is_object() ? string_field(*previous, "text") : "";
+    auto new_text = string_field(*message, "text");
+    // Unfurls and reply counters also arrive as message_changed: only a text change is an edit.
+    if (!message->contains("edited") && new_text == old_text)
+        return ignored("message_changed without an edit");
+    auto at = parse_ts(string_field(event, "ts"));
+    if (ts.empty() || !at) return make_error(errc::bad_input, "message_changed without ts");
+    return as_event(workspace, event_id, chat::message_edited{channel, ts, new_text, *at});
+}
+
+result<decoded_payload> decode_message_deleted(const json& event, const chat::channel_ref& channel,
+                                               const std::string& workspace, const std::string& event_id) {
+    auto deleted = string_field(event, "deleted_ts");
+    auto at = parse_ts(string_field(event, "ts"));
+    if (deleted.empty() || !at) return make_error(errc::bad_input, "message_deleted without deleted_ts");
+    return as_event(workspace, event_id, chat::message_deleted{channel, deleted, *at});
+}
+
+result<decoded_payload> decode_message(const json& event, const bot_identity& self,
+                                       const std::string& workspace, const std::string& event_id) {
+    auto subtype = string_field(event, "subtype");
+    auto channel = channel_of(event);
+    if (subtype.empty() || subtype == "thread_broadcast" || subtype == "file_share" ||
+        subtype == "bot_message" || subtype == "me_message")
+        return decode_message_posted(event, subtype, channel, self, workspace, event_id);
+    if (subtype == "message_changed") return decode_message_changed(event, channel, workspace, event_id);
+    if (subtype == "message_deleted") return decode_message_deleted(event, channel, workspace, event_id);
+    return ignored("message subtype " + subtype);
+}
+
+result<decoded_payload> decode_reaction(const json& event, const std::string& type,
+                                        const std::string& workspace, const std::string& event_id) {
+    auto item = event.find("item");
+    if (item == event.end() || !item->is_object()) return make_error(errc::bad_input, type + " without item");
+    if (string_field(*item, "type") != "message")
+        return ignored(type + " on a " + string_field(*item, "type"));
+    auto at = parse_ts(string_field(event, "event_ts"));
+    chat::reaction_changed r;
+    r.channel.id = string_field(*item, "channel");
+    r.message_id = string_field(*item, "ts");
+    r.user = string_field(event, "user");
+    r.emoji = string_field(event, "reaction");
+    r.added = type == "reaction_added";
+    r.at = at.value_or(domain::timestamp{});
+    if (r.channel.id.empty() || r.message_id.empty() || r.user.empty() || r.emoji.empty())
+        return make_error(errc::bad_input, type + " without channel, ts, user or reaction");
+    return as_event(workspace, event_id, std::move(r));
+}
+
+result<decoded_payload> decode_member_joined(const json& event, const std::string& workspace,
+                                             const std::string& event_id) {
+    chat::member_joined joined;
+    joined.channel.id = string_field(event, "channel");
+    // A one-letter code here (C public, G private), unlike message events; anything else counts as private.
+    joined.channel.is_private = string_field(event, "channel_type") != "C";
+    joined.user = string_field(event, "user");
+    joined.at = parse_ts(string_field(event, "event_ts")).value_or(domain::timestamp{});
+    if (joined.channel.id.empty() || joined.user.empty())
+        return make_error(errc::bad_input, "member_joined_channel without channel or user");
+    return as_event(workspace, event_id, std::move(joined));
+}
+
 result<decoded_payload> decode_inner(const json& envelope, const bot_identity& self) {
     auto workspace = string_field(envelope, "team_id");
     auto event_id = string_field(envelope, "event_id");
@@ -55,88 +147,10 @@ result<decoded_payload> decode_inner(const json& envelope, const bot_identity& s
     const auto& event = *found;
     auto type = string_field(event, "type");
 
-    if (type == "message") {
-        auto subtype = string_field(event, "subtype");
-        auto channel = channel_of(event);
-        if (subtype.empty() || subtype == "thread_broadcast" || subtype == "file_share" ||
-            subtype == "bot_message" || subtype == "me_message") {
-            auto ts = string_field(event, "ts");
-            auto at = parse_ts(ts);
-            if (channel.id.empty() || !at)
-                return make_error(errc::bad_input, "message without channel or ts");
-            auto thread = string_field(event, "thread_ts");
-            chat::message_posted m;
-            m.channel = channel;
-            m.message_id = ts;
-            m.thread_root = thread == ts ? std::string() : thread;
-            m.user = string_field(event, "user");
-            m.text = string_field(event, "text");
-            m.at = *at;
-            // Any bot's post (ours included) is never captured by a prefix; ours come back without a subtype.
-            m.from_bot = subtype == "bot_message" || event.contains("bot_id") || from_self(event, self);
-            return as_event(workspace, event_id, std::move(m));
-        }
-        if (subtype == "message_changed") {
-            auto message = event.find("message");
-            if (message == event.end() || !message->is_object())
-                return make_error(errc::bad_input, "message_changed without message");
-            auto ts = string_field(*message, "ts");
-            if (ts.empty()) {
-                auto previous = event.find("previous_message");
-                if (previous != event.end() && previous->is_object()) ts = string_field(*previous, "ts");
-            }
-            auto previous = event.find("previous_message");
-            auto old_text =
-                previous != event.end() && previous->is_object() ? string_field(*previous, "text") : "";
-            auto new_text = string_field(*message, "text");
-            // Unfurls and reply counters also arrive as message_changed: only a text change is an edit.
-            if (!message->contains("edited") && new_text == old_text)
-                return ignored("message_changed without an edit");
-            auto at = parse_ts(string_field(event, "ts"));
-            if (ts.empty() || !at) return make_error(errc::bad_input, "message_changed without ts");
-            return as_event(workspace, event_id, chat::message_edited{channel, ts, new_text, *at});
-        }
-        if (subtype == "message_deleted") {
-            auto deleted = string_field(event, "deleted_ts");
-            auto at = parse_ts(string_field(event, "ts"));
-            if (deleted.empty() || !at)
-                return make_error(errc::bad_input, "message_deleted without deleted_ts");
-            return as_event(workspace, event_id, chat::message_deleted{channel, deleted, *at});
-        }
-        return ignored("message subtype " + subtype);
-    }
-
-    if (type == "reaction_added" || type == "reaction_removed") {
-        auto item = event.find("item");
-        if (item == event.end() || !item->is_object())
-            return make_error(errc::bad_input, type + " without item");
-        if (string_field(*item, "type") != "message")
-            return ignored(type + " on a " + string_field(*item, "type"));
-        auto at = parse_ts(string_field(event, "event_ts"));
-        chat::reaction_changed r;
-        r.channel.id = string_field(*item, "channel");
-        r.message_id = string_field(*item, "ts");
-        r.user = string_field(event, "user");
-        r.emoji = string_field(event, "reaction");
-        r.added = type == "reaction_added";
-        r.at = at.value_or(domain::timestamp{});
-        if (r.channel.id.empty() || r.message_id.empty() || r.user.empty() || r.emoji.empty())
-            return make_error(errc::bad_input, type + " without channel, ts, user or reaction");
-        return as_event(workspace, event_id, std::move(r));
-    }
-
-    if (type == "member_joined_channel") {
-        chat::member_joined joined;
-        joined.channel.id = string_field(event, "channel");
-        // A one-letter code here (C public, G private), unlike message events; anything else counts as
-        // private.
-        joined.channel.is_private = string_field(event, "channel_type") != "C";
-        joined.user = string_field(event, "user");
-        joined.at = parse_ts(string_field(event, "event_ts")).value_or(domain::timestamp{});
-        if (joined.channel.id.empty() || joined.user.empty())
-            return make_error(errc::bad_input, "member_joined_channel without channel or user");
-        return as_event(workspace, event_id, std::move(joined));
-    }
+    if (type == "message") return decode_message(event, self, workspace, event_id);
+    if (type == "reaction_added" || type == "reaction_removed")
+        return decode_reaction(event, type, workspace, event_id);
+    if (type == "member_joined_channel") return decode_member_joined(event, workspace, event_id);
 
     // A mention also arrives as a plain message event: handling both would act twice.
     if (type == "app_mention") return ignored("app_mention (the message event carries it)");
