@@ -65,24 +65,17 @@ public:
     virtual boost::asio::awaitable<void> run(event_sink sink) = 0;
     virtual void stop() = 0;
 
-    virtual boost::asio::awaitable<call_result> post(const std::string& workspace,
-                                                     const outgoing& message) = 0;
-    virtual boost::asio::awaitable<call_result> reply_in_thread(const std::string& workspace,
-                                                                const outgoing& message) = 0;
-    virtual boost::asio::awaitable<call_result> post_ephemeral(const std::string& workspace,
-                                                               const outgoing& message) = 0;
-    virtual boost::asio::awaitable<call_result> direct_message(const std::string& workspace,
-                                                               const outgoing& message) = 0;
-    virtual boost::asio::awaitable<call_result> react(const std::string& workspace,
-                                                      const outgoing& message) = 0;
-    virtual boost::asio::awaitable<call_result> upload_file(const std::string& workspace,
-                                                            const outgoing& message) = 0;
-    // Edits a message the bot posted (message_id in message). Absent: not_supported, and the old text stays.
-    virtual boost::asio::awaitable<call_result> update_message(const std::string& workspace,
-                                                               const outgoing& message);
-    // Creates the channel and invites message.user; the new channel's id comes back as message_id.
-    virtual boost::asio::awaitable<call_result> create_channel(const std::string& workspace,
-                                                               const outgoing& message);
+    // One overload per kind of message; deliver() picks it. Editing and creating channels are optional.
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const channel_post& message) = 0;
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const thread_reply& message) = 0;
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const ephemeral_note& message) = 0;
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const direct_message& message) = 0;
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const reaction& message) = 0;
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const file_upload& message) = 0;
+    // Absent: not_supported, and the old text stays.
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const message_edit& message);
+    // The new channel's id comes back as message_id, the name it got as created_name.
+    virtual boost::asio::awaitable<call_result> send(const sending& to, const channel_request& message);
     virtual boost::asio::awaitable<std::optional<message_posted>> fetch_message(
         const std::string& workspace, const std::string& channel, const std::string& message_id) = 0;
     virtual boost::asio::awaitable<std::optional<user_info>> lookup_user(const std::string& workspace,
@@ -94,8 +87,7 @@ public:
 // not by value: g++ 12 mishandles temporaries that live across a co_await.
 boost::asio::awaitable<bool> record_one(const event_sink& sink, inbound& event);
 
-// Routes an outbox message to the matching call.
-boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
-                                            const outgoing& message);
+// Hands a message to the platform's overload for its kind.
+boost::asio::awaitable<call_result> deliver(platform& p, const sending& to, const outgoing& message);
 
 }  // namespace hindsight::chat

@@ -9,48 +9,33 @@ std::string quote(std::string_view user_text) {
     return domain::defuse_crowd_mentions(domain::sanitize_utf8(user_text));
 }
 
+chat::outgoing private_note(const chat::channel_ref& channel, const std::string& user, std::string text,
+                            const std::string& thread_root) {
+    if (channel.is_direct) return chat::direct_message{user, std::move(text)};
+    return chat::ephemeral_note{channel.id, user, std::move(text), thread_root};
+}
+
 void context::tell(std::string text) {
-    chat::outgoing o;
-    o.how = channel.is_direct ? chat::delivery::direct : chat::delivery::ephemeral;
-    o.channel = channel.id;
-    o.user = user;
-    o.thread_root = thread_root;
-    o.text = std::move(text);
-    replies.push_back(std::move(o));
+    replies.push_back(private_note(channel, user, std::move(text), thread_root));
 }
 
 void context::announce(std::string text) {
-    chat::outgoing o;
-    o.how = thread_root.empty() ? chat::delivery::channel : chat::delivery::thread;
-    o.channel = channel.id;
-    o.thread_root = thread_root;
-    o.text = std::move(text);
-    replies.push_back(std::move(o));
+    if (thread_root.empty())
+        replies.push_back(chat::channel_post{channel.id, std::move(text)});
+    else
+        replies.push_back(chat::thread_reply{channel.id, std::move(text), thread_root});
 }
 
 void context::post_in(const std::string& channel_id, std::string text) {
-    chat::outgoing o;
-    o.how = chat::delivery::channel;
-    o.channel = channel_id;
-    o.text = std::move(text);
-    replies.push_back(std::move(o));
+    replies.push_back(chat::channel_post{channel_id, std::move(text)});
 }
 
 void context::direct_message(const std::string& user_id, std::string text) {
-    chat::outgoing o;
-    o.how = chat::delivery::direct;
-    o.user = user_id;
-    o.text = std::move(text);
-    replies.push_back(std::move(o));
+    replies.push_back(chat::direct_message{user_id, std::move(text)});
 }
 
 void context::react(const std::string& channel_id, const std::string& message_id, const std::string& emoji) {
-    chat::outgoing o;
-    o.how = chat::delivery::reaction;
-    o.channel = channel_id;
-    o.message_id = message_id;
-    o.emoji = emoji;
-    replies.push_back(std::move(o));
+    replies.push_back(chat::reaction{channel_id, message_id, emoji});
 }
 
 std::string context::who(const std::string& user_id) {

@@ -63,4 +63,8 @@ struct context {
 // User text as the bot echoes it: valid UTF-8 and unable to ping a crowd.
 std::string quote(std::string_view user_text);
 
+// Said to one person only: an ephemeral note in the channel, or a direct message when that is where they are.
+chat::outgoing private_note(const chat::channel_ref& channel, const std::string& user, std::string text,
+                            const std::string& thread_root = {});
+
 }  // namespace hindsight::commands

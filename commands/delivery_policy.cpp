@@ -1,6 +1,7 @@
 #include "commands/delivery_policy.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace hindsight::commands {
 
@@ -16,14 +17,28 @@ delivery_plan give_up(std::string reason) {
     return {kind::give_up, {}, {}, std::move(reason)};
 }
 
+// The channel field of the kinds that are addressed to one (a channel request's is where it was asked).
+std::string* addressed_channel(chat::outgoing& message) {
+    return std::visit(
+        [](auto& m) -> std::string* {
+            using kind_type = std::decay_t<decltype(m)>;
+            if constexpr (requires { m.channel; } && !std::is_same_v<kind_type, chat::channel_request>)
+                return &m.channel;
+            else
+                return nullptr;
+        },
+        message);
+}
+
 std::optional<delivery_plan> resolve_channel(chat::outgoing& message, domain::timestamp now,
                                              const delivery_lookups& lookups) {
-    if (!message.channel.starts_with(chat::new_channel_prefix)) return std::nullopt;
+    auto* channel = addressed_channel(message);
+    if (!channel || !channel->starts_with(chat::new_channel_prefix)) return std::nullopt;
     // Addressed to a channel that `start --new-channel` asked for: wait until it exists.
-    auto created = lookups.channel(message.channel);
+    auto created = lookups.channel(*channel);
     switch (created.what) {
         case named::state::ready:
-            message.channel = created.value;
+            *channel = created.value;
             return std::nullopt;
         case named::state::waiting:
             return wait_until(now + std::chrono::seconds{1});
@@ -35,16 +50,15 @@ std::optional<delivery_plan> resolve_channel(chat::outgoing& message, domain::ti
 
 std::optional<delivery_plan> resolve_edit(chat::outgoing& message, domain::timestamp now,
                                           const delivery_lookups& lookups) {
-    if (message.how != chat::delivery::update) return std::nullopt;
+    auto* edit = std::get_if<chat::message_edit>(&message);
+    if (!edit) return std::nullopt;
     // A later edit of the same message exists (waiting or sent): this one would only put an older state back.
-    if (!message.thread_key.empty() && lookups.newer_edit(message.thread_key))
-        return delivery_plan{kind::done};
-    if (!message.message_id.empty()) return std::nullopt;
-    auto target = lookups.thread(message.thread_key);
+    if (!edit->edit_key.empty() && lookups.newer_edit(edit->edit_key)) return delivery_plan{kind::done};
+    if (!edit->message_id.empty()) return std::nullopt;
+    auto target = lookups.thread(edit->edit_key);
     switch (target.what) {
         case named::state::ready:
-            message.message_id = target.value;
-            message.thread_key.clear();
+            edit->message_id = target.value;
             return std::nullopt;
         case named::state::waiting:
             return wait_until(now + std::chrono::seconds{1});
@@ -57,16 +71,18 @@ std::optional<delivery_plan> resolve_edit(chat::outgoing& message, domain::times
 
 std::optional<delivery_plan> resolve_thread(chat::outgoing& message, domain::timestamp now,
                                             const delivery_lookups& lookups) {
-    if (message.thread_key.empty() || !message.thread_root.empty()) return std::nullopt;
-    auto root = lookups.thread(message.thread_key);
+    auto* reply = std::get_if<chat::thread_reply>(&message);
+    if (!reply || reply->thread_key.empty() || !reply->thread_root.empty()) return std::nullopt;
+    auto root = lookups.thread(reply->thread_key);
     switch (root.what) {
         case named::state::ready:
-            message.thread_root = root.value;
+            reply->thread_root = root.value;
             break;
         case named::state::waiting:  // the root is only late (a retry, pacing): wait rather than spill over
             return wait_until(now + std::chrono::seconds{1});
         case named::state::gone:  // the root was given up on: say it in the channel instead
-            message.how = chat::delivery::channel;
+            message = chat::channel_post{reply->channel, std::move(reply->text), std::move(reply->buttons),
+                                         std::move(reply->defines_thread)};
             break;
     }
     return std::nullopt;
@@ -92,7 +108,6 @@ delivery_plan plan_delivery(const storage::outbox_row& row, std::optional<chat::
             if (stop->what == kind::give_up) stop->message = *message;
             return *stop;
         }
-    message->idempotency_key = idempotency_key(row);
     return {kind::send, std::move(*message), {}, {}};
 }
 
@@ -112,8 +127,9 @@ std::chrono::milliseconds delivery_backoff(int attempts) {
 }
 
 std::string pacing_destination(const std::string& workspace, const chat::outgoing& message) {
-    return std::string(message.how == chat::delivery::reaction ? "react:" : "post:") + workspace + ":" +
-           (message.channel.empty() ? "dm:" + message.user : message.channel);
+    const auto& channel = chat::channel_of(message);
+    return std::string(std::holds_alternative<chat::reaction>(message) ? "react:" : "post:") + workspace +
+           ":" + (channel.empty() ? "dm:" + chat::user_of(message) : channel);
 }
 
 std::string idempotency_key(const storage::outbox_row& row) {

@@ -67,7 +67,8 @@ std::chrono::milliseconds delivery_backoff(int attempts);
 // The bucket a message is paced in: posts and reactions apart, per channel (or per DM recipient).
 std::string pacing_destination(const std::string& workspace, const chat::outgoing& message);
 
-// Stable across attempts at one row: a platform with idempotent creates makes a retry harmless with it.
+// Stable across attempts at one row (chat::sending carries it): a platform with idempotent creates makes a
+// retry harmless with it.
 std::string idempotency_key(const storage::outbox_row& row);
 
 }  // namespace hindsight::commands

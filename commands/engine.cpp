@@ -32,12 +32,10 @@ std::vector<failed_event> unrecorded_notices(const std::vector<chat::inbound>& b
     for (const auto& in : batch) {
         auto* command = std::get_if<chat::command_invoked>(&in.payload);
         if (!command) continue;
-        chat::outgoing notice;
-        notice.how = command->channel.is_direct ? chat::delivery::direct : chat::delivery::ephemeral;
-        notice.channel = command->channel.id;
-        notice.user = command->user;
-        notice.text = "⚠️ That could not be recorded: " + reason;
-        notices.push_back({in.workspace, std::move(notice), reason});
+        notices.push_back(
+            {in.workspace,
+             private_note(command->channel, command->user, "⚠️ That could not be recorded: " + reason),
+             reason});
     }
     return notices;
 }
@@ -200,14 +198,11 @@ processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows,
             } catch (const std::exception& failure) {
                 auto reason = reason_for(failure);
                 failed.emplace_back(row.id, reason);
-                chat::outgoing notice;
-                if (std::holds_alternative<chat::command_invoked>(*decoded)) {
-                    auto channel = channel_of(*decoded);
-                    notice.how = channel.is_direct ? chat::delivery::direct : chat::delivery::ephemeral;
-                    notice.channel = channel.id;
-                    notice.user = user_of(*decoded);
-                    notice.text = "⚠️ That could not be saved: " + reason;
-                }
+                // Only a command's author is waiting for an answer; other events fail quietly (logged).
+                chat::outgoing notice = chat::channel_post{};
+                if (std::holds_alternative<chat::command_invoked>(*decoded))
+                    notice = private_note(channel_of(*decoded), user_of(*decoded),
+                                          "⚠️ That could not be saved: " + reason);
                 report.failures.push_back({row.workspace, std::move(notice), reason});
                 handled_up_to = row.id;
                 continue;
@@ -327,57 +322,51 @@ void bind_channel(stores& store, const std::string& workspace, const std::string
 
 }  // namespace
 
-void engine::channel_created(const std::string& workspace, const chat::outgoing& request,
+void engine::channel_created(const std::string& workspace, const chat::channel_request& request,
                              const std::string& channel, const std::string& name,
                              const std::string& invite_problem, domain::timestamp now) {
-    bind_channel(stores_, workspace, request.defines_channel, channel);
+    bind_channel(stores_, workspace, request.placeholder, channel);
     auto inc = stores_.incidents.current_in_channel(workspace, channel);
     if (!inc) return;
-    auto caller = quote("@" + stores_.incidents.display_name(workspace, request.user));
-    auto where = "#" + (name.empty() ? request.text : name);
+    auto caller = quote("@" + stores_.incidents.display_name(workspace, request.invite_user));
+    auto where = "#" + (name.empty() ? request.name : name);
     auto queue = [&](chat::outgoing o) { stores_.queue.outbox_add(workspace, o, now); };
-    chat::outgoing notice;
-    notice.user = request.user;
-    notice.channel = request.channel;
-    if (!request.channel.empty() && !inc->private_channel) {
-        notice.how = chat::delivery::channel;
-        notice.text = "🚨 " + inc->label() + ": " + quote(inc->title) + " (" +
-                      std::string(domain::to_string(inc->sev)) + ") declared by " + caller +
-                      ". It is handled in " + where + ".";
+    if (!request.requested_in.empty() && !inc->private_channel) {
+        queue(chat::channel_post{request.requested_in, "🚨 " + inc->label() + ": " + quote(inc->title) + " (" +
+                                                           std::string(domain::to_string(inc->sev)) +
+                                                           ") declared by " + caller + ". It is handled in " +
+                                                           where + "."});
     } else {
         // Declared in a private channel or a direct message: only the caller hears where it went.
-        notice.how = request.channel.empty() ? chat::delivery::direct : chat::delivery::ephemeral;
-        notice.text =
+        auto text =
             inc->label() + " is handled in " + where + (invite_problem.empty() ? "; you are in it." : ".");
+        queue(request.requested_in.empty()
+                  ? chat::outgoing{chat::direct_message{request.invite_user, std::move(text)}}
+                  : chat::outgoing{
+                        chat::ephemeral_note{request.requested_in, request.invite_user, std::move(text)}});
     }
-    queue(notice);
-    if (!invite_problem.empty()) {
-        chat::outgoing dm;
-        dm.how = chat::delivery::direct;
-        dm.user = request.user;
-        dm.text = "I created " + where + " for " + inc->label() + " but could not add you to it (" +
-                  invite_problem + "). Join it, or ask someone in it to invite you.";
-        queue(dm);
-    }
+    if (!invite_problem.empty())
+        queue(
+            chat::direct_message{request.invite_user, "I created " + where + " for " + inc->label() +
+                                                          " but could not add you to it (" + invite_problem +
+                                                          "). Join it, or ask someone in it to invite you."});
 }
 
-void engine::channel_not_created(const std::string& workspace, const chat::outgoing& request,
+void engine::channel_not_created(const std::string& workspace, const chat::channel_request& request,
                                  const std::string& reason, domain::timestamp now) {
-    auto inc = stores_.incidents.current_in_channel(workspace, request.defines_channel);
+    auto inc = stores_.incidents.current_in_channel(workspace, request.placeholder);
     if (!inc) return;
-    auto origin = request.channel;  // empty when it was asked for in a direct message
+    auto origin = request.requested_in;  // empty when it was asked for in a direct message
     std::optional<domain::incident> there;
     if (!origin.empty()) there = stores_.incidents.current_in_channel(workspace, origin);
     bool origin_free = !origin.empty() && !(there && (there->status == domain::incident_status::active ||
                                                       there->status == domain::incident_status::mitigated));
-    auto cause = "Could not create #" + request.text + " for " + inc->label() + " (" + reason + "). ";
+    auto cause = "Could not create #" + request.name + " for " + inc->label() + " (" + reason + "). ";
     chat::outgoing notice;
     if (origin_free) {
         // Messages already written for the placeholder (the declaration) follow the incident there.
-        bind_channel(stores_, workspace, request.defines_channel, origin);
-        notice.how = chat::delivery::channel;
-        notice.channel = origin;
-        notice.text = cause + inc->label() + " is handled in this channel instead.";
+        bind_channel(stores_, workspace, request.placeholder, origin);
+        notice = chat::channel_post{origin, cause + inc->label() + " is handled in this channel instead."};
     } else {
         // Closed for good (reviewed: no review reminders, no reopening of a channel that never existed).
         inc->status = domain::incident_status::reviewed;
@@ -386,10 +375,9 @@ void engine::channel_not_created(const std::string& workspace, const chat::outgo
         inc->reviewed_at = now;
         inc->summary = "Closed unopened: its channel could not be created.";
         stores_.incidents.update(*inc);
-        notice.how = chat::delivery::direct;
-        notice.user = request.user;
-        notice.text = cause + inc->label() + " was closed unopened; declare it again with `/" +
-                      cfg_.incidents.command + " start` in a channel of its own.";
+        notice = chat::direct_message{
+            request.invite_user, cause + inc->label() + " was closed unopened; declare it again with `/" +
+                                     cfg_.incidents.command + " start` in a channel of its own."};
     }
     stores_.queue.outbox_add(workspace, notice, now);
 }

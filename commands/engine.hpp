@@ -76,12 +76,12 @@ public:
     // and messages waiting for the placeholder go there.
     // The caller hears where the incident is (publicly in the channel it was declared in, when that is
     // public), and why when they could not be invited.
-    void channel_created(const std::string& workspace, const chat::outgoing& request,
+    void channel_created(const std::string& workspace, const chat::channel_request& request,
                          const std::string& channel, const std::string& name,
                          const std::string& invite_problem, domain::timestamp now);
     // Creating it failed for good: the incident moves to the channel it was declared in when that channel is
     // free, and is otherwise closed unopened; either way the caller is told why.
-    void channel_not_created(const std::string& workspace, const chat::outgoing& request,
+    void channel_not_created(const std::string& workspace, const chat::channel_request& request,
                              const std::string& reason, domain::timestamp now);
 
     // Handles one event without the inbox or outbox (used by tests and by process_pending).

@@ -89,10 +89,9 @@ std::string header_key(const incident& inc) {
 // The declaration is kept current, so whoever scrolls up to it sees the incident as it is now.
 void refresh_header(context& ctx, const incident& inc) {
     static constexpr std::array<std::string_view, 4> marks{"🚨", "🩹", "✅", "📘"};
-    chat::outgoing o;
-    o.how = chat::delivery::update;
+    chat::message_edit o;
     o.channel = inc.channel;
-    o.thread_key = header_key(inc);
+    o.edit_key = header_key(inc);
     o.text = std::string(marks[static_cast<std::size_t>(inc.status)]) + " *" + inc.label() + ": " +
              quote(inc.title) + "* (" + std::string(domain::to_string(inc.sev)) + ") · *" +
              std::string(domain::to_string(inc.status)) + "*";
@@ -288,16 +287,15 @@ incident insert_new_incident(context& ctx, const std::string& title, domain::sev
 
 void declare_in_new_channel(context& ctx, const incident& inc, std::string declaration) {
     auto name = domain::incident_channel_name(inc.title, domain::date_of(ctx.now), inc.number);
-    chat::outgoing create;
-    create.how = chat::delivery::create_channel;
-    create.channel = ctx.channel.is_direct ? std::string() : ctx.channel.id;  // where to fall back to
-    create.user = ctx.user;
-    create.text = name;
-    create.defines_channel = inc.channel;
-    create.private_channel = inc.private_channel;
+    chat::channel_request create;
+    create.name = name;
+    create.is_private = inc.private_channel;
+    create.invite_user = ctx.user;
+    create.requested_in = ctx.channel.is_direct ? std::string() : ctx.channel.id;  // where to fall back to
+    create.placeholder = inc.channel;
     ctx.replies.push_back(std::move(create));
     ctx.post_in(inc.channel, std::move(declaration));
-    ctx.replies.back().defines_thread = header_key(inc);
+    chat::define_thread(ctx.replies.back(), header_key(inc));
     // Where it went is said once the channel exists, under the name it got (see engine::channel_created).
     ctx.tell(inc.label() + " declared. Creating " +
              (inc.private_channel ? "a private channel" : "a channel") + " for it (#" + name +
@@ -332,7 +330,7 @@ result<void> start_incident(context& ctx, arguments& args) {
                        ctx.trigger() + " help` lists every command.";
     if (!request.new_channel) {
         ctx.announce(std::move(declaration));
-        ctx.replies.back().defines_thread = header_key(inc);
+        chat::define_thread(ctx.replies.back(), header_key(inc));
         return {};
     }
     declare_in_new_channel(ctx, inc, std::move(declaration));

@@ -182,8 +182,7 @@ chat::outgoing owner_digest_message(planner& p, const std::string& owner, owner_
                 " — due " + domain::format_date(a->due) + (late ? " (*overdue*)" : "") +
                 (inc ? " · " + inc->label() : "") + "\n";
     }
-    chat::outgoing dm;
-    dm.how = chat::delivery::direct;
+    chat::direct_message dm;
     dm.user = owner;
     dm.text = "🗓️ Your weekly action items: " + domain::plural(digest.items.size(), "open item") +
               (overdue ? ", " + std::to_string(overdue) + " overdue" : "") + ".\n" + text +
@@ -231,12 +230,9 @@ void plan_channel_summary(planner& p, const weekly_digests& digests) {
     std::string text = "🗓️ Open action items by owner:\n";
     for (const auto& [owner, digest] : digests.by_owner)
         text += channel_summary_line(p, owner, digest, today);
-    chat::outgoing post;
-    post.how = chat::delivery::channel;
-    post.channel = cfg.reminders.digest_channel;
-    post.text = std::move(text);
     p.plan.due.push_back({"digest-channel", cfg.reminders.digest_channel,
-                          domain::format_date(slot->local_day), std::move(post)});
+                          domain::format_date(slot->local_day),
+                          chat::channel_post{cfg.reminders.digest_channel, std::move(text)}});
 }
 
 chat::outgoing escalation_message(planner& p, const domain::action_item& a, const domain::incident& inc,
@@ -246,20 +242,13 @@ chat::outgoing escalation_message(planner& p, const domain::action_item& a, cons
                        " overdue: " + domain::defuse_crowd_mentions(domain::truncate_utf8(a.text, 200)) +
                        "\nAs commander of " + inc.label() + ", could you help unblock it, reassign it (`/" +
                        p.cfg.incidents.command + " assign " + a.label() + " @someone`), or close it?";
-    chat::outgoing message;
-    if (inc.private_channel) {
-        // A private incident's content stays in its channel.
-        message.how = chat::delivery::channel;
-        message.channel = inc.channel;
-        text = p.name(inc.commander) + " " + text;
-    } else {
-        message.how = chat::delivery::direct;
-        message.user = inc.commander;
-    }
-    message.text = std::move(text);
-    message.buttons = {{"Reassign " + a.label(), "assign " + a.label(), "Who should own it? (@name)"},
-                       {"Won't do " + a.label(), "wontdo " + a.label(), "Why will it not be done?"}};
-    return message;
+    std::vector<chat::button> buttons{
+        {"Reassign " + a.label(), "assign " + a.label(), "Who should own it? (@name)"},
+        {"Won't do " + a.label(), "wontdo " + a.label(), "Why will it not be done?"}};
+    // A private incident's content stays in its channel.
+    if (inc.private_channel)
+        return chat::channel_post{inc.channel, p.name(inc.commander) + " " + text, std::move(buttons)};
+    return chat::direct_message{inc.commander, std::move(text), std::move(buttons)};
 }
 
 // Overdue escalation to the commander, once a week at most per action. A snooze quiets the owner's
@@ -292,8 +281,7 @@ void plan_review_due(planner& p, civil_date today) {
         // Due by the end of due_day: the reminder comes the day after, then weekly.
         auto late = (sys_days{today} - sys_days{due_day}).count() - 1;
         if (late < 0) continue;
-        chat::outgoing post;
-        post.how = chat::delivery::channel;
+        chat::channel_post post;
         post.channel = inc.channel;
         post.text = "📋 " + p.name(inc.commander) + ", the review of " + inc.label() + " was due " +
                     domain::format_date(due_day) + " and is not finished yet. `/" + cfg.incidents.command +
@@ -313,8 +301,7 @@ void plan_status_updates(planner& p) {
         auto slot = (p.now - inc.started_at) / every;
         p.consider_next(inc.started_at + every * (slot + 1));
         if (slot < 1) continue;
-        chat::outgoing nudge;
-        nudge.how = chat::delivery::ephemeral;
+        chat::ephemeral_note nudge;
         nudge.channel = inc.channel;
         nudge.user = inc.commander;
         nudge.text = "📣 It has been " + domain::format_duration(duration_cast<milliseconds>(every)) +

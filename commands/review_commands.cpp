@@ -109,8 +109,7 @@ void start_review_thread(context& ctx, incident& inc) {
     }
     inc.review_thread = thread_key_of(inc);
     auto duration = (inc.resolved_at ? *inc.resolved_at : ctx.now) - inc.started_at;
-    chat::outgoing root;
-    root.how = chat::delivery::channel;
+    chat::channel_post root;
     root.channel = inc.channel;
     root.defines_thread = inc.review_thread;
     root.text =
@@ -222,11 +221,10 @@ result<void> render_postmortem(context& ctx, arguments& args) {
     auto names = domain::remember_names(
         [&](const std::string& id) { return ctx.store.incidents.display_name(ctx.workspace, id); });
     auto markdown = domain::render_postmortem_markdown(record, names, ctx.cfg.review.max_whys);
-    chat::outgoing file;
-    file.how = chat::delivery::file;
+    chat::file_upload file;
     file.channel = ctx.channel.id;
     file.file_name = domain::ascii_lower(target->label()) + "-postmortem.md";
-    file.text = std::move(markdown);
+    file.content = std::move(markdown);
     ctx.replies.push_back(std::move(file));
     return {};
 }

@@ -17,16 +17,15 @@ void say(context& ctx, const incident& inc, std::string text, std::vector<chat::
     if (inc.review_thread.empty()) {
         if (inc.channel == ctx.channel.id) {
             ctx.announce(std::move(text));
-            ctx.replies.back().buttons = std::move(buttons);
+            chat::attach_buttons(ctx.replies.back(), std::move(buttons));
         } else {
             ctx.post_in(inc.channel, text);
-            ctx.replies.back().buttons = std::move(buttons);
+            chat::attach_buttons(ctx.replies.back(), std::move(buttons));
             ctx.tell("Recorded: " + text);
         }
         return;
     }
-    chat::outgoing o;
-    o.how = chat::delivery::thread;
+    chat::thread_reply o;
     o.channel = inc.channel;
     o.thread_key = inc.review_thread;
     o.text = std::move(text);

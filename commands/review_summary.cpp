@@ -119,13 +119,12 @@ void after_change(context& ctx, incident& inc) {
         text += inc.label() + " is still open: the review completes once it is resolved.";
     if (!inc.summary_posted) {
         say(ctx, inc, std::move(text));
-        ctx.replies.back().defines_thread = summary_key(inc);
+        chat::define_thread(ctx.replies.back(), summary_key(inc));
         inc.summary_posted = true;
     } else {
-        chat::outgoing edit;
-        edit.how = chat::delivery::update;
+        chat::message_edit edit;
         edit.channel = inc.channel;
-        edit.thread_key = summary_key(inc);
+        edit.edit_key = summary_key(inc);
         edit.text = std::move(text);
         ctx.replies.push_back(std::move(edit));
     }

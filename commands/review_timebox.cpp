@@ -41,8 +41,7 @@ result<void> start_timebox(context& ctx, incident& inc, arguments& args) {
 namespace {
 
 chat::outgoing in_review_thread(const incident& inc, std::string text) {
-    chat::outgoing o;
-    o.how = chat::delivery::thread;
+    chat::thread_reply o;
     o.channel = inc.channel;
     o.thread_key = inc.review_thread;
     o.text = std::move(text);

@@ -166,12 +166,91 @@ std::optional<chat::event> decode_event(const std::string& text) {
     return std::nullopt;
 }
 
-std::string encode_outgoing(const chat::outgoing& o) {
-    json j{{"how", static_cast<int>(o.how)}, {"channel", o.channel}, {"user", o.user}, {"text", o.text}};
+namespace {
+
+// The outbox keeps every kind in one flat JSON shape (the fields a kind lacks are left out), so rows written
+// by earlier versions, when outgoing was one struct, still read back.
+struct flat_outgoing {
+    int how = 0;
+    std::string channel, user, text, root, thread_key, defines_thread, message_id, emoji, file_name,
+        defines_channel;
+    bool private_channel = false;
+    std::vector<chat::button> buttons;
+};
+
+template <class... Visitors>
+struct overloaded : Visitors... {
+    using Visitors::operator()...;
+};
+template <class... Visitors>
+overloaded(Visitors...) -> overloaded<Visitors...>;
+
+flat_outgoing flatten(const chat::outgoing& message) {
+    flat_outgoing f;
+    f.how = static_cast<int>(message.index());
+    f.buttons = chat::buttons_of(message);
+    f.defines_thread = chat::defined_thread_of(message);
+    std::visit(
+        overloaded{
+            [&](const chat::channel_post& m) { f.channel = m.channel, f.text = m.text; },
+            [&](const chat::thread_reply& m) {
+                f.channel = m.channel, f.text = m.text, f.root = m.thread_root, f.thread_key = m.thread_key;
+            },
+            [&](const chat::ephemeral_note& m) {
+                f.channel = m.channel, f.user = m.user, f.text = m.text, f.root = m.thread_root;
+            },
+            [&](const chat::direct_message& m) { f.user = m.user, f.text = m.text; },
+            [&](const chat::reaction& m) {
+                f.channel = m.channel, f.message_id = m.message_id, f.emoji = m.emoji;
+            },
+            [&](const chat::file_upload& m) {
+                f.channel = m.channel, f.file_name = m.file_name, f.text = m.content, f.root = m.thread_root;
+            },
+            [&](const chat::message_edit& m) {
+                f.channel = m.channel, f.text = m.text, f.message_id = m.message_id,
+                f.thread_key = m.edit_key;
+            },
+            [&](const chat::channel_request& m) {
+                f.text = m.name, f.private_channel = m.is_private, f.user = m.invite_user;
+                f.channel = m.requested_in, f.defines_channel = m.placeholder;
+            },
+        },
+        message);
+    return f;
+}
+
+chat::outgoing unflatten(flat_outgoing f) {
+    switch (static_cast<chat::delivery>(f.how)) {
+        case chat::delivery::channel:
+            return chat::channel_post{f.channel, f.text, std::move(f.buttons), f.defines_thread};
+        case chat::delivery::thread:
+            return chat::thread_reply{f.channel,       f.text, f.root, f.thread_key, std::move(f.buttons),
+                                      f.defines_thread};
+        case chat::delivery::ephemeral:
+            return chat::ephemeral_note{f.channel, f.user, f.text, f.root};
+        case chat::delivery::direct:
+            return chat::direct_message{f.user, f.text, std::move(f.buttons)};
+        case chat::delivery::reaction:
+            return chat::reaction{f.channel, f.message_id, f.emoji};
+        case chat::delivery::file:
+            return chat::file_upload{f.channel, f.file_name, f.text, f.root};
+        case chat::delivery::update:
+            return chat::message_edit{f.channel, f.text, f.message_id, f.thread_key, std::move(f.buttons)};
+        case chat::delivery::create_channel:
+            break;
+    }
+    return chat::channel_request{f.text, f.private_channel, f.user, f.channel, f.defines_channel};
+}
+
+}  // namespace
+
+std::string encode_outgoing(const chat::outgoing& message) {
+    auto o = flatten(message);
+    json j{{"how", o.how}, {"channel", o.channel}, {"user", o.user}, {"text", o.text}};
     auto put = [&](const char* key, const std::string& value) {
         if (!value.empty()) j[key] = value;
     };
-    put("root", o.thread_root);
+    put("root", o.root);
     put("thread_key", o.thread_key);
     put("defines_thread", o.defines_thread);
     put("message_id", o.message_id);
@@ -193,14 +272,13 @@ std::string encode_outgoing(const chat::outgoing& o) {
 std::optional<chat::outgoing> decode_outgoing(const std::string& text) {
     try {
         auto j = json::parse(text);
-        chat::outgoing o;
-        auto how = j.at("how").get<int>();
-        if (how < 0 || how > static_cast<int>(chat::delivery::create_channel)) return std::nullopt;
-        o.how = static_cast<chat::delivery>(how);
+        flat_outgoing o;
+        o.how = j.at("how").get<int>();
+        if (o.how < 0 || o.how > static_cast<int>(chat::delivery::create_channel)) return std::nullopt;
         o.channel = j.value("channel", "");
         o.user = j.value("user", "");
         o.text = j.value("text", "");
-        o.thread_root = j.value("root", "");
+        o.root = j.value("root", "");
         o.thread_key = j.value("thread_key", "");
         o.defines_thread = j.value("defines_thread", "");
         o.message_id = j.value("message_id", "");
@@ -216,7 +294,7 @@ std::optional<chat::outgoing> decode_outgoing(const std::string& text) {
                 o.buttons.push_back({b[0].get<std::string>(), b[1].get<std::string>(),
                                      b.size() == 3 ? b[2].get<std::string>() : std::string()});
             }
-        return o;
+        return unflatten(std::move(o));
     } catch (const json::exception&) {
         return std::nullopt;
     }

@@ -78,11 +78,13 @@ std::int64_t queue_store::outbox_add(const std::string& workspace, const chat::o
     s.bind(2, encode_outgoing(message));
     detail::bind_time(s, 3, now);
     detail::bind_time(s, 4, now);
-    bool edit = message.how == chat::delivery::update;
-    s.bind(5, edit ? std::string() : message.thread_key);
-    s.bind(6, edit ? message.thread_key : std::string());
-    s.bind(7, message.defines_thread);
-    s.bind(8, message.defines_channel);
+    auto* reply = std::get_if<chat::thread_reply>(&message);
+    auto* edit = std::get_if<chat::message_edit>(&message);
+    auto* request = std::get_if<chat::channel_request>(&message);
+    s.bind(5, reply ? reply->thread_key : std::string());
+    s.bind(6, edit ? edit->edit_key : std::string());
+    s.bind(7, chat::defined_thread_of(message));
+    s.bind(8, request ? request->placeholder : std::string());
     s.exec();
     return db_.handle().getLastInsertRowid();
 }

@@ -45,35 +45,18 @@ boost::asio::awaitable<result<void>> platform::connect() {
     co_return result<void>{};
 }
 
-boost::asio::awaitable<call_result> platform::update_message(const std::string&, const outgoing&) {
+boost::asio::awaitable<call_result> platform::send(const sending&, const message_edit&) {
     co_return call_result::unsupported(name() + " cannot edit messages");
 }
 
-boost::asio::awaitable<call_result> platform::create_channel(const std::string&, const outgoing&) {
+boost::asio::awaitable<call_result> platform::send(const sending&, const channel_request&) {
     co_return call_result::unsupported(name() + " cannot create channels");
 }
 
-boost::asio::awaitable<call_result> deliver(platform& p, const std::string& workspace,
-                                            const outgoing& message) {
-    switch (message.how) {
-        case delivery::channel:
-            co_return co_await p.post(workspace, message);
-        case delivery::thread:
-            co_return co_await p.reply_in_thread(workspace, message);
-        case delivery::ephemeral:
-            co_return co_await p.post_ephemeral(workspace, message);
-        case delivery::direct:
-            co_return co_await p.direct_message(workspace, message);
-        case delivery::reaction:
-            co_return co_await p.react(workspace, message);
-        case delivery::file:
-            co_return co_await p.upload_file(workspace, message);
-        case delivery::update:
-            co_return co_await p.update_message(workspace, message);
-        case delivery::create_channel:
-            co_return co_await p.create_channel(workspace, message);
-    }
-    co_return call_result::unsupported("unknown delivery");
+boost::asio::awaitable<call_result> deliver(platform& p, const sending& to, const outgoing& message) {
+    // The awaitable is named: g++ 12 destroys temporaries in a co_await expression twice.
+    auto call = std::visit([&p, &to](const auto& kind) { return p.send(to, kind); }, message);
+    co_return co_await std::move(call);
 }
 
 }  // namespace hindsight::chat
@@ -191,8 +174,10 @@ asio::awaitable<void> app::accept_events(std::vector<chat::inbound> batch) {
     if (failure) {
         spdlog::error("could not record {} incoming event(s): {}", batch.size(), reason);
         for (const auto& notice : commands::unrecorded_notices(batch, reason))
-            if (auto* p = platform_for(notice.workspace))
-                co_await chat::deliver(*p, notice.workspace, notice.notice);
+            if (auto* p = platform_for(notice.workspace)) {
+                chat::sending to{notice.workspace};  // named: g++ 12 destroys co_await temporaries twice
+                co_await chat::deliver(*p, to, notice.notice);
+            }
         std::rethrow_exception(failure);
     }
     for (bool is_new : fresh)
@@ -215,8 +200,10 @@ asio::awaitable<void> app::pump() {
             metrics_.add("hindsight_events_failed_total");
             spdlog::error("event failed: {}", failure.reason);
             auto* p = platform_for(failure.workspace);
-            if (p && !failure.notice.text.empty())
-                co_await chat::deliver(*p, failure.workspace, failure.notice);
+            if (p && !chat::text_of(failure.notice).empty()) {
+                chat::sending to{failure.workspace};  // named: g++ 12 destroys co_await temporaries twice
+                co_await chat::deliver(*p, to, failure.notice);
+            }
         }
         if (report.needs_message) {
             const auto& [workspace, missing] = *report.needs_message;
@@ -328,15 +315,16 @@ asio::awaitable<void> app::deliver_row(const storage::outbox_row& row) {
             co_return;
         }
     }
-    auto result = co_await chat::deliver(*p, row.workspace, plan.message);
+    chat::sending to{row.workspace, commands::idempotency_key(row)};  // named: see deliver's other callers
+    auto result = co_await chat::deliver(*p, to, plan.message);
     record_delivery(row, plan.message, result);
 }
 
 void app::give_up_row(const storage::outbox_row& row, const chat::outgoing& message, const std::string& why) {
     db_.transact([&] {
         engine_.queue().outbox_give_up(row.id, why);
-        if (message.how == chat::delivery::create_channel)
-            engine_.channel_not_created(row.workspace, message, why, clock_.now());
+        if (auto* request = std::get_if<chat::channel_request>(&message))
+            engine_.channel_not_created(row.workspace, *request, why, clock_.now());
     });
     metrics_.add("hindsight_outbox_given_up_total");
     spdlog::warn("gave up delivering outbox message {}: {}", row.id, why);
@@ -353,7 +341,7 @@ void app::record_delivery(const storage::outbox_row& row, const chat::outgoing& 
         return;
     }
     if (verdict.what == kind::give_up) return give_up_row(row, message, result.error);
-    if (verdict.what == kind::sent && message.how == chat::delivery::reaction) {
+    if (verdict.what == kind::sent && std::holds_alternative<chat::reaction>(message)) {
         // Recorded with the rest of the round, one commit for many: adding a reaction twice after a crash
         // changes nothing (already_reacted counts as done), unlike a post.
         delivered_reactions_.push_back(row.id);
@@ -366,11 +354,11 @@ void app::record_delivery(const storage::outbox_row& row, const chat::outgoing& 
             return;
         }
         engine_.queue().outbox_sent(row.id);
-        if (!message.defines_thread.empty() && !result.message_id.empty())
-            engine_.queue().set_thread_root(row.workspace, message.defines_thread, message.channel,
-                                            result.message_id);
-        if (message.how == chat::delivery::create_channel && !result.message_id.empty())
-            engine_.channel_created(row.workspace, message, result.message_id, result.created_name,
+        if (const auto& key = chat::defined_thread_of(message); !key.empty() && !result.message_id.empty())
+            engine_.queue().set_thread_root(row.workspace, key, chat::channel_of(message), result.message_id);
+        auto* request = std::get_if<chat::channel_request>(&message);
+        if (request && !result.message_id.empty())
+            engine_.channel_created(row.workspace, *request, result.message_id, result.created_name,
                                     result.error, now);
         metrics_.add("hindsight_outbox_sent_total");
     });

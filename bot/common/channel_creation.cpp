@@ -24,11 +24,11 @@ struct creation {
     chat::call_result failure;
 };
 
-asio::awaitable<creation> create_with_free_name(const chat::outgoing& request,
+asio::awaitable<creation> create_with_free_name(const chat::channel_request& request,
                                                 std::vector<std::string>& names_tried,
                                                 const channel_calls& calls) {
     for (int attempt = 1; attempt <= 5; ++attempt) {
-        auto name = attempt == 1 ? request.text : request.text + "-" + std::to_string(attempt);
+        auto name = attempt == 1 ? request.name : request.name + "-" + std::to_string(attempt);
         bool tried_before = std::find(names_tried.begin(), names_tried.end(), name) != names_tried.end();
         if (!tried_before) names_tried.push_back(name);
         auto created = co_await calls.create(name);
@@ -49,7 +49,7 @@ asio::awaitable<creation> create_with_free_name(const chat::outgoing& request,
         std::nullopt,
         {chat::call_result::outcome::rejected,
          {},
-         calls.what + ": name_taken (" + request.text + " and its numbered variants all exist)"}};
+         calls.what + ": name_taken (" + request.name + " and its numbered variants all exist)"}};
 }
 
 asio::awaitable<std::string> invite_asker(asio::io_context& io, const std::string& channel_id,
@@ -73,7 +73,8 @@ asio::awaitable<std::string> invite_asker(asio::io_context& io, const std::strin
 
 }  // namespace
 
-asio::awaitable<chat::call_result> create_channel_flow(asio::io_context& io, const chat::outgoing& request,
+asio::awaitable<chat::call_result> create_channel_flow(asio::io_context& io,
+                                                       const chat::channel_request& request,
                                                        const std::string& bot_user,
                                                        std::vector<std::string>& names_tried,
                                                        const channel_calls& calls) {
@@ -84,8 +85,8 @@ asio::awaitable<chat::call_result> create_channel_flow(asio::io_context& io, con
     result.created_name = created.channel->name;
     // The channel exists either way: a failed invitation must not make the worker create another. The caller
     // is told instead (the warning travels in error).
-    if (!request.user.empty() && request.user != bot_user)
-        result.error = co_await invite_asker(io, created.channel->id, request.user, calls);
+    if (!request.invite_user.empty() && request.invite_user != bot_user)
+        result.error = co_await invite_asker(io, created.channel->id, request.invite_user, calls);
     co_return result;
 }
 

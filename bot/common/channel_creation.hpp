@@ -42,7 +42,7 @@ struct channel_calls {
 // names_tried: the names this request (by its outbox key) has tried so far, kept by the platform across
 // retries; cleared here once the channel exists.
 boost::asio::awaitable<chat::call_result> create_channel_flow(boost::asio::io_context& io,
-                                                              const chat::outgoing& request,
+                                                              const chat::channel_request& request,
                                                               const std::string& bot_user,
                                                               std::vector<std::string>& names_tried,
                                                               const channel_calls& calls);

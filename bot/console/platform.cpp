@@ -92,9 +92,10 @@ void console_platform::print(const std::string& where, const std::string& text) 
     out_.flush();
 }
 
-std::string console_platform::with_buttons(const chat::outgoing& m) const {
-    auto text = m.text;
-    for (const auto& b : m.buttons)
+std::string console_platform::with_buttons(const std::string& message,
+                                           const std::vector<chat::button>& buttons) const {
+    auto text = message;
+    for (const auto& b : buttons)
         text +=
             "\n[" + b.label + ": /" + trigger_ + " " + b.command + (b.prompt.empty() ? "" : " <text>") + "]";
     return text;
@@ -309,64 +310,65 @@ boost::asio::awaitable<void> console_platform::run(chat::event_sink sink) {
     }
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::post(const std::string&,
-                                                                 const chat::outgoing& m) {
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::channel_post& m) {
     auto id = next_message_id();
     bot_labels_[id] = "b" + std::to_string(++bot_posts_);
     root_channel_[id] = m.channel;
-    print(channel_label(m.channel) + " " + bot_labels_[id], with_buttons(m));
+    print(channel_label(m.channel) + " " + bot_labels_[id], with_buttons(m.text, m.buttons));
     co_return chat::call_result::success(id);
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::update_message(const std::string&,
-                                                                           const chat::outgoing& m) {
-    print(channel_label(m.channel) + " " + label_of(m.message_id) + " (edited)", with_buttons(m));
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::message_edit& m) {
+    print(channel_label(m.channel) + " " + label_of(m.message_id) + " (edited)",
+          with_buttons(m.text, m.buttons));
     co_return chat::call_result::success(m.message_id);
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::create_channel(const std::string&,
-                                                                           const chat::outgoing& m) {
-    auto [it, created] = channels_.try_emplace(m.text, channel_state{m.private_channel, false});
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::channel_request& m) {
+    auto [it, created] = channels_.try_emplace(m.name, channel_state{m.is_private, false});
     if (!created) co_return chat::call_result{chat::call_result::outcome::rejected, {}, "name_taken", {}};
-    out_ << "[#" << m.text << "] hindsight created " << (m.private_channel ? "the private channel " : "")
-         << "#" << m.text << " and invited @" << m.user << " (switch to it with :channel " << m.text << ")\n";
-    co_return chat::call_result::success(m.text);
+    out_ << "[#" << m.name << "] hindsight created " << (m.is_private ? "the private channel " : "") << "#"
+         << m.name << " and invited @" << m.invite_user << " (switch to it with :channel " << m.name << ")\n";
+    co_return chat::call_result::success(m.name);
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::reply_in_thread(const std::string&,
-                                                                            const chat::outgoing& m) {
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::thread_reply& m) {
     auto id = next_message_id();
-    print(channel_label(m.channel) + " › thread " + label_of(m.thread_root), with_buttons(m));
+    print(channel_label(m.channel) + " › thread " + label_of(m.thread_root), with_buttons(m.text, m.buttons));
     co_return chat::call_result::success(id);
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::post_ephemeral(const std::string&,
-                                                                           const chat::outgoing& m) {
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::ephemeral_note& m) {
     print(channel_label(m.channel) + (m.thread_root.empty() ? "" : " › thread " + label_of(m.thread_root)) +
               " · only @" + m.user,
           m.text);
     co_return chat::call_result::success();
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::direct_message(const std::string&,
-                                                                           const chat::outgoing& m) {
-    print("DM to @" + m.user, with_buttons(m));
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::direct_message& m) {
+    print("DM to @" + m.user, with_buttons(m.text, m.buttons));
     co_return chat::call_result::success(next_message_id());
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::react(const std::string&,
-                                                                  const chat::outgoing& m) {
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::reaction& m) {
     out_ << "[" << channel_label(m.channel) << "] hindsight reacted :" << m.emoji << ": to "
          << label_of(m.message_id) << "\n";
     co_return chat::call_result::success();
 }
 
-boost::asio::awaitable<chat::call_result> console_platform::upload_file(const std::string&,
-                                                                        const chat::outgoing& m) {
-    out_ << "[" << channel_label(m.channel) << "] hindsight uploaded " << m.file_name << " (" << m.text.size()
-         << " bytes):\n"
+boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
+                                                                 const chat::file_upload& m) {
+    out_ << "[" << channel_label(m.channel) << "] hindsight uploaded " << m.file_name << " ("
+         << m.content.size() << " bytes):\n"
          << "----- " << m.file_name << " -----\n"
-         << m.text << "----- end of " << m.file_name << " -----\n";
+         << m.content << "----- end of " << m.file_name << " -----\n";
     co_return chat::call_result::success(next_message_id());
 }
 

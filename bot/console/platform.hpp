@@ -27,19 +27,17 @@ public:
     boost::asio::awaitable<void> run(chat::event_sink sink) override;
     void stop() override { stopped_ = true; }
 
-    boost::asio::awaitable<chat::call_result> post(const std::string&, const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> reply_in_thread(const std::string&,
-                                                              const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> post_ephemeral(const std::string&,
-                                                             const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> direct_message(const std::string&,
-                                                             const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
-                                                             const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
-                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::channel_post&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::thread_reply&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&,
+                                                   const chat::ephemeral_note&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&,
+                                                   const chat::direct_message&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::reaction&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::file_upload&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::message_edit&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&,
+                                                   const chat::channel_request&) override;
     boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
                                                                               const std::string&,
                                                                               const std::string&) override;
@@ -64,7 +62,7 @@ private:
     chat::inbound make(chat::event e);
     void print(const std::string& where, const std::string& text);
     // The text, then each button as the command it stands for: the console has nothing to click.
-    std::string with_buttons(const chat::outgoing& m) const;
+    std::string with_buttons(const std::string& text, const std::vector<chat::button>& buttons) const;
     std::string label_of(const std::string& message_id) const;
     std::string channel_label(const std::string& channel) const;
     const typed_message* numbered(std::string_view word, std::string& error) const;

@@ -417,29 +417,33 @@ asio::awaitable<http_response> mattermost_platform::on_action(http_request reque
 // ---- Outbound
 // ----------------------------------------------------------------------------------------------
 
-asio::awaitable<chat::call_result> mattermost_platform::create_post(const chat::outgoing& m,
-                                                                    std::string channel, std::string root_id,
-                                                                    std::string file_id) {
+asio::awaitable<chat::call_result> mattermost_platform::create_post(const chat::sending& to,
+                                                                    post_request post) {
     // Buttons are signed with the bot's own token: a secret hindsight already holds and Mattermost never
     // shows.
     mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
-    auto body = mattermost::create_post_body(channel, mattermost::to_mattermost_text(m.text), root_id,
-                                             m.idempotency_key, file_id, m.buttons, target);
+    auto body =
+        mattermost::create_post_body(post.channel, mattermost::to_mattermost_text(post.text), post.root_id,
+                                     to.idempotency_key, post.file_id, post.buttons, target);
     auto answer = co_await api("POST", "/posts", std::move(body));
     co_return as_call_result("create post", answer);
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::post(const std::string&, const chat::outgoing& m) {
-    co_return co_await create_post(m, m.channel, "");
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending& to,
+                                                             const chat::channel_post& m) {
+    post_request post{m.channel, m.text, {}, m.buttons};  // named: g++ 12 destroys co_await temporaries twice
+    co_return co_await create_post(to, std::move(post));
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::reply_in_thread(const std::string&,
-                                                                        const chat::outgoing& m) {
-    co_return co_await create_post(m, m.channel, m.thread_root);
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending& to,
+                                                             const chat::thread_reply& m) {
+    post_request post{m.channel, m.text, m.thread_root,
+                      m.buttons};  // named: g++ 12 destroys co_await temporaries twice
+    co_return co_await create_post(to, std::move(post));
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::direct_message(const std::string&,
-                                                                       const chat::outgoing& m) {
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending& to,
+                                                             const chat::direct_message& m) {
     auto known = direct_channels_.find(m.user);
     std::string channel_id;
     if (known != direct_channels_.end()) {
@@ -455,11 +459,13 @@ asio::awaitable<chat::call_result> mattermost_platform::direct_message(const std
                 chat::call_result::outcome::rejected, {}, "direct channel without id", {}};
         channel_id = direct_channels_[m.user] = *id;
     }
-    co_return co_await create_post(m, channel_id, "");
+    post_request post{
+        channel_id, m.text, {}, m.buttons};  // named: g++ 12 destroys co_await temporaries twice
+    co_return co_await create_post(to, std::move(post));
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::post_ephemeral(const std::string& workspace,
-                                                                       const chat::outgoing& m) {
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending& to,
+                                                             const chat::ephemeral_note& m) {
     // Ephemeral posts need a system-level permission bots seldom have: on the first 403, direct messages.
     if (!ephemeral_forbidden_) {
         auto answer =
@@ -472,11 +478,12 @@ asio::awaitable<chat::call_result> mattermost_platform::post_ephemeral(const std
             "Mattermost refuses the bot ephemeral posts (create_post_ephemeral); sending direct messages "
             "instead");
     }
-    co_return co_await direct_message(workspace, m);
+    chat::direct_message instead{m.user, m.text};  // named: g++ 12 destroys co_await temporaries twice
+    co_return co_await send(to, instead);
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::update_message(const std::string&,
-                                                                       const chat::outgoing& m) {
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending&,
+                                                             const chat::message_edit& m) {
     mattermost::button_target target{cfg_.mattermost.actions_url, cfg_.secret.mattermost_token};
     auto body =
         mattermost::patch_post_body(m.channel, mattermost::to_mattermost_text(m.text), m.buttons, target);
@@ -504,19 +511,20 @@ asio::awaitable<common::orphan_check> mattermost_platform::own_orphan(std::strin
     co_return common::orphan_check{false, channel->id};
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::create_channel(const std::string&,
-                                                                       const chat::outgoing& m) {
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending& to,
+                                                             const chat::channel_request& m) {
     if (auto pause = paused_.remaining("", std::chrono::steady_clock::now()))
         co_return chat::call_result{
             chat::call_result::outcome::deferred, {}, "create channel: waiting out a 429", *pause};
     // Plain lambdas returning the member coroutines: a coroutine lambda's captures would die with it.
     common::channel_calls calls;
     calls.what = "create channel";
-    calls.create = [this, &m](const std::string& name) { return try_create(name, m.private_channel); };
+    calls.create = [this, &m](const std::string& name) { return try_create(name, m.is_private); };
     calls.own_orphan = [this](const std::string& name) { return own_orphan(name); };
-    calls.invite = [this, &m](const std::string& channel) { return invite(channel, m.user); };
-    auto result = co_await common::create_channel_flow(io_, m, self_, names_tried_[m.idempotency_key], calls);
-    if (result.ok()) names_tried_.erase(m.idempotency_key);
+    calls.invite = [this, &m](const std::string& channel) { return invite(channel, m.invite_user); };
+    auto result =
+        co_await common::create_channel_flow(io_, m, self_, names_tried_[to.idempotency_key], calls);
+    if (result.ok()) names_tried_.erase(to.idempotency_key);
     co_return result;
 }
 
@@ -549,17 +557,17 @@ asio::awaitable<common::invite_attempt> mattermost_platform::invite(std::string 
         common::invite_attempt::kind::failed, {}, "adding you failed: " + added.reply.error};
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::react(const std::string&, const chat::outgoing& m) {
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending&, const chat::reaction& m) {
     auto answer = co_await api("POST", "/reactions", mattermost::reaction_body(self_, m.message_id, m.emoji));
     co_return as_call_result("reaction", answer);
 }
 
-asio::awaitable<chat::call_result> mattermost_platform::upload_file(const std::string&,
-                                                                    const chat::outgoing& m) {
+asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending& to,
+                                                             const chat::file_upload& m) {
     std::string boundary =
-        "hindsight-" + std::to_string(std::random_device{}()) + std::to_string(m.text.size());
+        "hindsight-" + std::to_string(std::random_device{}()) + std::to_string(m.content.size());
     auto answer =
-        co_await api("POST", "/files", mattermost::upload_body(boundary, m.channel, m.file_name, m.text),
+        co_await api("POST", "/files", mattermost::upload_body(boundary, m.channel, m.file_name, m.content),
                      "multipart/form-data; boundary=" + boundary);
     if (answer.reply.status != mattermost::api_reply::verdict::ok)
         co_return as_call_result("file upload", answer);
@@ -567,9 +575,12 @@ asio::awaitable<chat::call_result> mattermost_platform::upload_file(const std::s
     if (!file_id)
         co_return chat::call_result{
             chat::call_result::outcome::rejected, {}, "file upload answered without a file id", {}};
-    chat::outgoing note = m;
-    note.text = m.file_name;
-    co_return co_await create_post(note, m.channel, m.thread_root, *file_id);
+    post_request post{m.channel,
+                      m.file_name,
+                      m.thread_root,
+                      {},
+                      *file_id};  // named: g++ 12 destroys co_await temporaries twice
+    co_return co_await create_post(to, std::move(post));
 }
 
 asio::awaitable<std::optional<chat::message_posted>> mattermost_platform::fetch_message(

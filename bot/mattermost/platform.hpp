@@ -44,19 +44,17 @@ public:
     boost::asio::awaitable<void> run(chat::event_sink sink) override;
     void stop() override;
 
-    boost::asio::awaitable<chat::call_result> post(const std::string&, const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> reply_in_thread(const std::string&,
-                                                              const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> post_ephemeral(const std::string&,
-                                                             const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> direct_message(const std::string&,
-                                                             const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> update_message(const std::string&,
-                                                             const chat::outgoing&) override;
-    boost::asio::awaitable<chat::call_result> create_channel(const std::string&,
-                                                             const chat::outgoing&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::channel_post&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::thread_reply&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&,
+                                                   const chat::ephemeral_note&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&,
+                                                   const chat::direct_message&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::reaction&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::file_upload&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&, const chat::message_edit&) override;
+    boost::asio::awaitable<chat::call_result> send(const chat::sending&,
+                                                   const chat::channel_request&) override;
     boost::asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&,
                                                                               const std::string& channel,
                                                                               const std::string& id) override;
@@ -73,8 +71,15 @@ private:
     boost::asio::awaitable<api_answer> api(std::string method, std::string path, std::string body,
                                            std::string content_type = "application/json");
     chat::call_result as_call_result(const std::string& what, const api_answer& answer);
-    boost::asio::awaitable<chat::call_result> create_post(const chat::outgoing& m, std::string channel,
-                                                          std::string root_id, std::string file_id = {});
+    // Every post the bot makes; the outbox key makes a retried create harmless (pending_post_id).
+    struct post_request {
+        std::string channel;
+        std::string text;
+        std::string root_id = {};
+        std::vector<chat::button> buttons = {};
+        std::string file_id = {};
+    };
+    boost::asio::awaitable<chat::call_result> create_post(const chat::sending& to, post_request post);
     boost::asio::awaitable<std::optional<mattermost::channel_info>> channel(const std::string& id);
     // By value: these run inside the shared channel-creation flow, across its co_awaits.
     boost::asio::awaitable<common::create_attempt> try_create(std::string name, bool is_private);

@@ -522,53 +522,49 @@ asio::awaitable<web_response> slack_platform::get(std::string method_and_query) 
     co_return co_await client_.send(std::move(request));
 }
 
-asio::awaitable<chat::call_result> slack_platform::post(const std::string&, const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::channel_post& m) {
     co_return co_await call("chat.postMessage",
                             slack::post_message_body(m.channel, slack::to_slack_text(m.text), "", m.buttons));
 }
 
-asio::awaitable<chat::call_result> slack_platform::reply_in_thread(const std::string&,
-                                                                   const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::thread_reply& m) {
     co_return co_await call(
         "chat.postMessage",
         slack::post_message_body(m.channel, slack::to_slack_text(m.text), m.thread_root, m.buttons));
 }
 
-asio::awaitable<chat::call_result> slack_platform::post_ephemeral(const std::string&,
-                                                                  const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::ephemeral_note& m) {
     co_return co_await call(
         "chat.postEphemeral",
         slack::post_ephemeral_body(m.channel, m.user, slack::to_slack_text(m.text), m.thread_root));
 }
 
-asio::awaitable<chat::call_result> slack_platform::direct_message(const std::string&,
-                                                                  const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::direct_message& m) {
     // A user id as the channel posts in the bot's direct conversation with that person.
     co_return co_await call("chat.postMessage",
                             slack::post_message_body(m.user, slack::to_slack_text(m.text), "", m.buttons));
 }
 
-asio::awaitable<chat::call_result> slack_platform::update_message(const std::string&,
-                                                                  const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::message_edit& m) {
     co_return co_await call(
         "chat.update",
         slack::update_message_body(m.channel, m.message_id, slack::to_slack_text(m.text), m.buttons));
 }
 
-asio::awaitable<chat::call_result> slack_platform::create_channel(const std::string&,
-                                                                  const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending& to,
+                                                        const chat::channel_request& m) {
     if (auto wait = paused("conversations.create"))
         co_return chat::call_result{
             chat::call_result::outcome::deferred, {}, "conversations.create: waiting out a 429", *wait};
     // Plain lambdas returning the member coroutines: a coroutine lambda's captures would die with it.
     common::channel_calls calls;
     calls.what = "conversations.create";
-    calls.create = [this, &m](const std::string& name) { return try_create(name, m.private_channel); };
-    calls.own_orphan = [this, &m](const std::string& name) { return own_orphan(name, m.private_channel); };
-    calls.invite = [this, &m](const std::string& channel) { return invite(channel, m.user); };
+    calls.create = [this, &m](const std::string& name) { return try_create(name, m.is_private); };
+    calls.own_orphan = [this, &m](const std::string& name) { return own_orphan(name, m.is_private); };
+    calls.invite = [this, &m](const std::string& channel) { return invite(channel, m.invite_user); };
     auto result =
-        co_await common::create_channel_flow(io_, m, self_.user_id, names_tried_[m.idempotency_key], calls);
-    if (result.ok()) names_tried_.erase(m.idempotency_key);
+        co_await common::create_channel_flow(io_, m, self_.user_id, names_tried_[to.idempotency_key], calls);
+    if (result.ok()) names_tried_.erase(to.idempotency_key);
     co_return result;
 }
 
@@ -669,19 +665,19 @@ asio::awaitable<void> slack_platform::open_form(slack::form_request form) {
                      opened.explanation);
 }
 
-asio::awaitable<chat::call_result> slack_platform::react(const std::string&, const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::reaction& m) {
     auto result = co_await call("reactions.add", slack::reaction_body(m.channel, m.message_id, m.emoji));
     if (!result.ok() && result.error.find("already_reacted") != std::string::npos)
         co_return chat::call_result::success();
     co_return result;
 }
 
-asio::awaitable<chat::call_result> slack_platform::upload_file(const std::string&, const chat::outgoing& m) {
+asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::file_upload& m) {
     web_request ask;
     ask.url = cfg_.slack.api_url + "files.getUploadURLExternal";
     ask.headers.emplace_back("Authorization", "Bearer " + cfg_.secret.slack_bot_token);
     ask.content_type = "application/x-www-form-urlencoded";
-    ask.body = slack::upload_url_form(m.file_name, m.text.size());
+    ask.body = slack::upload_url_form(m.file_name, m.content.size());
     auto asked = co_await client_.send(std::move(ask));
     auto reply = slack::read_reply(asked.status, asked.body, asked.header("retry-after"));
     if (reply.status != slack::api_reply::verdict::ok)
@@ -698,7 +694,7 @@ asio::awaitable<chat::call_result> slack_platform::upload_file(const std::string
     web_request upload;
     upload.url = target->upload_url;
     upload.content_type = "text/markdown; charset=utf-8";
-    upload.body = m.text;
+    upload.body = m.content;
     auto uploaded = co_await client_.send(std::move(upload));
     if (uploaded.status != 200)
         co_return chat::call_result{

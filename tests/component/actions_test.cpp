@@ -147,8 +147,11 @@ TEST_CASE("a snoozed item leaves the digest but still escalates once overdue") {
     auto sent = h.reminders();
     bool escalated = false;
     for (const auto& o : sent) {
-        if (o.how == chat::delivery::direct && o.user == "bob") FAIL("a snoozed item is in bob's digest");
-        if (o.how == chat::delivery::direct && o.user == "alice" && has(o.text, "⏰ A-1")) escalated = true;
+        if (chat::kind_of(o) == chat::delivery::direct && chat::user_of(o) == "bob")
+            FAIL("a snoozed item is in bob's digest");
+        if (chat::kind_of(o) == chat::delivery::direct && chat::user_of(o) == "alice" &&
+            has(chat::text_of(o), "⏰ A-1"))
+            escalated = true;
     }
     CHECK(escalated);
 }
@@ -216,9 +219,11 @@ TEST_CASE("blaming language gets a private nudge and is still recorded") {
     auto replies = h.command("alice", "ops", "factor Bob should have checked the config");
     bool nudged_privately = false, recorded = false;
     for (const auto& r : replies) {
-        if (r.how == chat::delivery::ephemeral && r.user == "alice" && has(r.text, "blameless"))
+        if (chat::kind_of(r) == chat::delivery::ephemeral && chat::user_of(r) == "alice" &&
+            has(chat::text_of(r), "blameless"))
             nudged_privately = true;
-        if (r.how != chat::delivery::ephemeral && has(r.text, "*F1* recorded")) recorded = true;
+        if (chat::kind_of(r) != chat::delivery::ephemeral && has(chat::text_of(r), "*F1* recorded"))
+            recorded = true;
     }
     CHECK(nudged_privately);
     CHECK(recorded);

@@ -56,7 +56,7 @@ std::vector<chat::outgoing> harness::send(chat::event e, std::string dedup_key) 
     for (int round = 0; round < 10; ++round) {
         auto report = engine_->process_pending(now_);
         for (auto& failure : report.failures)
-            if (!failure.notice.text.empty()) replies.push_back(failure.notice);
+            if (!chat::text_of(failure.notice).empty()) replies.push_back(failure.notice);
         if (report.needs_message) {
             engine_->give_up_waiting(report.waiting_inbox_id, "not found in test");
             continue;
@@ -85,15 +85,15 @@ std::vector<chat::outgoing> harness::drain_outbox() {
             engine_->queue().outbox_sent(row.id);
             if (!decoded) continue;
             // What the app does on delivery: a post that opens a thread makes the thread findable.
-            if (!decoded->defines_thread.empty())
-                engine_->queue().set_thread_root("console", decoded->defines_thread, decoded->channel,
+            if (const auto& key = chat::defined_thread_of(*decoded); !key.empty())
+                engine_->queue().set_thread_root("console", key, chat::channel_of(*decoded),
                                                  "bot." + std::to_string(row.id));
             // ... and a created channel takes over from its placeholder (or, failing, the incident moves on).
-            if (decoded->how == chat::delivery::create_channel) {
+            if (auto* request = std::get_if<chat::channel_request>(&*decoded)) {
                 if (fail_channel_creation)
-                    engine_->channel_not_created("console", *decoded, "name_taken", now_);
+                    engine_->channel_not_created("console", *request, "name_taken", now_);
                 else
-                    engine_->channel_created("console", *decoded, decoded->text, decoded->text, "", now_);
+                    engine_->channel_created("console", *request, request->name, request->name, "", now_);
             }
             delivered.push_back(*decoded);
         }
@@ -113,8 +113,9 @@ std::string harness::say(const std::string& user, const std::string& ch, const s
 std::string harness::say_private(const std::string& user, const std::string& ch, const std::string& text) {
     std::string out;
     for (const auto& reply : command(user, ch, text))
-        if (reply.how == chat::delivery::ephemeral || reply.how == chat::delivery::direct)
-            out += reply.text + "\n";
+        if (chat::kind_of(reply) == chat::delivery::ephemeral ||
+            chat::kind_of(reply) == chat::delivery::direct)
+            out += chat::text_of(reply) + "\n";
     return out;
 }
 
@@ -149,7 +150,7 @@ void harness::remove(const std::string& ch, const std::string& message_id) {
 
 std::string joined(const std::vector<chat::outgoing>& replies) {
     std::string out;
-    for (const auto& r : replies) out += r.text + "\n";
+    for (const auto& r : replies) out += chat::text_of(r) + "\n";
     return out;
 }
 

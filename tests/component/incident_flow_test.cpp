@@ -71,7 +71,7 @@ namespace {
 const chat::outgoing* find_reply(const std::vector<chat::outgoing>& replies, chat::delivery how,
                                  const std::string& text_part = {}) {
     for (const auto& r : replies)
-        if (r.how == how && r.text.find(text_part) != std::string::npos) return &r;
+        if (chat::kind_of(r) == how && chat::text_of(r).find(text_part) != std::string::npos) return &r;
     return nullptr;
 }
 }  // namespace
@@ -84,13 +84,13 @@ TEST_CASE("start --new-channel declares the incident in a channel of its own") {
     auto replies = h.command("alice", "ops", "start DB down in EU-west! --new-channel sev2");
     const auto* create = find_reply(replies, chat::delivery::create_channel);
     REQUIRE(create);
-    CHECK(create->text == name);
-    CHECK(create->user == "alice");
-    CHECK(create->channel == "ops");
-    CHECK_FALSE(create->private_channel);
+    CHECK(chat::text_of(*create) == name);
+    CHECK(chat::user_of(*create) == "alice");
+    CHECK(chat::channel_of(*create) == "ops");
+    CHECK_FALSE(std::get<chat::channel_request>(*create).is_private);
     const auto* declared = find_reply(replies, chat::delivery::channel, "INC-1: DB down in EU-west!* (sev2)");
     REQUIRE(declared);
-    CHECK(declared->channel == "new-channel:INC-1");  // the worker sends it once the channel exists
+    CHECK(chat::channel_of(*declared) == "new-channel:INC-1");  // the worker sends it once the channel exists
     CHECK(find_reply(replies, chat::delivery::channel, "It is handled in #" + name));
     // The incident lives in the new channel: commands and marks there act on it; ops stays free.
     CHECK(has(h.say("bob", name, "status"), "INC-1: DB down in EU-west!"));
@@ -102,14 +102,14 @@ TEST_CASE("start --new-channel declares the incident in a channel of its own") {
     auto changed = h.command("bob", name, "sev 1");
     const auto* header = find_reply(changed, chat::delivery::update, "*INC-1: DB down in EU-west!* (sev1)");
     REQUIRE(header);
-    CHECK(header->thread_key == "header:1");
-    CHECK(header->channel == name);
+    CHECK(std::get<chat::message_edit>(*header).edit_key == "header:1");
+    CHECK(chat::channel_of(*header) == name);
     // The review asks with buttons that name the incident (a newer one in the channel must not catch them).
     auto resolved = h.command("bob", name, "resolve");
     bool asked = false;
     for (const auto& r : resolved)
-        if (!r.buttons.empty() && r.buttons[0].command == "review INC-1 answer impact" &&
-            !r.buttons[0].prompt.empty())
+        if (!chat::buttons_of(r).empty() && chat::buttons_of(r)[0].command == "review INC-1 answer impact" &&
+            !chat::buttons_of(r)[0].prompt.empty())
             asked = true;
     CHECK(asked);
     CHECK(has(h.say("bob", name, "review INC-1 answer impact checkout failed for 20 minutes"),
@@ -122,7 +122,7 @@ TEST_CASE("start --new-channel declares the incident in a channel of its own") {
     h.cfg().incidents.create_channel = true;
     auto from_dm = h.command("alice", "dm-alice", "start Queue stuck \u2014new-channel");
     REQUIRE(find_reply(from_dm, chat::delivery::create_channel));
-    CHECK(find_reply(from_dm, chat::delivery::create_channel)->channel.empty());
+    CHECK(chat::channel_of(*find_reply(from_dm, chat::delivery::create_channel)).empty());
     CHECK(has(h.say("bob", "inc-" + day + "-queue-stuck", "status"), "INC-2: Queue stuck"));
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("a channel that cannot be created leaves the incident where it was dec
     auto second = h.command("alice", "ops", "start Cache cold --new-channel");
     const auto* notice = find_reply(second, chat::delivery::direct, "INC-2 was closed unopened");
     REQUIRE(notice);
-    CHECK(notice->user == "alice");
+    CHECK(chat::user_of(*notice) == "alice");
     CHECK(has(h.say("bob", "ops", "status INC-2"), "Status: reviewed"));  // closed for good
     CHECK(has(h.say("bob", "ops", "status"), "INC-1"));
 }
@@ -221,17 +221,17 @@ TEST_CASE("joining: the bot introduces itself; a responder joining an open incid
     h.engine().set_bot_user("console", "hindsight");
     auto greeted = h.send(chat::member_joined{{"ops", false, false}, "hindsight", h.now()});
     REQUIRE(greeted.size() == 1);
-    CHECK(greeted[0].how == chat::delivery::channel);
-    CHECK(greeted[0].text.find("hindsight is here") != std::string::npos);
+    CHECK(chat::kind_of(greeted[0]) == chat::delivery::channel);
+    CHECK(chat::text_of(greeted[0]).find("hindsight is here") != std::string::npos);
     // Nobody but the one who joined hears the status, and only while the incident is open.
     CHECK(h.send(chat::member_joined{{"ops", false, false}, "carol", h.now()}).empty());
     h.say("alice", "ops", "start Checkout down sev2");
     auto caught_up = h.send(chat::member_joined{{"ops", false, false}, "carol", h.now()});
     REQUIRE(caught_up.size() == 1);
-    CHECK(caught_up[0].how == chat::delivery::ephemeral);
-    CHECK(caught_up[0].user == "carol");
-    CHECK(caught_up[0].text.find("You joined during INC-1") != std::string::npos);
-    CHECK(caught_up[0].text.find("Severity: sev2") != std::string::npos);
+    CHECK(chat::kind_of(caught_up[0]) == chat::delivery::ephemeral);
+    CHECK(chat::user_of(caught_up[0]) == "carol");
+    CHECK(chat::text_of(caught_up[0]).find("You joined during INC-1") != std::string::npos);
+    CHECK(chat::text_of(caught_up[0]).find("Severity: sev2") != std::string::npos);
     // The bot added to a channel made for an incident stays quiet: the declaration is there.
     CHECK(h.send(chat::member_joined{{"ops", false, false}, "hindsight", h.now()}).empty());
     h.say("alice", "ops", "resolve fixed");

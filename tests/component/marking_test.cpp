@@ -22,7 +22,8 @@ std::vector<domain::timeline_entry> entries(harness& h,
 
 bool confirmed(const std::vector<chat::outgoing>& replies, const std::string& message_id) {
     for (const auto& r : replies)
-        if (r.how == chat::delivery::reaction && r.message_id == message_id && r.emoji == "white_check_mark")
+        if (auto* added = std::get_if<chat::reaction>(&r);
+            added && added->message_id == message_id && added->emoji == "white_check_mark")
             return true;
     return false;
 }

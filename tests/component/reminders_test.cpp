@@ -18,7 +18,8 @@ std::vector<chat::outgoing> of_kind(const std::vector<chat::outgoing>& all, chat
                                     const std::string& who = {}) {
     std::vector<chat::outgoing> out;
     for (const auto& o : all)
-        if (o.how == how && (who.empty() || o.user == who || o.channel == who)) out.push_back(o);
+        if (chat::kind_of(o) == how && (who.empty() || chat::user_of(o) == who || chat::channel_of(o) == who))
+            out.push_back(o);
     return out;
 }
 
@@ -63,10 +64,11 @@ TEST_CASE(
     h.set_now(at("2026-03-09T14:05:00Z"));  // 10:05 EDT
     auto sent = of_kind(h.reminders(), chat::delivery::direct, "bob");
     REQUIRE(sent.size() == 1);
-    CHECK(has(sent[0].text, "2 open items, 1 overdue"));
-    CHECK(sent[0].text.find("A-1") < sent[0].text.find("A-2"));  // overdue first
+    CHECK(has(chat::text_of(sent[0]), "2 open items, 1 overdue"));
+    CHECK(chat::text_of(sent[0]).find("A-1") < chat::text_of(sent[0]).find("A-2"));  // overdue first
     // One "Done" button per item, each the command it stands for.
-    CHECK(sent[0].buttons == std::vector<chat::button>{{"Done A-1", "done A-1"}, {"Done A-2", "done A-2"}});
+    CHECK(chat::buttons_of(sent[0]) ==
+          std::vector<chat::button>{{"Done A-1", "done A-1"}, {"Done A-2", "done A-2"}});
     h.restart();
     h.advance(hours{30});
     CHECK(of_kind(h.reminders(), chat::delivery::direct, "bob").empty());  // same week: already sent
@@ -93,22 +95,22 @@ TEST_CASE("overdue escalation reaches the commander once a week; a private incid
 
     h.set_now(at("2026-03-11T12:00:00Z"));  // 6 days overdue: not yet
     auto early = h.reminders();
-    for (const auto& o : early) CHECK_FALSE(has(o.text, "⏰"));
+    for (const auto& o : early) CHECK_FALSE(has(chat::text_of(o), "⏰"));
     h.set_now(at("2026-03-12T12:00:00Z"));  // 7 days
     auto due = h.reminders();
     auto to_alice = of_kind(due, chat::delivery::direct, "alice");
     REQUIRE(to_alice.size() == 1);
-    CHECK(has(to_alice[0].text, "A-1 (INC-1, owner @bob) is 7 days overdue"));
+    CHECK(has(chat::text_of(to_alice[0]), "A-1 (INC-1, owner @bob) is 7 days overdue"));
     auto in_secret = of_kind(due, chat::delivery::channel, "secret");
     REQUIRE(in_secret.size() == 1);
-    CHECK(has(in_secret[0].text, "@carol ⏰ A-2"));
-    for (const auto& o : of_kind(due, chat::delivery::direct)) CHECK_FALSE(has(o.text, "Rotate"));
+    CHECK(has(chat::text_of(in_secret[0]), "@carol ⏰ A-2"));
+    for (const auto& o : of_kind(due, chat::delivery::direct)) CHECK_FALSE(has(chat::text_of(o), "Rotate"));
 
     h.set_now(at("2026-03-15T12:00:00Z"));
-    for (const auto& o : h.reminders()) CHECK_FALSE(has(o.text, "⏰"));
+    for (const auto& o : h.reminders()) CHECK_FALSE(has(chat::text_of(o), "⏰"));
     h.set_now(at("2026-03-19T12:00:00Z"));  // a week later: once more
     std::size_t escalations = 0;
-    for (const auto& o : h.reminders()) escalations += has(o.text, "⏰") ? 1 : 0;
+    for (const auto& o : h.reminders()) escalations += has(chat::text_of(o), "⏰") ? 1 : 0;
     CHECK(escalations == 2);
 }
 
@@ -118,11 +120,11 @@ TEST_CASE("review-due reminders by severity in business days, then weekly, until
     h.say("alice", "ops", "resolve");
     // sev1: 3 business days after Wednesday 03-04 is the end of Monday 03-09; the reminder comes on Tuesday.
     h.set_now(at("2026-03-09T12:00:00Z"));
-    for (const auto& o : h.reminders()) CHECK_FALSE(has(o.text, "review of INC-1 was due"));
+    for (const auto& o : h.reminders()) CHECK_FALSE(has(chat::text_of(o), "review of INC-1 was due"));
     h.set_now(at("2026-03-10T12:00:00Z"));
     auto due = h.reminders();
     REQUIRE(of_kind(due, chat::delivery::channel, "ops").size() == 1);
-    CHECK(has(of_kind(due, chat::delivery::channel, "ops")[0].text,
+    CHECK(has(chat::text_of(of_kind(due, chat::delivery::channel, "ops")[0]),
               "@alice, the review of INC-1 was due 2026-03-09"));
     h.set_now(at("2026-03-12T12:00:00Z"));
     CHECK(of_kind(h.reminders(), chat::delivery::channel, "ops").empty());
@@ -154,16 +156,16 @@ TEST_CASE("the digest channel shows owners, and private incidents only as counts
     h.set_now(at("2026-03-09T12:00:00Z"));
     auto summary = of_kind(h.reminders(), chat::delivery::channel, "eng-actions");
     REQUIRE(summary.size() == 1);
-    CHECK(has(summary[0].text, "@bob: 2 open items — A-1 · 1 from private incidents"));
-    CHECK_FALSE(has(summary[0].text, "payroll"));
-    CHECK_FALSE(has(summary[0].text, "A-2"));
+    CHECK(has(chat::text_of(summary[0]), "@bob: 2 open items — A-1 · 1 from private incidents"));
+    CHECK_FALSE(has(chat::text_of(summary[0]), "payroll"));
+    CHECK_FALSE(has(chat::text_of(summary[0]), "A-2"));
 }
 
 TEST_CASE("status-update nudges are off by default and, when on, come every N minutes by severity") {
     harness quiet;
     quiet.say("alice", "ops", "start Payments down sev1");
     quiet.advance(hours{2});
-    for (const auto& o : quiet.reminders()) CHECK_FALSE(has(o.text, "📣"));
+    for (const auto& o : quiet.reminders()) CHECK_FALSE(has(chat::text_of(o), "📣"));
 
     auto cfg = config::default_settings([](const std::string&) { return std::nullopt; });
     cfg.reminders.status_updates = true;
@@ -174,7 +176,7 @@ TEST_CASE("status-update nudges are off by default and, when on, come every N mi
     h.advance(minutes{15});
     auto nudges = of_kind(h.reminders(), chat::delivery::ephemeral, "alice");
     REQUIRE(nudges.size() == 1);
-    CHECK(has(nudges[0].text, "INC-1"));
+    CHECK(has(chat::text_of(nudges[0]), "INC-1"));
     CHECK(of_kind(h.reminders(), chat::delivery::ephemeral, "alice").empty());
     h.advance(minutes{30});
     CHECK(of_kind(h.reminders(), chat::delivery::ephemeral, "alice").size() == 1);

@@ -19,7 +19,8 @@ bool has(const std::string& text, const std::string& part) {
 
 bool reacted(const std::vector<chat::outgoing>& replies, const std::string& message_id) {
     for (const auto& r : replies)
-        if (r.how == chat::delivery::reaction && r.message_id == message_id) return true;
+        if (auto* added = std::get_if<chat::reaction>(&r); added && added->message_id == message_id)
+            return true;
     return false;
 }
 
@@ -148,7 +149,8 @@ TEST_CASE("lists take one item per line, actions stay open until `done`, complet
     auto replies = h.drain_outbox();
     auto edited = h.command("dave", "ops", "action INC-1 Add a load test for pool configs @dave due +1w");
     bool updated = false;
-    for (const auto& r : edited) updated |= r.how == chat::delivery::update && has(r.text, "A-4");
+    for (const auto& r : edited)
+        updated |= chat::kind_of(r) == chat::delivery::update && has(chat::text_of(r), "A-4");
     CHECK(updated);
     auto notes = storage::review_store(h.db()).notes(1);
     REQUIRE(notes.size() == 5);

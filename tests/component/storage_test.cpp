@@ -248,16 +248,15 @@ TEST_CASE(
     CHECK(queue.channel_pending("T1", "new-channel:INC-7"));
     CHECK_FALSE(queue.thread_root_pending("T1", "review:7"));
 
-    chat::outgoing edit;
-    edit.how = chat::delivery::update;
+    chat::message_edit edit;
     edit.channel = "C1";
-    edit.thread_key = "review:7";
+    edit.edit_key = "review:7";
     edit.text = "summary, later";
     auto later = queue.outbox_add("T1", edit, now);
     CHECK(queue.newer_edit_exists("T1", 1, "review:7"));
     CHECK_FALSE(queue.newer_edit_exists("T1", later, "review:7"));
 
-    chat::outgoing root;
+    chat::channel_post root;
     root.channel = "C1";
     root.defines_thread = "review:8";
     queue.outbox_add("T1", root, now);

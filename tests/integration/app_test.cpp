@@ -32,7 +32,7 @@ public:
     asio::awaitable<void> run(chat::event_sink) override { co_return; }
     void stop() override {}
 
-    asio::awaitable<chat::call_result> record(const chat::outgoing& m) {
+    asio::awaitable<chat::call_result> record(chat::outgoing m) {
         if (refuse_first > 0) {
             --refuse_first;
             co_return chat::call_result{
@@ -41,22 +41,24 @@ public:
         delivered.push_back({m, steady_clock::now()});
         co_return chat::call_result::success("1700000000." + std::to_string(++posts));
     }
-    asio::awaitable<chat::call_result> post(const std::string&, const chat::outgoing& m) override {
+    // Every kind is recorded alike (this platform neither edits nor creates channels).
+    using chat::platform::send;
+    asio::awaitable<chat::call_result> send(const chat::sending&, const chat::channel_post& m) override {
         return record(m);
     }
-    asio::awaitable<chat::call_result> reply_in_thread(const std::string&, const chat::outgoing& m) override {
+    asio::awaitable<chat::call_result> send(const chat::sending&, const chat::thread_reply& m) override {
         return record(m);
     }
-    asio::awaitable<chat::call_result> post_ephemeral(const std::string&, const chat::outgoing& m) override {
+    asio::awaitable<chat::call_result> send(const chat::sending&, const chat::ephemeral_note& m) override {
         return record(m);
     }
-    asio::awaitable<chat::call_result> direct_message(const std::string&, const chat::outgoing& m) override {
+    asio::awaitable<chat::call_result> send(const chat::sending&, const chat::direct_message& m) override {
         return record(m);
     }
-    asio::awaitable<chat::call_result> react(const std::string&, const chat::outgoing& m) override {
+    asio::awaitable<chat::call_result> send(const chat::sending&, const chat::reaction& m) override {
         return record(m);
     }
-    asio::awaitable<chat::call_result> upload_file(const std::string&, const chat::outgoing& m) override {
+    asio::awaitable<chat::call_result> send(const chat::sending&, const chat::file_upload& m) override {
         return record(m);
     }
     asio::awaitable<std::optional<chat::message_posted>> fetch_message(const std::string&, const std::string&,
@@ -118,7 +120,7 @@ TEST_CASE("a rate-limited delivery is retried after Retry-After and delivered on
     f.platform.refuse_first = 2;
     f.run({"start Payments down"});
     REQUIRE(f.platform.delivered.size() == 1);
-    CHECK(f.platform.delivered[0].message.text.find("INC-1") != std::string::npos);
+    CHECK(chat::text_of(f.platform.delivered[0].message).find("INC-1") != std::string::npos);
     CHECK(f.application->stats().value("hindsight_outbox_retries_total") == 2);
     CHECK(f.application->engine().queue().outbox_depth() == 0);
 }
@@ -135,12 +137,14 @@ TEST_CASE("posts to one channel are paced; the thread root is delivered before i
     // The review thread: its root was posted first, and replies carry the root's id.
     std::string root_id;
     for (std::size_t i = 0; i < d.size(); ++i)
-        if (d[i].message.defines_thread == "review:1") root_id = "1700000000." + std::to_string(i + 1);
+        if (chat::defined_thread_of(d[i].message) == "review:1")
+            root_id = "1700000000." + std::to_string(i + 1);
     REQUIRE_FALSE(root_id.empty());
     bool replied = false;
     for (const auto& r : d)
-        if (r.message.thread_key == "review:1") {
-            CHECK(r.message.thread_root == root_id);
+        if (auto* reply = std::get_if<chat::thread_reply>(&r.message);
+            reply && reply->thread_key == "review:1") {
+            CHECK(reply->thread_root == root_id);
             replied = true;
         }
     CHECK(replied);

@@ -38,15 +38,46 @@ TEST_CASE("unreadable rows are reported, not fatal") {
     CHECK_FALSE(storage::decode_event("{\"type\":\"posted\"}"));
     CHECK_FALSE(storage::decode_event("{\"type\":\"unknown\",\"channel\":{\"id\":\"C\"}}"));
     CHECK_FALSE(storage::decode_outgoing("{\"how\":99}"));
-    chat::outgoing o;
-    o.how = chat::delivery::thread;
+    chat::thread_reply o;
     o.channel = "C1";
     o.thread_key = "review:3";
     o.text = "hello";
     o.buttons = {{"Done A-1", "done A-1"}, {"Done A-2", "done A-2"}};
     auto back = storage::decode_outgoing(storage::encode_outgoing(o));
     REQUIRE(back);
-    CHECK(back->how == chat::delivery::thread);
-    CHECK(back->thread_key == "review:3");
-    CHECK(back->buttons == o.buttons);
+    REQUIRE(chat::kind_of(*back) == chat::delivery::thread);
+    CHECK(std::get<chat::thread_reply>(*back).thread_key == "review:3");
+    CHECK(chat::buttons_of(*back) == o.buttons);
+}
+
+TEST_CASE("every kind of outgoing message survives the outbox, and rows written as one struct still read") {
+    std::vector<chat::outgoing> all{
+        chat::channel_post{"C1", "declared", {{"Ack", "ack"}}, "header:7"},
+        chat::thread_reply{"C1", "why?", "1.2", "", {}, "summary:7"},
+        chat::ephemeral_note{"C1", "U1", "only you", "1.2"},
+        chat::direct_message{"U1", "digest", {{"Done A-1", "done A-1", ""}}},
+        chat::reaction{"C1", "1.3", "pushpin"},
+        chat::file_upload{"C1", "inc-7-postmortem.md", "# INC-7\n", "1.2"},
+        chat::message_edit{"C1", "updated", "", "header:7", {}},
+        chat::channel_request{"inc-7-db", true, "U1", "C1", "new-channel:INC-7"},
+    };
+    for (const auto& message : all) {
+        auto back = storage::decode_outgoing(storage::encode_outgoing(message));
+        REQUIRE(back);
+        CHECK(storage::encode_outgoing(*back) == storage::encode_outgoing(message));
+        CHECK(back->index() == message.index());
+    }
+    // An edit queued by version 0.1 named its target in thread_key.
+    auto old_edit =
+        storage::decode_outgoing(R"({"how":6,"channel":"C1","user":"","text":"s","thread_key":"review:7"})");
+    REQUIRE(old_edit);
+    CHECK(std::get<chat::message_edit>(*old_edit).edit_key == "review:7");
+    auto old_create = storage::decode_outgoing(
+        R"({"how":7,"channel":"C1","user":"U1","text":"inc-7","defines_channel":"new-channel:INC-7","private_channel":true})");
+    REQUIRE(old_create);
+    auto request = std::get<chat::channel_request>(*old_create);
+    CHECK(request.name == "inc-7");
+    CHECK(request.is_private);
+    CHECK(request.placeholder == "new-channel:INC-7");
+    CHECK(request.requested_in == "C1");
 }

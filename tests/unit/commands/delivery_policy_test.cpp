@@ -42,8 +42,7 @@ storage::outbox_row row(std::int64_t id = 7) {
 }
 
 chat::outgoing reply_under(std::string key) {
-    chat::outgoing m;
-    m.how = chat::delivery::thread;
+    chat::thread_reply m;
     m.channel = "C1";
     m.text = "F1: why did the deploy stall?";
     m.thread_key = std::move(key);
@@ -64,29 +63,27 @@ TEST_CASE(
     outbox.delivered["review:7"] = "1700000000.000100";
     auto ready = plan_delivery(row(), reply_under("review:7"), true, false, now, outbox.lookups());
     REQUIRE(ready.what == kind::send);
-    CHECK(ready.message.thread_root == "1700000000.000100");
-    CHECK(ready.message.how == chat::delivery::thread);
-    CHECK(ready.message.idempotency_key == "hindsight-T1-7");
+    CHECK(std::get<chat::thread_reply>(ready.message).thread_root == "1700000000.000100");
+    CHECK(idempotency_key(row()) == "hindsight-T1-7");
 
     outbox.delivered.clear();
     auto spilled = plan_delivery(row(), reply_under("review:7"), true, false, now, outbox.lookups());
     REQUIRE(spilled.what == kind::send);
-    CHECK(spilled.message.how == chat::delivery::channel);
+    REQUIRE(chat::kind_of(spilled.message) == chat::delivery::channel);
+    CHECK(chat::text_of(spilled.message) == "F1: why did the deploy stall?");
 }
 
 TEST_CASE(
     "an edit made stale by a later edit is dropped; a reply in the same thread does not make it stale") {
     fake_outbox outbox;
     outbox.delivered["review:7"] = "1700000000.000100";
-    chat::outgoing edit;
-    edit.how = chat::delivery::update;
+    chat::message_edit edit;
     edit.channel = "C1";
-    edit.thread_key = "review:7";
+    edit.edit_key = "review:7";
     edit.text = "Review summary (updated)";
     auto sent = plan_delivery(row(), edit, true, false, now, outbox.lookups());
     REQUIRE(sent.what == kind::send);
-    CHECK(sent.message.message_id == "1700000000.000100");
-    CHECK(sent.message.thread_key.empty());
+    CHECK(std::get<chat::message_edit>(sent.message).message_id == "1700000000.000100");
 
     outbox.newer_edits.insert("review:7");
     CHECK(plan_delivery(row(), edit, true, false, now, outbox.lookups()).what == kind::done);
@@ -98,7 +95,7 @@ TEST_CASE(
 
 TEST_CASE("a message to a channel still being created waits, then goes there, or is given up with it") {
     fake_outbox outbox;
-    chat::outgoing m;
+    chat::channel_post m;
     m.channel = std::string(chat::new_channel_prefix) + "INC-7";
     m.text = "INC-7 opened";
     outbox.pending.insert(m.channel);
@@ -107,7 +104,7 @@ TEST_CASE("a message to a channel still being created waits, then goes there, or
     outbox.delivered[m.channel] = "C0NEW";
     auto ready = plan_delivery(row(), m, true, false, now, outbox.lookups());
     REQUIRE(ready.what == kind::send);
-    CHECK(ready.message.channel == "C0NEW");
+    CHECK(chat::channel_of(ready.message) == "C0NEW");
     outbox.delivered.clear();
     auto gone = plan_delivery(row(), m, true, false, now, outbox.lookups());
     CHECK(gone.what == kind::give_up);
@@ -116,7 +113,7 @@ TEST_CASE("a message to a channel still being created waits, then goes there, or
 
 TEST_CASE("rows wait a day for a platform coming up, and are given up when none serves them") {
     fake_outbox outbox;
-    chat::outgoing m;
+    chat::channel_post m;
     m.channel = "C1";
     auto early = plan_delivery(row(), m, false, true, now, outbox.lookups());
     CHECK(early.what == kind::wait);
@@ -153,13 +150,10 @@ TEST_CASE("after a call: a 429 pause is not an attempt, retries back off, the te
 }
 
 TEST_CASE("posts and reactions are paced apart, per channel or per direct-message recipient") {
-    chat::outgoing post;
+    chat::channel_post post;
     post.channel = "C1";
-    chat::outgoing reaction = post;
-    reaction.how = chat::delivery::reaction;
-    chat::outgoing direct;
-    direct.how = chat::delivery::direct;
-    direct.user = "U1";
+    chat::reaction reaction{"C1", "1.2", "pushpin"};
+    chat::direct_message direct{"U1", "hi"};
     CHECK(pacing_destination("T1", post) == "post:T1:C1");
     CHECK(pacing_destination("T1", reaction) == "react:T1:C1");
     CHECK(pacing_destination("T1", direct) == "post:T1:dm:U1");
