@@ -3,6 +3,7 @@
 // reactions sent but not marked), then started again on the same database. The fake redelivers everything
 // unacked, as Slack does. Nothing may be lost and nothing doubled.
 // Usage: e2e_slack_kill path/to/hindsight
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -174,12 +175,62 @@ int main(int argc, char** argv) {
         bool once = true;
         for (int i = 1; i <= storm_commands; ++i) once = once && announced(i) == 1;
         check(once, "and each exactly once");
+
+        // An envelope that cannot be decoded is still acked (else Slack resends it forever), and the
+        // connection goes on.
+        testing::on_io(io, [&] {
+            fake.latest()->send(R"({"envelope_id":"unreadable-1","type":"events_api","payload":{)");
+            return 0;
+        });
+        check(testing::wait_until(
+                  [&] {
+                      auto acks = fake.snapshot().acks;
+                      return std::find(acks.begin(), acks.end(), "unreadable-1") != acks.end();
+                  },
+                  seconds{20}),
+              "an undecodable envelope with an id is acked");
+        // A disconnect with a reason the bot has never heard of: make before break, a new connection first,
+        // and the old one closed only after its hello.
+        auto before = testing::on_io(io, [&] { return fake.sessions.size(); });
+        auto old_open_at_new_hello = std::make_shared<std::atomic<int>>(-1);
+        testing::on_io(io, [&] {
+            // Asked as the new connection gets its hello, on the fake's own thread: no polling race.
+            fake.on_connection = [&fake, old_open_at_new_hello](std::shared_ptr<testing::fake_ws_session>) {
+                auto n = fake.sessions.size();
+                *old_open_at_new_hello = n >= 2 && fake.sessions[n - 2]->is_open() ? 1 : 0;
+            };
+            fake.latest()->send(R"({"type":"disconnect","reason":"socket_mode_maintenance"})");
+            return 0;
+        });
+        bool replaced = testing::wait_until(
+            [&] { return testing::on_io(io, [&] { return fake.sessions.size(); }) == before + 1; },
+            seconds{20});
+        check(replaced, "a disconnect with an unknown reason opens a new connection");
+        check(*old_open_at_new_hello == 1, "the old connection was still open when the new one said hello");
+        check(testing::wait_until(
+                  [&] { return !testing::on_io(io, [&] { return fake.sessions[before - 1]->is_open(); }); },
+                  seconds{20}),
+              "and the old connection is closed once the new one is up");
+        testing::on_io(io, [&] {
+            fake.send_envelope(fake.latest(), "after-handover",
+                               testing::message_envelope("after-handover", "Evafter", "C111", "U1",
+                                                         "1700000900.000001", "after the handover"));
+            return 0;
+        });
+        check(testing::wait_until(
+                  [&] {
+                      auto acks = fake.snapshot().acks;
+                      return std::find(acks.begin(), acks.end(), "after-handover") != acks.end();
+                  },
+                  seconds{20}),
+              "events on the new connection are recorded and acked");
         kill(bot, SIGTERM);
         check(testing::wait_for_bot(bot).status == 0, "the third run stopped cleanly on SIGTERM");
     }();
     if (!killed) kill(bot, SIGKILL);
     testing::on_io(io, [&] {
         fake.on_ack = nullptr;
+        fake.on_connection = nullptr;
         fake.stop();
         return 0;
     });
