@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "domain/json_writer.hpp"
 #include "bot/slack/events_json.hpp"
+#include "domain/json_writer.hpp"
 
 namespace hindsight::slack {
 

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "domain/form.hpp"
 #include "bot/slack/events.hpp"
+#include "domain/form.hpp"
 
 namespace hindsight::slack {
 namespace {
