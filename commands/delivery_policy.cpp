@@ -55,6 +55,7 @@ std::optional<delivery_plan> resolve_edit(chat::outgoing& message, domain::times
     // A later edit of the same message exists (waiting or sent): this one would only put an older state back.
     if (!edit->edit_key.empty() && lookups.newer_edit(edit->edit_key)) return delivery_plan{kind::done};
     if (!edit->message_id.empty()) return std::nullopt;
+    if (edit->edit_key.empty()) return delivery_plan{kind::done};  // names no message: nothing to edit
     auto target = lookups.thread(edit->edit_key);
     switch (target.what) {
         case named::state::ready:

@@ -119,7 +119,13 @@ void after_change(context& ctx, incident& inc) {
         text += inc.label() + " is still open: the review completes once it is resolved.";
     if (!inc.summary_posted) {
         say(ctx, inc, std::move(text));
-        chat::define_thread(ctx.replies.back(), summary_key(inc));
+        // The post itself, not the private confirmation that may follow it (said from another channel).
+        for (auto it = ctx.replies.rbegin(); it != ctx.replies.rend(); ++it)
+            if (chat::kind_of(*it) == chat::delivery::channel ||
+                chat::kind_of(*it) == chat::delivery::thread) {
+                chat::define_thread(*it, summary_key(inc));
+                break;
+            }
         inc.summary_posted = true;
     } else {
         chat::message_edit edit;

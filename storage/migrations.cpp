@@ -321,7 +321,8 @@ UPDATE outbox SET
     edit_key = CASE WHEN json_extract(payload, '$.how') = 6 THEN coalesce(json_extract(payload, '$.thread_key'), '')
                     ELSE '' END,
     defines_thread = coalesce(json_extract(payload, '$.defines_thread'), ''),
-    defines_channel = coalesce(json_extract(payload, '$.defines_channel'), '');
+    defines_channel = coalesce(json_extract(payload, '$.defines_channel'), '')
+    WHERE json_valid(payload);  -- an unreadable row is given up by the worker, not a failed upgrade
 CREATE INDEX outbox_defining_thread ON outbox (workspace, defines_thread) WHERE defines_thread != '';
 CREATE INDEX outbox_defining_channel ON outbox (workspace, defines_channel) WHERE defines_channel != '';
 CREATE INDEX outbox_edits ON outbox (workspace, edit_key, id) WHERE edit_key != '';

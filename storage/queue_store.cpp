@@ -188,8 +188,9 @@ namespace hindsight::storage {
 bool queue_store::thread_root_pending(const std::string& workspace, const std::string& key) {
     SQLite::Statement s(
         db_.handle(),
-        "SELECT 1 FROM outbox WHERE workspace = ? AND defines_thread = ? AND state = 'pending' "
-        "LIMIT 1");
+        // The "!= ''" repeats the partial index's condition, so SQLite uses it.
+        "SELECT 1 FROM outbox WHERE workspace = ? AND defines_thread = ? AND defines_thread != '' "
+        "AND state = 'pending' LIMIT 1");
     s.bind(1, workspace);
     s.bind(2, key);
     return s.executeStep();
@@ -197,8 +198,10 @@ bool queue_store::thread_root_pending(const std::string& workspace, const std::s
 
 bool queue_store::newer_edit_exists(const std::string& workspace, std::int64_t id,
                                     const std::string& edit_key) {
-    SQLite::Statement s(db_.handle(),
-                        "SELECT 1 FROM outbox WHERE workspace = ? AND edit_key = ? AND id > ? LIMIT 1");
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT 1 FROM outbox WHERE workspace = ? AND edit_key = ? AND edit_key != '' AND id > ? "
+        "LIMIT 1");
     s.bind(1, workspace);
     s.bind(2, edit_key);
     s.bind(3, static_cast<int64_t>(id));
@@ -208,8 +211,9 @@ bool queue_store::newer_edit_exists(const std::string& workspace, std::int64_t i
 bool queue_store::channel_pending(const std::string& workspace, const std::string& placeholder) {
     SQLite::Statement s(
         db_.handle(),
-        "SELECT 1 FROM outbox WHERE workspace = ? AND defines_channel = ? AND state = 'pending' "
-        "LIMIT 1");
+        // The "!= ''" repeats the partial index's condition, so SQLite uses it.
+        "SELECT 1 FROM outbox WHERE workspace = ? AND defines_channel = ? AND defines_channel != '' "
+        "AND state = 'pending' LIMIT 1");
     s.bind(1, workspace);
     s.bind(2, placeholder);
     return s.executeStep();

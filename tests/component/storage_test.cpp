@@ -239,7 +239,8 @@ TEST_CASE(
             "0), "
             "('T1', "
             "'{\"how\":7,\"channel\":\"C1\",\"user\":\"U1\",\"text\":\"inc-7\",\"defines_channel\":\"new-"
-            "channel:INC-7\"}', 0, 0)");
+            "channel:INC-7\"}', 0, 0), "
+            "('T1', '{not json', 0, 0)");  // corrupt: the upgrade must not fail on it
     }
     storage::database db(path.str());
     storage::queue_store queue(db);

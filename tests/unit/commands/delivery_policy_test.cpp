@@ -91,6 +91,11 @@ TEST_CASE(
     outbox.newer_edits.clear();
     outbox.delivered.clear();  // the message to edit was never posted: nothing to edit
     CHECK(plan_delivery(row(), edit, true, false, now, outbox.lookups()).what == kind::done);
+
+    chat::message_edit unnamed;  // neither an id nor a name: done at once, never waiting on ""
+    unnamed.channel = "C1";
+    outbox.pending.insert("");
+    CHECK(plan_delivery(row(), unnamed, true, false, now, outbox.lookups()).what == kind::done);
 }
 
 TEST_CASE("a message to a channel still being created waits, then goes there, or is given up with it") {
