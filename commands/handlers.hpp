@@ -19,6 +19,9 @@ result<void> change_summary(context&, arguments&);
 result<void> change_impact(context&, arguments&);
 result<void> change_detection(context&, arguments&);
 result<void> add_note(context&, arguments&);
+result<void> set_started_at(context&, arguments&);
+result<void> set_detected_at(context&, arguments&);
+result<void> set_resolved_at(context&, arguments&);
 result<void> show_timeline(context&, arguments&);
 result<void> mark_mitigated(context&, arguments&);
 result<void> resolve_incident(context&, arguments&);
@@ -50,7 +53,12 @@ result<void> reopen_action(context&, arguments&, int number);
 result<domain::incident> target_incident(context& ctx, arguments& args);
 result<void> check_visible(const context& ctx, const domain::incident& inc);
 // Appends a bot event to the incident's timeline ("Severity sev3 → sev1 by @alice").
-void record_event(context& ctx, const domain::incident& inc, const std::string& text);
+// An event on the incident's timeline, at occurred_at (a corrected key time) or now.
+void record_event(context& ctx, const domain::incident& inc, const std::string& text,
+                  std::optional<domain::timestamp> occurred_at = std::nullopt);
+// `at <time>` at the start of what is left: consumed and returned when a valid time follows "at" (SPEC §9);
+// otherwise nothing is consumed (`mitigated at last` stays a note).
+std::optional<domain::timestamp> take_at_time(context& ctx, arguments& args);
 // Resolves "@alice" or "<@U1>" to a user id.
 result<std::string> resolve_user(context& ctx, std::string_view word);
 // Refuses text that is empty or longer than the limit, with the limit in the message.

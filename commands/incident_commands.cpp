@@ -4,6 +4,7 @@
 
 #include "commands/handlers.hpp"
 #include "commands/review_flow.hpp"
+#include "commands/time_expr.hpp"
 #include "commands/zones.hpp"
 #include "domain/rules.hpp"
 #include "domain/text.hpp"
@@ -65,17 +66,27 @@ result<std::string> resolve_user(context& ctx, std::string_view word) {
     return mention->value;
 }
 
-void record_event(context& ctx, const incident& inc, const std::string& text) {
+void record_event(context& ctx, const incident& inc, const std::string& text,
+                  std::optional<domain::timestamp> occurred_at) {
     domain::timeline_entry entry;
     entry.incident_id = inc.id;
     entry.kind = domain::entry_kind::event;
-    entry.occurred_at = ctx.now;
+    entry.occurred_at = occurred_at.value_or(ctx.now);
     entry.captured_at = ctx.now;
     entry.author = ctx.user;
     entry.text = text;
     entry.source.platform = ctx.platform;
     entry.source.channel = inc.channel;
     ctx.store.timeline.add(entry, false);
+}
+
+std::optional<domain::timestamp> take_at_time(context& ctx, arguments& args) {
+    auto rest = args.rest();
+    if (!rest.starts_with("at ")) return std::nullopt;
+    auto typed = parse_typed_time(rest.substr(3), ctx.now, ctx.user_zone(ctx.user));
+    if (!typed) return std::nullopt;  // `mitigated at last` is a note, not a time
+    for (std::size_t i = 0; i <= typed->words; ++i) args.next();
+    return typed->at;
 }
 
 namespace {
@@ -125,6 +136,7 @@ std::string status_line(context& ctx, const incident& inc) {
     out += "Started " + local_minute(inc.started_at, ctx.user_zone(ctx.user)) + " (" +
            domain::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)) +
            (inc.resolved_at ? " to resolution" : " ago") + ")\n";
+    if (inc.detected_at) out += "Time to detect: " + domain::time_to_detect(inc) + "\n";
     out +=
         "Timeline: " +
         domain::plural(static_cast<std::size_t>(ctx.store.timeline.count_live(inc.id)), "entry", "entries") +
@@ -153,10 +165,77 @@ result<void> set_text_field(context& ctx, arguments& args, std::string incident:
     return {};
 }
 
+enum class key_time { started, detected, mitigated, resolved };
+
+std::string_view key_time_name(key_time which) {
+    switch (which) {
+        case key_time::started:
+            return "Impact started";
+        case key_time::detected:
+            return "Detected";
+        case key_time::mitigated:
+            return "Mitigated";
+        case key_time::resolved:
+            return "Resolved";
+    }
+    return "";
+}
+
+// Sets or corrects one key time: checked against the others, recorded on the timeline at that time, and said
+// in the channel with the time in the caller's zone.
+result<void> apply_key_time(context& ctx, incident inc, key_time which, domain::timestamp at) {
+    switch (which) {
+        case key_time::started:
+            inc.started_at = at;
+            break;
+        case key_time::detected:
+            inc.detected_at = at;
+            break;
+        case key_time::mitigated:
+            inc.mitigated_at = at;
+            break;
+        case key_time::resolved:
+            inc.resolved_at = at;
+            break;
+    }
+    if (auto ordered = domain::check_key_times(inc); !ordered) return ordered.failure();
+    ctx.store.incidents.update(inc);
+    refresh_header(ctx, inc);
+    auto name = std::string(key_time_name(which));
+    record_event(ctx, inc, name + " (set by " + ctx.who(ctx.user) + ")", at);
+    announce_for(ctx, inc,
+                 inc.label() + ": " + domain::ascii_lower(name) + " at " +
+                     local_minute(at, ctx.user_zone(ctx.user)) + ", set by " + ctx.who(ctx.user) + ".");
+    return {};
+}
+
+result<void> correct_mitigated(context& ctx, const incident& inc, domain::timestamp at) {
+    return apply_key_time(ctx, inc, key_time::mitigated, at);
+}
+
+result<void> set_key_time(context& ctx, arguments& args, key_time which, std::string_view word) {
+    auto target = target_incident(ctx, args);
+    if (!target) return target.failure();
+    auto rest = args.rest();
+    if (!rest.starts_with("at "))
+        return make_error(errc::bad_input, "Say when: `" + std::string(word) + " at 09:40` (or -20m, " +
+                                               "YYYY-MM-DD HH:MM, an ISO 8601 instant).");
+    auto typed = parse_typed_time(rest.substr(3), ctx.now, ctx.user_zone(ctx.user));
+    if (!typed) return typed.failure();
+    if (which == key_time::resolved && target->status != incident_status::resolved &&
+        target->status != incident_status::reviewed)
+        return make_error(errc::conflict,
+                          target->label() + " is not resolved: `" + ctx.trigger() +
+                              " resolve` resolves it; `resolved at` corrects the time after.");
+    return apply_key_time(ctx, *target, which, typed->at);
+}
+
 result<void> change_status(context& ctx, arguments& args, incident_status to) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
     auto inc = *target;
+    auto at = to == incident_status::mitigated ? take_at_time(ctx, args) : std::nullopt;
+    if (at && inc.status != incident_status::active) return correct_mitigated(ctx, inc, *at);
     if (auto allowed = domain::check_status_change(inc, to); !allowed) return allowed.failure();
     auto note = domain::trim(args.rest());
     if (!note.empty()) {
@@ -166,7 +245,8 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
     std::string event;
     switch (to) {
         case incident_status::mitigated:
-            inc.mitigated_at = ctx.now;
+            inc.mitigated_at = at.value_or(ctx.now);
+            if (auto ordered = domain::check_key_times(inc); !ordered) return ordered.failure();
             event = "Mitigated";
             break;
         case incident_status::resolved:
@@ -194,7 +274,7 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
     ctx.store.incidents.update(inc);
     refresh_header(ctx, inc);
     std::string by = " by " + ctx.who(ctx.user);
-    record_event(ctx, inc, event + by + (note.empty() ? "" : ": " + domain::sanitize_utf8(note)));
+    record_event(ctx, inc, event + by + (note.empty() ? "" : ": " + domain::sanitize_utf8(note)), at);
     std::string text = inc.label() + " " + domain::ascii_lower(event) + by + ".";
     if (!note.empty()) text += " " + quote(note);
     if (to == incident_status::resolved)
@@ -303,6 +383,18 @@ void declare_in_new_channel(context& ctx, const incident& inc, std::string decla
 }
 
 }  // namespace
+
+result<void> set_started_at(context& ctx, arguments& args) {
+    return set_key_time(ctx, args, key_time::started, "started");
+}
+
+result<void> set_detected_at(context& ctx, arguments& args) {
+    return set_key_time(ctx, args, key_time::detected, "detected");
+}
+
+result<void> set_resolved_at(context& ctx, arguments& args) {
+    return set_key_time(ctx, args, key_time::resolved, "resolved");
+}
 
 result<void> start_incident(context& ctx, arguments& args) {
     auto request = take_new_channel_flag(args.rest(), ctx.cfg.incidents.create_channel);
@@ -423,12 +515,13 @@ result<void> change_detection(context& ctx, arguments& args) {
 result<void> add_note(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
+    auto at = take_at_time(ctx, args);
     auto text = checked_text(args.rest(), "note", domain::max_text_length);
     if (!text) return text.failure();
     domain::timeline_entry entry;
     entry.incident_id = target->id;
     entry.kind = domain::entry_kind::note;
-    entry.occurred_at = ctx.now;
+    entry.occurred_at = at.value_or(ctx.now);
     entry.captured_at = ctx.now;
     entry.author = ctx.user;
     entry.marked_by = ctx.user;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "domain/json_writer.hpp"
+#include "domain/rules.hpp"
 #include "domain/text.hpp"
 
 namespace hindsight::domain {
@@ -325,6 +326,7 @@ void append_header(std::string& out, const incident_record& record, const name_l
     out += "| Detected | " + optional_time(inc.detected_at) + " |\n";
     out += "| Mitigated | " + optional_time(inc.mitigated_at) + " |\n";
     out += "| Resolved | " + optional_time(inc.resolved_at) + " |\n";
+    out += "| Time to detect | " + time_to_detect(inc) + " |\n";
     out += "| Time to mitigate | " + duration_between(inc.started_at, inc.mitigated_at) + " |\n";
     out += "| Time to resolve | " + duration_between(inc.started_at, inc.resolved_at) + " |\n\n";
 }
@@ -502,6 +504,18 @@ void write_incident_fields(json_writer& json, const incident_record& record, con
     optional_instant("mitigated", inc.mitigated_at);
     optional_instant("resolved", inc.resolved_at);
     optional_instant("reviewed", inc.reviewed_at);
+    // Durations from the impact's start, in seconds; detection before impact is negative.
+    auto seconds_since_start = [&](const char* key, std::optional<timestamp> t) {
+        json.key(key);
+        if (t)
+            json.value(static_cast<std::int64_t>(
+                std::chrono::duration_cast<std::chrono::seconds>(*t - inc.started_at).count()));
+        else
+            json.null();
+    };
+    seconds_since_start("time_to_detect_s", inc.detected_at);
+    seconds_since_start("time_to_mitigate_s", inc.mitigated_at);
+    seconds_since_start("time_to_resolve_s", inc.resolved_at);
     json.key("summary").value(inc.summary);
     json.key("impact").value(inc.impact);
     json.key("detection").value(inc.detection);

@@ -153,4 +153,30 @@ std::string incident_channel_name(std::string_view title, civil_date date, int n
     return name + (slug.empty() ? std::to_string(number) : slug);
 }
 
+result<void> check_key_times(const incident& inc) {
+    auto before = [&](std::optional<timestamp> later, std::string_view later_name, timestamp earlier,
+                      std::string_view earlier_name) -> result<void> {
+        if (later && *later < earlier)
+            return make_error(errc::bad_input, std::string(earlier_name) + " (" + format_minute(earlier) +
+                                                   " UTC" + ") would come after " + std::string(later_name) +
+                                                   " (" + format_minute(*later) + " UTC" +
+                                                   "); correct that one first.");
+        return {};
+    };
+    if (auto ok = before(inc.mitigated_at, "mitigated", inc.started_at, "started"); !ok) return ok;
+    if (auto ok = before(inc.resolved_at, "resolved", inc.started_at, "started"); !ok) return ok;
+    if (inc.mitigated_at)
+        if (auto ok = before(inc.resolved_at, "resolved", *inc.mitigated_at, "mitigated"); !ok) return ok;
+    if (inc.detected_at)
+        if (auto ok = before(inc.resolved_at, "resolved", *inc.detected_at, "detected"); !ok) return ok;
+    return {};
+}
+
+std::string time_to_detect(const incident& inc) {
+    if (!inc.detected_at) return "—";
+    if (*inc.detected_at < inc.started_at)
+        return format_duration(inc.started_at - *inc.detected_at) + " before impact";
+    return format_duration(*inc.detected_at - inc.started_at);
+}
+
 }  // namespace hindsight::domain

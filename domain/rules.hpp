@@ -12,6 +12,13 @@ namespace hindsight::domain {
 // active → mitigated → resolved → reviewed; a resolved incident can be reopened (back to active).
 result<void> check_status_change(const incident& inc, incident_status to);
 
+// The key times in order (SPEC §9): started ≤ mitigated ≤ resolved and detected ≤ resolved; detection may
+// come before impact. The message names the two times that disagree.
+result<void> check_key_times(const incident& inc);
+
+// "12m", or "5m before impact" when the incident was detected before its impact began.
+std::string time_to_detect(const incident& inc);
+
 // Due date for an action without one: today + days[sev - 1].
 civil_date default_due_date(severity sev, const std::array<int, 4>& days_by_severity, civil_date today);
 

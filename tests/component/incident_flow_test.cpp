@@ -237,3 +237,39 @@ TEST_CASE("joining: the bot introduces itself; a responder joining an open incid
     h.say("alice", "ops", "resolve fixed");
     CHECK(h.send(chat::member_joined{{"ops", false, false}, "dave", h.now()}).empty());
 }
+
+TEST_CASE("key times are corrected with `at`, kept in order, and give the time to detect") {
+    harness h;
+    h.set_now(*domain::parse_iso("2026-03-02T10:00:00Z"));
+    h.say("alice", "ops", "start Checkout errors sev2");
+    h.advance(std::chrono::minutes{30});  // 10:30
+    CHECK(has(h.say("alice", "ops", "started at 09:40"), "INC-1: impact started at 2026-03-02 09:40"));
+    CHECK(has(h.say("alice", "ops", "detected at 09:55"), "detected at 2026-03-02 09:55"));
+    CHECK(has(h.say("alice", "ops", "status"), "Time to detect: 15m"));
+    // `mitigated at` marks an active incident mitigated at that time; `at` without a time is a note.
+    CHECK(has(h.say("bob", "ops", "mitigated at 10:20 rolled back"), "mitigated by @bob"));
+    auto inc = *storage::incident_store(h.db()).find("console", 1);
+    CHECK(inc.mitigated_at == domain::parse_iso("2026-03-02T10:20:00Z"));
+    CHECK(inc.status == domain::incident_status::mitigated);
+    CHECK(has(h.say("bob", "ops", "mitigated at 10:25"), "mitigated at 2026-03-02 10:25"));  // a correction
+    // Out of order and in the future: clear refusals, nothing changed.
+    CHECK(has(h.say("alice", "ops", "started at 10:28"), "would come after mitigated"));
+    CHECK(has(h.say("alice", "ops", "detected at 2026-03-02T11:00:00Z"), "in the future"));
+    CHECK(has(h.say("alice", "ops", "detected at 09:30"), "detected at 2026-03-02 09:30"));  // before impact
+    CHECK(has(h.say("alice", "ops", "status"), "Time to detect: 10m before impact"));
+    CHECK(has(h.say("alice", "ops", "detected at 09:55"), "detected at 2026-03-02 09:55"));
+    CHECK(has(h.say("alice", "ops", "detected at noon"), "'noon' is not a time"));
+    CHECK(has(h.say("alice", "ops", "resolved at 10:29"), "is not resolved"));
+    CHECK(has(h.say("alice", "ops", "started"), "Say when: `started at 09:40`"));
+    // A backdated note sits in its place on the timeline.
+    h.say("carol", "ops", "note at 09:42 deploy 4711 went out");
+    auto timeline = h.say("alice", "ops", "timeline");
+    CHECK(timeline.find("deploy 4711 went out") < timeline.rfind("Detected (set by @alice)"));
+    CHECK(timeline.find("Impact started (set by @alice)") < timeline.find("deploy 4711 went out"));
+    h.say("alice", "ops", "resolve");
+    CHECK(has(h.say("alice", "ops", "resolved at 10:29"), "resolved at 2026-03-02 10:29"));
+    auto md = testing::joined(h.command("alice", "ops", "postmortem INC-1"));
+    CHECK(has(md, "| Time to detect | 15m |"));
+    CHECK(has(md, "| Time to mitigate | 45m |"));
+    CHECK(has(md, "| Time to resolve | 49m |"));
+}

@@ -147,6 +147,21 @@ if timeout 10 "$bin" export INC-1 --db "$work/readonly.db" > "$work/ro.md" 2> "$
     expect "$work/ro.md" "# INC-1: Checkout latency in eu-west" "export of a read-only database"
 else echo "FAIL: export of a read-only database: $(cat "$work/err")" >&2; failures=$((failures + 1)); fi
 
+# Key times corrected with `at` (SPEC §9), a backdated note, and the durations in the export.
+printf '%s\n' '/incident start Checkout errors sev2' ':advance 30m' '/incident started at 09:40' \
+    '/incident detected at 09:55' '/incident note at 09:42 deploy 4711 went out' '/incident mitigated at 10:20' \
+    '/incident started at 10:25' '/incident resolve' '/incident resolved at 10:29' '/incident timeline' \
+    > "$work/keytimes.txt"
+timeout 30 "$bin" console --db "$work/keytimes.db" --as alice --now 2026-03-02T10:00:00Z < "$work/keytimes.txt" \
+    > "$work/keytimes.out" 2>&1
+expect "$work/keytimes.out" "INC-1: impact started at 2026-03-02 09:40 UTC" "started at"
+expect "$work/keytimes.out" "would come after mitigated" "key times stay in order"
+expect "$work/keytimes.out" "INC-1: resolved at 2026-03-02 10:29 UTC" "resolved at corrects"
+timeout 30 "$bin" export INC-1 --db "$work/keytimes.db" > "$work/keytimes.md"
+expect "$work/keytimes.md" "| Time to detect | 15m |" "export: time to detect"
+expect "$work/keytimes.md" "| Time to mitigate | 40m |" "export: time to mitigate from the corrected start"
+expect "$work/keytimes.md" "deploy 4711 went out" "export: the backdated note"
+
 # blame-check as a linter.
 printf 'Alice rolled back at 14:05\nBob should have checked the config\n' > "$work/draft.md"
 if timeout 10 "$bin" blame-check "$work/draft.md" > "$work/blame.out"; then
