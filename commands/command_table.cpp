@@ -37,7 +37,10 @@ const std::vector<entry>& entries() {
          set_detected_at},
         {{"resolved", "resolved at <time>", "correct when a resolved incident was resolved", "incident"},
          set_resolved_at},
-        {{"timeline", "timeline [n]", "show the last n timeline entries (default all)", "incident"},
+        {{"timeline", "timeline [n] | timeline hide|unhide E<n> | timeline tag E<n> <tag>",
+          "show the last n entries (default all); leave one out of exports; tag it detection, diagnosis, "
+          "repair or key (the postmortem's key moments)",
+          "incident"},
          show_timeline},
         {{"mitigated", "mitigated [at <time>] [note]", "mark the incident mitigated (or correct when)",
           "incident"},

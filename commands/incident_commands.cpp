@@ -534,9 +534,53 @@ result<void> add_note(context& ctx, arguments& args) {
     return {};
 }
 
+namespace {
+
+// `timeline hide|unhide E<n>`, `timeline tag E<n> detection|diagnosis|repair|key|none`.
+result<void> present_entry(context& ctx, const incident& inc, std::string_view verb, arguments& args) {
+    auto ref = args.next();
+    int number = 0;
+    if (ref && ref->size() > 1 && (ref->front() == 'E' || ref->front() == 'e')) {
+        auto digits = ref->substr(1);
+        auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        if (ec != std::errc{} || ptr != digits.data() + digits.size()) number = 0;
+    }
+    if (number <= 0)
+        return make_error(errc::bad_input, "Name an entry as `timeline` shows it: `timeline " +
+                                               std::string(verb) + " E3" +
+                                               (verb == "tag" ? " detection`." : "`."));
+    auto entry = ctx.store.timeline.find_by_number(inc.id, number);
+    if (!entry)
+        return make_error(errc::not_found, inc.label() + " has no entry E" + std::to_string(number) + ".");
+    auto hidden = entry->hidden;
+    auto tag = entry->tag;
+    std::string done;
+    if (verb == "tag") {
+        auto word = args.next();
+        auto parsed = word ? domain::parse_entry_tag(*word) : std::nullopt;
+        if (!parsed || !args.empty())
+            return make_error(errc::bad_input,
+                              "Tag with one of detection, diagnosis, repair, key (or none).");
+        tag = *parsed;
+        done = tag == domain::entry_tag::none ? "untagged" : "tagged " + std::string(domain::to_string(tag));
+    } else {
+        hidden = verb == "hide";
+        done = hidden ? "hidden from exports (kept here)" : "back in the exports";
+    }
+    ctx.store.timeline.set_presentation(entry->id, hidden, tag);
+    ctx.tell(inc.label() + " E" + std::to_string(number) + " " + done + ".");
+    return {};
+}
+
+}  // namespace
+
 result<void> show_timeline(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
+    if (auto word = args.peek(); word && (*word == "hide" || *word == "unhide" || *word == "tag")) {
+        args.next();
+        return present_entry(ctx, *target, *word, args);
+    }
     std::size_t limit = 0;
     if (auto word = args.next()) {
         int n = 0;
@@ -567,7 +611,9 @@ result<void> show_timeline(context& ctx, arguments& args) {
         if (e.kind == domain::entry_kind::note) text = "📝 " + text;
         if (e.state == domain::entry_state::deleted) text = "~" + text + "~ (deleted)";
         if (!e.revisions.empty()) text += " (edited)";
-        line += local_clock(e.occurred_at, zone) + " " +
+        if (e.tag != domain::entry_tag::none) text += " #" + std::string(domain::to_string(e.tag));
+        if (e.hidden) text += " (hidden from exports)";
+        line += "E" + std::to_string(e.number) + " " + local_clock(e.occurred_at, zone) + " " +
                 domain::format_offset(target->started_at, e.occurred_at) + " " + ctx.who(e.author) + ": " +
                 text + "\n";
         if (out.size() + line.size() > page_limit) {

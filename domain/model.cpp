@@ -113,4 +113,27 @@ std::optional<review_stage> parse_review_stage(std::string_view text) {
     return lookup(stage_names, text);
 }
 
+std::string_view to_string(entry_tag tag) {
+    switch (tag) {
+        case entry_tag::none:
+            return "";
+        case entry_tag::detection:
+            return "detection";
+        case entry_tag::diagnosis:
+            return "diagnosis";
+        case entry_tag::repair:
+            return "repair";
+        case entry_tag::key:
+            return "key";
+    }
+    return "";
+}
+
+std::optional<entry_tag> parse_entry_tag(std::string_view text) {
+    for (auto tag : {entry_tag::detection, entry_tag::diagnosis, entry_tag::repair, entry_tag::key})
+        if (text == to_string(tag)) return tag;
+    if (text == "none") return entry_tag::none;
+    return std::nullopt;
+}
+
 }  // namespace hindsight::domain

@@ -82,9 +82,17 @@ struct message_source {
     std::string permalink;
 };
 
+// What an entry tells in the story of the incident (`timeline tag E<n> …`); the postmortem's "Key moments".
+enum class entry_tag { none, detection, diagnosis, repair, key };
+std::string_view to_string(entry_tag tag);
+std::optional<entry_tag> parse_entry_tag(std::string_view text);
+
 struct timeline_entry {
     std::int64_t id = 0;
     std::int64_t incident_id = 0;
+    int number = 0;       // E<n>: given when the entry is created, per incident, never reused
+    bool hidden = false;  // left out of exports (kept, and shown as hidden in the channel)
+    entry_tag tag = entry_tag::none;
     entry_kind kind = entry_kind::message;
     entry_state state = entry_state::live;
     timestamp occurred_at{};  // when it was said, not when it was captured

@@ -351,7 +351,7 @@ void append_timeline(std::string& out, const incident_record& record, const name
     std::optional<civil_date> current_day;
     bool any_entry = false;
     for (const auto& entry : record.timeline) {
-        if (entry.state != entry_state::live) continue;
+        if (entry.state != entry_state::live || entry.hidden) continue;
         any_entry = true;
         auto day = date_of(entry.occurred_at);
         if (!current_day || *current_day != day) {
@@ -368,6 +368,19 @@ void append_timeline(std::string& out, const incident_record& record, const name
     }
     if (!any_entry) out += "\n_No timeline entries._\n";
     out += '\n';
+}
+
+// The entries the team tagged as telling the story (`timeline tag E<n> …`), in time order.
+void append_key_moments(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    std::string rows;
+    for (const auto& entry : record.timeline) {
+        if (entry.state != entry_state::live || entry.hidden || entry.tag == entry_tag::none) continue;
+        rows += "| " + format_minute(entry.occurred_at) + " | " + std::string(to_string(entry.tag)) + " | " +
+                user(name_of, entry.author) + " | " + entry_text_for_document(entry) + " |\n";
+    }
+    if (rows.empty()) return;
+    out +=
+        "## Key moments\n\n| Time (UTC) | Moment | Who | What |\n| --- | --- | --- | --- |\n" + rows + "\n";
 }
 
 std::string node_text(const cause_node& node) {
@@ -472,6 +485,7 @@ std::string render_postmortem_markdown(const incident_record& record, const name
     append_paragraph(out, "Impact", record.inc.impact, "No impact recorded.");
     append_paragraph(out, "Detection", record.inc.detection, "How it was detected was not recorded.");
     append_participants(out, record, name_of);
+    append_key_moments(out, record, name_of);
     append_timeline(out, record, name_of);
     append_factors(out, record, name_of, max_whys);
     out += "## Review\n\n";
@@ -528,8 +542,9 @@ void write_incident_fields(json_writer& json, const incident_record& record, con
 void write_timeline(json_writer& json, const incident_record& record, const name_lookup& name_of) {
     json.key("timeline").begin_array();
     for (const auto& entry : record.timeline) {
-        if (entry.state != entry_state::live) continue;
+        if (entry.state != entry_state::live || entry.hidden) continue;
         json.begin_object();
+        json.key("number").value(static_cast<std::int64_t>(entry.number));
         json.key("at").value(format_iso(entry.occurred_at));
         json.key("offset").value(format_offset(record.inc.started_at, entry.occurred_at));
         json.key("kind").value(to_string(entry.kind));
@@ -537,6 +552,7 @@ void write_timeline(json_writer& json, const incident_record& record, const name
         json.key("text").value(entry.text);
         json.key("permalink").value(entry.source.permalink);
         json.key("revisions").value(static_cast<std::int64_t>(entry.revisions.size()));
+        json.key("tag").value(to_string(entry.tag));
         json.end_object();
     }
     json.end_array();

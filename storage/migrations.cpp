@@ -327,6 +327,17 @@ CREATE INDEX outbox_defining_thread ON outbox (workspace, defines_thread) WHERE 
 CREATE INDEX outbox_defining_channel ON outbox (workspace, defines_channel) WHERE defines_channel != '';
 CREATE INDEX outbox_edits ON outbox (workspace, edit_key, id) WHERE edit_key != '';
 )sql",
+        // 6: stable entry numbers (E<n>, per incident, in creation order, never reused: entries are never
+        // deleted), entries hidden from exports, and the story tags behind the postmortem's "Key moments".
+        R"sql(
+ALTER TABLE timeline_entries ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE timeline_entries ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE timeline_entries ADD COLUMN tag TEXT NOT NULL DEFAULT '';
+UPDATE timeline_entries SET number = numbered.n
+    FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY incident_id ORDER BY id) AS n FROM timeline_entries) AS numbered
+    WHERE numbered.id = timeline_entries.id;
+CREATE UNIQUE INDEX timeline_entry_numbers ON timeline_entries (incident_id, number);
+)sql",
     };
     return steps;
 }

@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* entry_columns =
     "id, incident_id, kind, state, occurred_at, author, text, platform, channel, message_id, thread_root, "
-    "permalink, marked_by, captured_at";
+    "permalink, marked_by, captured_at, number, hidden, tag";
 
 domain::timeline_entry read_entry(SQLite::Statement& row) {
     domain::timeline_entry e;
@@ -27,6 +27,9 @@ domain::timeline_entry read_entry(SQLite::Statement& row) {
     e.source.permalink = row.getColumn(11).getString();
     e.marked_by = row.getColumn(12).getString();
     e.captured_at = domain::from_millis(row.getColumn(13).getInt64());
+    e.number = row.getColumn(14).getInt();
+    e.hidden = row.getColumn(15).getInt() != 0;
+    e.tag = domain::parse_entry_tag(row.getColumn(16).getString()).value_or(domain::entry_tag::none);
     return e;
 }
 
@@ -57,11 +60,18 @@ timeline_store::timeline_store(database& db)
 timeline_store::~timeline_store() = default;
 
 std::int64_t timeline_store::add(domain::timeline_entry& e, bool by_prefix) {
-    SQLite::Statement s(
-        db_.handle(),
-        "INSERT INTO timeline_entries (incident_id, kind, state, occurred_at, author, text, platform, "
-        "channel, message_id, thread_root, permalink, marked_by, captured_at, by_prefix) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    // Prepared once per store: a burst of pins adds thousands of entries.
+    if (!add_statement_)
+        add_statement_ = std::make_unique<SQLite::Statement>(
+            db_.handle(),
+            "INSERT INTO timeline_entries (incident_id, kind, state, occurred_at, author, text, platform, "
+            "channel, message_id, thread_root, permalink, marked_by, captured_at, by_prefix, number) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+            // The last number by the index, not MAX(): MAX with a WHERE reads every entry of the incident.
+            "coalesce((SELECT number FROM timeline_entries WHERE incident_id = ?1 ORDER BY number DESC LIMIT "
+            "1), 0) + 1) RETURNING id, number");
+    auto& s = *add_statement_;
+    s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
     s.bind(1, static_cast<int64_t>(e.incident_id));
     s.bind(2, std::string(domain::to_string(e.kind)));
     s.bind(3, std::string(domain::to_string(e.state)));
@@ -76,9 +86,28 @@ std::int64_t timeline_store::add(domain::timeline_entry& e, bool by_prefix) {
     s.bind(12, e.marked_by);
     detail::bind_time(s, 13, e.captured_at);
     s.bind(14, by_prefix ? 1 : 0);
-    s.exec();
-    e.id = db_.handle().getLastInsertRowid();
+    s.executeStep();
+    e.id = s.getColumn(0).getInt64();
+    e.number = s.getColumn(1).getInt();
+    s.tryReset();  // finishes the insert's statement now rather than at the next add
     return e.id;
+}
+
+std::optional<domain::timeline_entry> timeline_store::find_by_number(std::int64_t incident_id, int number) {
+    SQLite::Statement s(db_.handle(), std::string("SELECT ") + entry_columns +
+                                          " FROM timeline_entries WHERE incident_id = ? AND number = ?");
+    s.bind(1, static_cast<int64_t>(incident_id));
+    s.bind(2, number);
+    if (!s.executeStep()) return std::nullopt;
+    return read_entry(s);
+}
+
+void timeline_store::set_presentation(std::int64_t entry_id, bool hidden, domain::entry_tag tag) {
+    SQLite::Statement s(db_.handle(), "UPDATE timeline_entries SET hidden = ?, tag = ? WHERE id = ?");
+    s.bind(1, hidden ? 1 : 0);
+    s.bind(2, std::string(domain::to_string(tag)));
+    s.bind(3, static_cast<int64_t>(entry_id));
+    s.exec();
 }
 
 std::optional<domain::timeline_entry> timeline_store::find_by_message(std::int64_t incident_id,

@@ -33,7 +33,10 @@ public:
     explicit timeline_store(database& db);
     ~timeline_store();
 
-    std::int64_t add(domain::timeline_entry& entry, bool by_prefix);  // fills entry.id
+    std::int64_t add(domain::timeline_entry& entry, bool by_prefix);  // fills entry.id and entry.number
+    std::optional<domain::timeline_entry> find_by_number(std::int64_t incident_id, int number);
+    // Whether the entry is left out of exports, and what it tells in the story.
+    void set_presentation(std::int64_t entry_id, bool hidden, domain::entry_tag tag);
     std::optional<domain::timeline_entry> find_by_message(std::int64_t incident_id,
                                                           const std::string& channel,
                                                           const std::string& message_id);
@@ -79,6 +82,7 @@ public:
 private:
     database& db_;
     std::unique_ptr<SQLite::Statement> remember_statement_;  // the hot path of a busy channel
+    std::unique_ptr<SQLite::Statement> add_statement_;       // prepared on the first add
     // People already recorded as speaking in a channel's current incident: a busy channel has thousands of
     // messages from a few dozen people, and looking up the incident is the costly part. Forgotten when an
     // incident starts. (A rolled-back insert can only lose a participant's name.)

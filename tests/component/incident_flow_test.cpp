@@ -273,3 +273,34 @@ TEST_CASE("key times are corrected with `at`, kept in order, and give the time t
     CHECK(has(md, "| Time to mitigate | 45m |"));
     CHECK(has(md, "| Time to resolve | 49m |"));
 }
+
+TEST_CASE("entries have stable numbers; hidden ones stay out of exports, tagged ones make the key moments") {
+    harness h;
+    h.say("alice", "ops", "start Checkout errors sev2");
+    h.say("alice", "ops", "note the deploy 4711 went out");
+    h.say("bob", "ops", "note pager fired for 5xx");
+    h.say("bob", "ops", "note rolled back 4711");
+    auto timeline = h.say("alice", "ops", "timeline");
+    CHECK(has(timeline, "E1 "));
+    CHECK(has(timeline, "E4 "));
+    CHECK(has(h.say("alice", "ops", "timeline tag E3 detection"), "INC-1 E3 tagged detection"));
+    CHECK(has(h.say("alice", "ops", "timeline tag E4 repair"), "E4 tagged repair"));
+    CHECK(has(h.say("alice", "ops", "timeline hide E2"), "E2 hidden from exports"));
+    timeline = h.say("alice", "ops", "timeline");
+    CHECK(has(timeline, "pager fired for 5xx #detection"));
+    CHECK(has(timeline, "the deploy 4711 went out (hidden from exports)"));
+    CHECK(has(h.say("alice", "ops", "timeline tag E9 key"), "INC-1 has no entry E9"));
+    CHECK(has(h.say("alice", "ops", "timeline hide 2"), "Name an entry as `timeline` shows it"));
+    CHECK(has(h.say("alice", "ops", "timeline tag E3 culprit"), "Tag with one of detection, diagnosis"));
+    auto md = testing::joined(h.command("alice", "ops", "postmortem INC-1"));
+    CHECK(has(md, "## Key moments"));
+    CHECK(has(md, "| detection | @bob | 📝 pager fired for 5xx |"));
+    CHECK(md.find("## Key moments") < md.find("## Timeline"));
+    CHECK_FALSE(has(md, "deploy 4711 went out"));
+    CHECK(has(h.say("alice", "ops", "timeline unhide E2"), "E2 back in the exports"));
+    CHECK(has(testing::joined(h.command("alice", "ops", "postmortem INC-1")), "deploy 4711 went out"));
+    // Numbers are per incident and never reused.
+    h.say("alice", "ops", "resolve");
+    h.say("alice", "ops", "start Second one");
+    CHECK(has(h.say("alice", "ops", "timeline"), "E1 "));
+}

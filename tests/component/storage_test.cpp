@@ -8,6 +8,7 @@
 #include "harness.hpp"
 #include "storage/database.hpp"
 #include "storage/queue_store.hpp"
+#include "storage/timeline_store.hpp"
 
 using namespace hindsight;
 using testing::harness;
@@ -262,4 +263,35 @@ TEST_CASE(
     root.defines_thread = "review:8";
     queue.outbox_add("T1", root, now);
     CHECK(queue.thread_root_pending("T1", "review:8"));
+}
+
+TEST_CASE("migration 6 numbers existing entries per incident in creation order") {
+    temp_db_path path;
+    {
+        storage::database db(path.str(), {.migrate = true, .target_version = 5});
+        db.execute("INSERT INTO workspaces (id) VALUES ('T1')");
+        db.execute(
+            "INSERT INTO incidents (id, workspace, number, channel, title, severity, status, commander, "
+            "started_at) VALUES (1, 'T1', 1, 'C1', 'a', 2, 'active', 'U1', 0), "
+            "(2, 'T1', 2, 'C2', 'b', 2, 'active', 'U1', 0)");
+        db.execute(
+            "INSERT INTO timeline_entries (incident_id, kind, occurred_at, author, text, captured_at) VALUES "
+            "(1, 'note', 30, 'U1', 'first of 1', 0), (2, 'note', 10, 'U1', 'first of 2', 0), "
+            "(1, 'note', 20, 'U1', 'second of 1', 0)");
+    }
+    storage::database db(path.str());
+    auto number_of = [&](const char* text) {
+        SQLite::Statement s(db.handle(), "SELECT number FROM timeline_entries WHERE text = ?");
+        s.bind(1, text);
+        return s.executeStep() ? s.getColumn(0).getInt() : -1;
+    };
+    CHECK(number_of("first of 1") == 1);
+    CHECK(number_of("second of 1") == 2);
+    CHECK(number_of("first of 2") == 1);
+    domain::timeline_entry next;
+    next.incident_id = 1;
+    next.kind = domain::entry_kind::note;
+    next.text = "third of 1";
+    storage::timeline_store(db).add(next, false);
+    CHECK(next.number == 3);
 }
