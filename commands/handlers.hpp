@@ -56,9 +56,10 @@ result<void> check_visible(const context& ctx, const domain::incident& inc);
 // An event on the incident's timeline, at occurred_at (a corrected key time) or now.
 void record_event(context& ctx, const domain::incident& inc, const std::string& text,
                   std::optional<domain::timestamp> occurred_at = std::nullopt);
-// `at <time>` at the start of what is left: consumed and returned when a valid time follows "at" (SPEC §9);
-// otherwise nothing is consumed (`mitigated at last` stays a note).
-std::optional<domain::timestamp> take_at_time(context& ctx, arguments& args);
+// `at <time>` at the start of what is left: consumed and returned when a time follows "at" (SPEC §9); nothing
+// consumed when what follows is no time (`mitigated at last` stays a note); a refusal for a time in the
+// future.
+result<std::optional<domain::timestamp>> take_at_time(context& ctx, arguments& args);
 // Resolves "@alice" or "<@U1>" to a user id.
 result<std::string> resolve_user(context& ctx, std::string_view word);
 // Refuses text that is empty or longer than the limit, with the limit in the message.

@@ -80,13 +80,15 @@ void record_event(context& ctx, const incident& inc, const std::string& text,
     ctx.store.timeline.add(entry, false);
 }
 
-std::optional<domain::timestamp> take_at_time(context& ctx, arguments& args) {
+result<std::optional<domain::timestamp>> take_at_time(context& ctx, arguments& args) {
     auto rest = args.rest();
-    if (!rest.starts_with("at ")) return std::nullopt;
+    if (!rest.starts_with("at ")) return std::optional<domain::timestamp>{};
     auto typed = parse_typed_time(rest.substr(3), ctx.now, ctx.user_zone(ctx.user));
-    if (!typed) return std::nullopt;  // `mitigated at last` is a note, not a time
+    if (!typed && typed.failure().code == errc::bad_input)
+        return std::optional<domain::timestamp>{};  // `mitigated at last` is a note, not a time
+    if (!typed) return typed.failure();
     for (std::size_t i = 0; i <= typed->words; ++i) args.next();
-    return typed->at;
+    return std::optional<domain::timestamp>{typed->at};
 }
 
 namespace {
@@ -183,7 +185,8 @@ std::string_view key_time_name(key_time which) {
 
 // Sets or corrects one key time: checked against the others, recorded on the timeline at that time, and said
 // in the channel with the time in the caller's zone.
-result<void> apply_key_time(context& ctx, incident inc, key_time which, domain::timestamp at) {
+result<void> apply_key_time(context& ctx, incident inc, key_time which, domain::timestamp at,
+                            std::string_view note = {}) {
     switch (which) {
         case key_time::started:
             inc.started_at = at;
@@ -195,6 +198,9 @@ result<void> apply_key_time(context& ctx, incident inc, key_time which, domain::
             inc.mitigated_at = at;
             break;
         case key_time::resolved:
+            // `resolve` filled in mitigated when nobody said it: that implied time moves with the correction.
+            if (inc.mitigated_at && inc.resolved_at && *inc.mitigated_at == *inc.resolved_at)
+                inc.mitigated_at = at;
             inc.resolved_at = at;
             break;
     }
@@ -202,15 +208,22 @@ result<void> apply_key_time(context& ctx, incident inc, key_time which, domain::
     ctx.store.incidents.update(inc);
     refresh_header(ctx, inc);
     auto name = std::string(key_time_name(which));
-    record_event(ctx, inc, name + " (set by " + ctx.who(ctx.user) + ")", at);
+    record_event(ctx, inc,
+                 name + " (set by " + ctx.who(ctx.user) + ")" +
+                     (note.empty() ? "" : ": " + domain::sanitize_utf8(note)),
+                 at);
     announce_for(ctx, inc,
                  inc.label() + ": " + domain::ascii_lower(name) + " at " +
                      local_minute(at, ctx.user_zone(ctx.user)) + ", set by " + ctx.who(ctx.user) + ".");
     return {};
 }
 
-result<void> correct_mitigated(context& ctx, const incident& inc, domain::timestamp at) {
-    return apply_key_time(ctx, inc, key_time::mitigated, at);
+result<void> correct_mitigated(context& ctx, const incident& inc, domain::timestamp at,
+                               std::string_view note) {
+    if (!note.empty())
+        if (auto checked = checked_text(note, "note", domain::max_text_length); !checked)
+            return checked.failure();
+    return apply_key_time(ctx, inc, key_time::mitigated, at, note);
 }
 
 result<void> set_key_time(context& ctx, arguments& args, key_time which, std::string_view word) {
@@ -222,6 +235,10 @@ result<void> set_key_time(context& ctx, arguments& args, key_time which, std::st
                                                "YYYY-MM-DD HH:MM, an ISO 8601 instant).");
     auto typed = parse_typed_time(rest.substr(3), ctx.now, ctx.user_zone(ctx.user));
     if (!typed) return typed.failure();
+    for (std::size_t i = 0; i <= typed->words; ++i) args.next();
+    if (!args.empty())
+        return make_error(errc::bad_input, "Nothing goes after the time; name another incident first: `" +
+                                               std::string(word) + " INC-7 at 09:40`.");
     if (which == key_time::resolved && target->status != incident_status::resolved &&
         target->status != incident_status::reviewed)
         return make_error(errc::conflict,
@@ -234,8 +251,14 @@ result<void> change_status(context& ctx, arguments& args, incident_status to) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
     auto inc = *target;
-    auto at = to == incident_status::mitigated ? take_at_time(ctx, args) : std::nullopt;
-    if (at && inc.status != incident_status::active) return correct_mitigated(ctx, inc, *at);
+    std::optional<domain::timestamp> at;
+    if (to == incident_status::mitigated) {
+        auto taken = take_at_time(ctx, args);
+        if (!taken) return taken.failure();
+        at = *taken;
+    }
+    if (at && inc.status != incident_status::active)
+        return correct_mitigated(ctx, inc, *at, domain::trim(args.rest()));
     if (auto allowed = domain::check_status_change(inc, to); !allowed) return allowed.failure();
     auto note = domain::trim(args.rest());
     if (!note.empty()) {
@@ -515,7 +538,9 @@ result<void> change_detection(context& ctx, arguments& args) {
 result<void> add_note(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
-    auto at = take_at_time(ctx, args);
+    auto taken = take_at_time(ctx, args);
+    if (!taken) return taken.failure();
+    auto at = *taken;
     auto text = checked_text(args.rest(), "note", domain::max_text_length);
     if (!text) return text.failure();
     domain::timeline_entry entry;

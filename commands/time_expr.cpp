@@ -2,9 +2,11 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "commands/arguments.hpp"
+#include "commands/context.hpp"
 #include "commands/zones.hpp"
 
 namespace hindsight::commands {
@@ -17,6 +19,9 @@ constexpr std::string_view forms =
     "Give a time as HH:MM, YYYY-MM-DD HH:MM, an ISO 8601 instant (2026-03-02T09:40:00Z) or -20m / -2h.";
 
 std::optional<int> number(std::string_view text) {
+    // Digits only: from_chars would take a sign, and "09:-5" is no time.
+    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
     int value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
@@ -117,14 +122,15 @@ result<typed_time> parse_typed_time(std::string_view text, domain::timestamp now
         auto today = local_date(now, zone);
         date::local_days day{date::days{sys_days{today}.time_since_epoch().count()}};
         auto at = in_zone(day, *time, zone);
-        if (at > now) at = in_zone(day - days{1}, *time, zone);
+        // A minute of tolerance: "09:41" typed at 09:40:58 by a clock a little ahead means today.
+        if (at > now + seconds{59}) at = in_zone(day - days{1}, *time, zone);
         found = typed_time{at, 1};
     }
     if (!found)
-        return make_error(errc::bad_input,
-                          "'" + std::string(words[0]) + "' is not a time. " + std::string(forms));
+        return make_error(errc::bad_input, "'" + quote(words[0]) + "' is not a time. " + std::string(forms));
     if (found->at > now + seconds{59})
-        return make_error(errc::bad_input, "That time is in the future; the timeline records what happened.");
+        return make_error(errc::conflict, "That time is in the future; the timeline records what happened.");
+    found->at = std::min(found->at, now);  // within the tolerance: now, so nothing lands after the present
     return *found;
 }
 

@@ -15,8 +15,8 @@ struct typed_time {
     std::size_t words = 1;  // how many words of the input the time took (`2026-03-02 09:40` takes two)
 };
 
-// Reads a time from the start of `text`. Fails with a message that says what forms are understood; a time
-// in the future is refused.
+// Reads a time from the start of `text`. Not a time: bad_input, with the forms that are understood; a time
+// in the future: conflict (a refusal, never to be read as note text).
 result<typed_time> parse_typed_time(std::string_view text, domain::timestamp now, const std::string& zone);
 
 }  // namespace hindsight::commands

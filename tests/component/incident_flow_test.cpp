@@ -261,6 +261,11 @@ TEST_CASE("key times are corrected with `at`, kept in order, and give the time t
     CHECK(has(h.say("alice", "ops", "detected at noon"), "'noon' is not a time"));
     CHECK(has(h.say("alice", "ops", "resolved at 10:29"), "is not resolved"));
     CHECK(has(h.say("alice", "ops", "started"), "Say when: `started at 09:40`"));
+    CHECK(has(h.say("alice", "ops", "started at 09:40 INC-7"), "Nothing goes after the time"));
+    CHECK(has(h.say("alice", "ops", "detected at @here"), "is not a time"));
+    CHECK_FALSE(has(h.say("alice", "ops", "detected at @here"), "'@here'"));  // echoed defused
+    // A time in the future is refused, never taken for note text.
+    CHECK(has(h.say("bob", "ops", "mitigated at 2026-03-02T11:00:00Z"), "in the future"));
     // A backdated note sits in its place on the timeline.
     h.say("carol", "ops", "note at 09:42 deploy 4711 went out");
     auto timeline = h.say("alice", "ops", "timeline");
@@ -272,6 +277,14 @@ TEST_CASE("key times are corrected with `at`, kept in order, and give the time t
     CHECK(has(md, "| Time to detect | 15m |"));
     CHECK(has(md, "| Time to mitigate | 45m |"));
     CHECK(has(md, "| Time to resolve | 49m |"));
+    // `resolve` fills in mitigated when nobody said it; correcting the resolution moves that implied time
+    // too.
+    h.say("alice", "ops", "start Second outage");
+    h.advance(std::chrono::minutes{10});
+    h.say("alice", "ops", "resolve");
+    CHECK(has(h.say("alice", "ops", "resolved at -5m"), "resolved at"));
+    auto second = *storage::incident_store(h.db()).find("console", 2);
+    CHECK(second.mitigated_at == second.resolved_at);
 }
 
 TEST_CASE("entries have stable numbers; hidden ones stay out of exports, tagged ones make the key moments") {

@@ -52,8 +52,8 @@ TEST_CASE("ISO 8601 instants and relative times") {
 
 TEST_CASE("what is not a time, or is in the future, is refused with the forms that work") {
     auto now = utc("2026-03-02T10:00:00Z");
-    for (const char* bad :
-         {"last", "25:00", "9:40", "2026-02-30 10:00", "-0m", "-5x", "2026-03-02T09:40:00", ""}) {
+    for (const char* bad : {"last", "25:00", "9:40", "2026-02-30 10:00", "-0m", "-5x", "2026-03-02T09:40:00",
+                            "-1:30", "09:-5", "2026-03-02T09:40+-5:00", ""}) {
         auto typed = parse_typed_time(bad, now, "UTC");
         CHECK_FALSE(typed);
         if (!typed && *bad) CHECK(typed.failure().message.find("HH:MM") != std::string::npos);
@@ -61,4 +61,10 @@ TEST_CASE("what is not a time, or is in the future, is refused with the forms th
     auto future = parse_typed_time("2026-03-02T11:00:00Z", now, "UTC");
     REQUIRE_FALSE(future);
     CHECK(future.failure().message.find("future") != std::string::npos);
+    CHECK(future.failure().code == errc::conflict);  // refused, never read as note text
+    // A minute of tolerance for clocks that disagree: "10:00" typed at 09:59:58 is today, taken as now.
+    CHECK(parsed("10:00", "2026-03-02T09:59:58Z") == utc("2026-03-02T09:59:58Z"));
+    auto crowd = parse_typed_time("@channel", now, "UTC");
+    REQUIRE_FALSE(crowd);
+    CHECK(crowd.failure().message.find("'@channel'") == std::string::npos);  // defused when echoed
 }
