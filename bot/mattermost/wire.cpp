@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/common/signing.hpp"
+#include "bot/common/slash_command.hpp"
 #include "domain/json_writer.hpp"
 
 namespace hindsight::mattermost {
@@ -646,28 +647,19 @@ std::optional<std::string> read_uploaded_file_id(std::string_view body) {
 
 result<chat::inbound> decode_slash_command(const std::map<std::string, std::string>& fields,
                                            std::string_view trigger, domain::timestamp received_at) {
-    auto field = [&](const char* key) {
-        auto found = fields.find(key);
-        return found == fields.end() ? std::string() : found->second;
-    };
-    auto command = field("command");
-    if (command != "/" + std::string(trigger))
-        return make_error(errc::bad_input, "slash command '" + command + "' is not /" + std::string(trigger));
-    auto team = field("team_id"), channel = field("channel_id"), user = field("user_id");
-    if (channel.empty() || user.empty())
+    auto form = common::read_slash_form(fields, trigger);
+    if (!form) return form.failure();
+    if (form->channel.empty() || form->user.empty())
         return make_error(errc::bad_input, "slash command without channel_id or user_id");
-    chat::command_invoked c;
-    c.channel.id = channel;
-    c.channel.is_direct = field("channel_name").find("__") != std::string::npos;
-    c.channel.is_private = c.channel.is_direct;
-    c.user = user;
-    auto text = field("text");
+    chat::channel_ref channel;
+    channel.id = form->channel;
+    channel.is_direct = form->channel_name.find("__") != std::string::npos;
+    channel.is_private = channel.is_direct;
+    const auto& text = form->text;
     auto first = text.find_first_not_of(' ');
     auto last = text.find_last_not_of(' ');
-    c.text = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
-    c.at = received_at;
-    auto trigger_id = field("trigger_id");
-    return chat::inbound{team, trigger_id.empty() ? std::string() : "cmd:" + trigger_id, std::move(c)};
+    auto trimmed = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+    return common::slash_command_event(*form, std::move(channel), std::move(trimmed), received_at);
 }
 
 std::string command_token_from_header(std::string_view authorization) {

@@ -1,5 +1,6 @@
 #include "bot/slack/events.hpp"
 
+#include "bot/common/slash_command.hpp"
 #include "bot/slack/events_json.hpp"
 #include "domain/form.hpp"
 
@@ -219,27 +220,16 @@ result<std::map<std::string, std::string>> parse_form(std::string_view body) {
 
 result<chat::inbound> decode_slash_command(const std::map<std::string, std::string>& fields,
                                            std::string_view trigger, domain::timestamp received_at) {
-    auto field = [&](const char* key) {
-        auto found = fields.find(key);
-        return found == fields.end() ? std::string() : found->second;
-    };
-    auto command = field("command");
-    if (command != "/" + std::string(trigger))
-        return make_error(errc::bad_input, "slash command '" + command + "' is not /" + std::string(trigger));
-    auto team = field("team_id"), channel = field("channel_id"), user = field("user_id");
-    if (team.empty() || channel.empty() || user.empty())
+    auto form = common::read_slash_form(fields, trigger);
+    if (!form) return form.failure();
+    if (form->team.empty() || form->channel.empty() || form->user.empty())
         return make_error(errc::bad_input, "slash command without team_id, channel_id or user_id");
-    chat::command_invoked c;
-    c.channel.id = channel;
-    auto name = field("channel_name");
-    c.channel.is_direct = name == "directmessage" || channel.starts_with("D");
-    c.channel.is_private = c.channel.is_direct || name == "privategroup" || name == "mpdm";
-    c.user = user;
-    c.text = field("text");
-    c.at = received_at;
-    // Slack sends no id for a slash command; trigger_id is unique per invocation, which is what dedup needs.
-    auto trigger_id = field("trigger_id");
-    return chat::inbound{team, trigger_id.empty() ? std::string() : "cmd:" + trigger_id, std::move(c)};
+    chat::channel_ref channel;
+    channel.id = form->channel;
+    const auto& name = form->channel_name;
+    channel.is_direct = name == "directmessage" || form->channel.starts_with("D");
+    channel.is_private = channel.is_direct || name == "privategroup" || name == "mpdm";
+    return common::slash_command_event(*form, std::move(channel), form->text, received_at);
 }
 
 namespace {
