@@ -150,7 +150,8 @@ else echo "FAIL: export of a read-only database: $(cat "$work/err")" >&2; failur
 # Key times corrected with `at` (SPEC §9), a backdated note, and the durations in the export.
 printf '%s\n' '/incident start Checkout errors sev2' ':advance 30m' '/incident started at 09:40' \
     '/incident detected at 09:55' '/incident note at 09:42 deploy 4711 went out' '/incident mitigated at 10:20' \
-    '/incident started at 10:25' '/incident resolve' '/incident resolved at 10:29' '/incident timeline' \
+    '/incident started at 10:25' '/incident resolve' '/incident resolved at 10:29' '/incident timeline tag E4 key' \
+    '/incident timeline hide E3' '/incident timeline' \
     > "$work/keytimes.txt"
 timeout 30 "$bin" console --db "$work/keytimes.db" --as alice --now 2026-03-02T10:00:00Z < "$work/keytimes.txt" \
     > "$work/keytimes.out" 2>&1
@@ -161,6 +162,11 @@ timeout 30 "$bin" export INC-1 --db "$work/keytimes.db" > "$work/keytimes.md"
 expect "$work/keytimes.md" "| Time to detect | 15m |" "export: time to detect"
 expect "$work/keytimes.md" "| Time to mitigate | 40m |" "export: time to mitigate from the corrected start"
 expect "$work/keytimes.md" "deploy 4711 went out" "export: the backdated note"
+expect "$work/keytimes.out" "E4 tagged key" "timeline tag"
+expect "$work/keytimes.out" "(hidden from exports)" "a hidden entry is marked in the channel"
+expect "$work/keytimes.md" "## Key moments" "export: key moments"
+expect "$work/keytimes.md" "| key | @alice | 📝 deploy 4711 went out |" "export: the tagged entry among the key moments"
+refute "$work/keytimes.md" "Detected (set by" "export: a hidden entry is left out"
 
 # blame-check as a linter.
 printf 'Alice rolled back at 14:05\nBob should have checked the config\n' > "$work/draft.md"
