@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "domain/alert.hpp"
 #include "domain/time.hpp"
 
 namespace hindsight::chat {
@@ -62,8 +63,18 @@ struct member_joined {
     domain::timestamp at{};
 };
 
+// A monitoring alert, routed when it was received: where it goes and what the route says to do with it. An
+// unrouted alert has no channel and is only recorded (and counted).
+struct alert_received {
+    channel_ref channel;
+    bool declare = false;
+    std::string severity;  // "sev1".."sev4" from the route's severity_labels, or "" for the default
+    domain::alert alert;
+    domain::timestamp at{};  // when it was received
+};
+
 using event = std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked,
-                           member_joined>;
+                           member_joined, alert_received>;
 
 struct inbound {
     std::string workspace;

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "domain/model.hpp"
 #include "storage/action_store.hpp"
+#include "storage/alert_store.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/queue_store.hpp"
 #include "storage/review_store.hpp"
@@ -23,6 +24,7 @@ struct stores {
     storage::review_store review;
     storage::action_store actions;
     storage::queue_store queue;
+    storage::alert_store alerts;
 
     explicit stores(storage::database& database)
         : db(database),
@@ -30,7 +32,8 @@ struct stores {
           timeline(database),
           review(database),
           actions(database),
-          queue(database) {}
+          queue(database),
+          alerts(database) {}
 };
 
 struct context {

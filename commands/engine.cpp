@@ -16,7 +16,8 @@ std::string user_of(const chat::event& e) {
     return std::visit(
         [](const auto& ev) -> std::string {
             using T = std::decay_t<decltype(ev)>;
-            if constexpr (std::is_same_v<T, chat::message_edited> || std::is_same_v<T, chat::message_deleted>)
+            if constexpr (std::is_same_v<T, chat::message_edited> ||
+                          std::is_same_v<T, chat::message_deleted> || std::is_same_v<T, chat::alert_received>)
                 return {};
             else
                 return ev.user;
@@ -45,7 +46,11 @@ std::string identity_key(const chat::event& e) {
         [](const auto& ev) -> std::string {
             using T = std::decay_t<decltype(ev)>;
             std::string base = ev.channel.id + ":";
-            if constexpr (std::is_same_v<T, chat::command_invoked> || std::is_same_v<T, chat::member_joined>)
+            if constexpr (std::is_same_v<T, chat::alert_received>)
+                return "alert:" + domain::alert_identity(ev.alert) + ":" +
+                       std::string(domain::to_string(ev.alert.status));
+            else if constexpr (std::is_same_v<T, chat::command_invoked> ||
+                               std::is_same_v<T, chat::member_joined>)
                 base += std::to_string(domain::to_millis(ev.at));
             else
                 base += ev.message_id;
@@ -60,8 +65,10 @@ std::string identity_key(const chat::event& e) {
                        ":" + std::to_string(domain::to_millis(ev.at));
             else if constexpr (std::is_same_v<T, chat::member_joined>)
                 return "joined:" + base + ":" + ev.user;
-            else
+            else if constexpr (std::is_same_v<T, chat::command_invoked>)
                 return "command:" + base + ":" + ev.user;
+            else
+                return base;  // not reached: alerts returned above
         },
         e);
 }
@@ -141,6 +148,8 @@ std::vector<chat::outgoing> engine::handle(const std::string& workspace, const c
                 if (missing) *missing = needed;
             } else if constexpr (std::is_same_v<T, chat::member_joined>) {
                 on_member_joined(ctx, ev, bot_user);
+            } else if constexpr (std::is_same_v<T, chat::alert_received>) {
+                on_alert(ctx, ev);
             } else {
                 ctx.thread_root = ev.thread_root;
                 dispatch_command(ctx, ev.text);

@@ -88,6 +88,12 @@ domain::incident_record load_record(stores& store, const domain::incident& inc);
 // The bot joined a channel: it introduces itself (unless an incident lives there already). Someone else
 // joined a channel with an open incident: they alone get its status, to catch up.
 void on_member_joined(context& ctx, const chat::member_joined& joined, const std::string& bot_user);
+// An incident opened by a firing alert on a route with `declare = true`: no commander until someone takes it.
+domain::incident declare_from_alert(context& ctx, const domain::alert& a, domain::severity sev);
+// A monitoring alert: on the timeline of the channel's incident, or declaring one, or recorded as unrouted.
+void on_alert(context& ctx, const chat::alert_received& ev);
+// Alerts that reached the channel in the hour before an incident was declared there by hand join it.
+void attach_waiting_alerts(context& ctx, const domain::incident& inc);
 // Private nudges for blaming language; never blocks.
 void nudge_if_blaming(context& ctx, std::string_view text);
 

@@ -59,6 +59,7 @@ result<std::string> resolve_user(context& ctx, std::string_view word) {
     if (!mention) return make_error(errc::bad_input, "'" + quote(word) + "' is not a user; write @name.");
     if (mention->is_id) return mention->value;
     auto lowered = domain::ascii_lower(mention->value);
+    if (lowered == "me" && !ctx.user.empty()) return ctx.user;
     if (lowered == "here" || lowered == "channel" || lowered == "all" || lowered == "everyone")
         return make_error(errc::bad_input, "Name one person, not a crowd.");
     if (auto known = ctx.store.incidents.find_user_by_name(ctx.workspace, mention->value)) return known->id;
@@ -446,10 +447,34 @@ result<void> start_incident(context& ctx, arguments& args) {
     if (!request.new_channel) {
         ctx.announce(std::move(declaration));
         chat::define_thread(ctx.replies.back(), header_key(inc));
+        attach_waiting_alerts(ctx, inc);
         return {};
     }
     declare_in_new_channel(ctx, inc, std::move(declaration));
     return {};
+}
+
+incident declare_from_alert(context& ctx, const domain::alert& a, domain::severity sev) {
+    std::string name(a.name().empty() ? "an alert" : a.name());
+    auto title =
+        domain::truncate_utf8(domain::sanitize_utf8(domain::trim(a.summary())), domain::max_title_length);
+    auto inc = insert_new_incident(ctx, title.empty() ? name : title, sev, false);
+    // The alert is the detection, and the best guess for when impact began until someone says `started at`.
+    inc.started_at = std::min(a.starts_at, ctx.now);
+    inc.detected_at = inc.started_at;
+    ctx.store.incidents.update(inc);
+    record_event(
+        ctx, inc,
+        "Incident declared by the alert " + quote(name) + " (" + std::string(domain::to_string(sev)) + ")",
+        ctx.now);
+    ctx.announce(
+        "🚨 *" + inc.label() + ": " + quote(inc.title) + "* (" + std::string(domain::to_string(sev)) +
+        ") declared by the alert *" + quote(name) + "*. Nobody is commander yet: `" + ctx.trigger() +
+        " commander @me` takes it.\nMark messages for the timeline with :pushpin: or start them with "
+        "`!tl`. `" +
+        ctx.trigger() + " help` lists every command.");
+    chat::define_thread(ctx.replies.back(), header_key(inc));
+    return inc;
 }
 
 void on_member_joined(context& ctx, const chat::member_joined& joined, const std::string& bot_user) {
@@ -638,9 +663,9 @@ result<void> show_timeline(context& ctx, arguments& args) {
         if (!e.revisions.empty()) text += " (edited)";
         if (e.tag != domain::entry_tag::none) text += " #" + std::string(domain::to_string(e.tag));
         if (e.hidden) text += " (hidden from exports)";
+        auto who = e.kind == domain::entry_kind::alert ? e.source.platform : ctx.who(e.author);
         line += "E" + std::to_string(e.number) + " " + local_clock(e.occurred_at, zone) + " " +
-                domain::format_offset(target->started_at, e.occurred_at) + " " + ctx.who(e.author) + ": " +
-                text + "\n";
+                domain::format_offset(target->started_at, e.occurred_at) + " " + who + ": " + text + "\n";
         if (out.size() + line.size() > page_limit) {
             ctx.tell(out);
             out = "*Timeline of " + target->label() + "* (continued)\n";

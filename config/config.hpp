@@ -80,11 +80,36 @@ struct mattermost_settings {
     std::string actions_url;  // where Mattermost reaches POST /mattermost/actions; "" = no buttons
     bool operator==(const mattermost_settings&) const = default;
 };
+// Where an alert goes: the first route whose matchers all match the alert's labels.
+struct alert_route {
+    std::vector<std::string> matchers;  // Alertmanager's syntax, one or more per string; empty matches all
+    std::string channel;                // the channel id
+    std::string workspace;              // needed when more than one workspace is configured
+    bool declare = false;               // a firing alert with no incident open there declares one
+    bool private_channel = false;       // the channel is private: a declared incident is private too
+    std::vector<std::pair<std::string, std::string>>
+        severity_labels;  // severity label value → "sev1".."sev4"
+    bool operator==(const alert_route&) const = default;
+};
+struct alerts_settings {
+    std::vector<alert_route> routes;
+    std::string unrouted_channel;  // a one-line note per unrouted alert; "" = only the metric
+    std::string unrouted_workspace;
+    std::string alertmanager_url;          // read silences from here; "" = no silences
+    std::string silence_lookback = "30d";  // how far back a silence still counts (a duration)
+    // Grafana's hmacConfig: the header carrying the signature, and the timestamp header when one is set
+    // there.
+    std::string grafana_signature_header = "X-Grafana-Alerting-Signature";
+    std::string grafana_timestamp_header;
+    bool operator==(const alerts_settings&) const = default;
+};
 // From the environment only. mattermost_url also comes from the file's mattermost.url (MATTERMOST_URL wins);
 // it is stored without a trailing '/'.
 struct secrets {
     std::string slack_bot_token, slack_app_token, slack_signing_secret, mattermost_url, mattermost_token,
         mattermost_command_token;
+    std::string alerts_token, grafana_webhook_secret, pagerduty_webhook_secret, alerts_webhook_secret,
+        alertmanager_token;
     bool operator==(const secrets&) const = default;
 };
 struct settings {
@@ -100,6 +125,7 @@ struct settings {
     storage_settings storage;
     slack_settings slack;
     mattermost_settings mattermost;
+    alerts_settings alerts;
     secrets secret;
     bool operator==(const settings&) const = default;
 };

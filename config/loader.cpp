@@ -14,6 +14,8 @@
 #include <utility>
 
 #include "config/config.hpp"
+#include "domain/alert.hpp"
+#include "domain/model.hpp"
 #include "domain/time.hpp"
 
 #pragma GCC diagnostic push
@@ -35,13 +37,18 @@ struct secret_variable {
     const char* name;
     std::string secrets::*field;
 };
-const std::array<secret_variable, 6> secret_variables{{
+const std::array<secret_variable, 11> secret_variables{{
     {"SLACK_BOT_TOKEN", &secrets::slack_bot_token},
     {"SLACK_APP_TOKEN", &secrets::slack_app_token},
     {"SLACK_SIGNING_SECRET", &secrets::slack_signing_secret},
     {"MATTERMOST_URL", &secrets::mattermost_url},
     {"MATTERMOST_TOKEN", &secrets::mattermost_token},
     {"MATTERMOST_COMMAND_TOKEN", &secrets::mattermost_command_token},
+    {"ALERTS_TOKEN", &secrets::alerts_token},
+    {"GRAFANA_WEBHOOK_SECRET", &secrets::grafana_webhook_secret},
+    {"PAGERDUTY_WEBHOOK_SECRET", &secrets::pagerduty_webhook_secret},
+    {"ALERTS_WEBHOOK_SECRET", &secrets::alerts_webhook_secret},
+    {"ALERTMANAGER_TOKEN", &secrets::alertmanager_token},
 }};
 
 bool is_space(char ch) {
@@ -251,6 +258,11 @@ private:
             {"mattermost.access_token", "MATTERMOST_TOKEN"},
             {"mattermost.bot_token", "MATTERMOST_TOKEN"},
             {"mattermost.command_token", "MATTERMOST_COMMAND_TOKEN"},
+            {"alerts.token", "ALERTS_TOKEN"},
+            {"alerts.grafana_secret", "GRAFANA_WEBHOOK_SECRET"},
+            {"alerts.pagerduty_secret", "PAGERDUTY_WEBHOOK_SECRET"},
+            {"alerts.webhook_secret", "ALERTS_WEBHOOK_SECRET"},
+            {"alerts.alertmanager_token", "ALERTMANAGER_TOKEN"},
         };
         std::string variable;
         if (auto found = known.find(key); found != known.end()) variable = found->second;
@@ -425,8 +437,9 @@ private:
 
     void register_keys() {
         for (const char* section : {"capture", "incidents", "review", "actions", "reminders", "http", "tls",
-                                    "storage", "slack", "mattermost"})
+                                    "storage", "slack", "mattermost", "alerts"})
             sections_.insert(section);
+        register_alert_keys();
         auto& c = cfg_;
 
         handlers_["time_zone"] = [this, &c](const toml::node& n, const std::string& k) {
@@ -596,6 +609,101 @@ private:
         handlers_["mattermost.team"] = [this, &c](const toml::node& n, const std::string& k) {
             read_checked(n, k, c.mattermost.team, none);
         };
+    }
+
+    void register_alert_keys() {
+        auto& a = cfg_.alerts;
+        handlers_["alerts.routes"] = [this](const toml::node& n, const std::string& k) { read_routes(n, k); };
+        handlers_["alerts.unrouted_channel"] = [this, &a](const toml::node& n, const std::string& k) {
+            read_checked(n, k, a.unrouted_channel, none);
+        };
+        handlers_["alerts.unrouted_workspace"] = [this, &a](const toml::node& n, const std::string& k) {
+            read_checked(n, k, a.unrouted_workspace, none);
+        };
+        handlers_["alerts.alertmanager_url"] = [this, &a](const toml::node& n, const std::string& k) {
+            read_checked(n, k, a.alertmanager_url, [](const std::string& url) -> std::optional<std::string> {
+                if (url.empty()) return std::nullopt;
+                return check_base_url(url);
+            });
+            a.alertmanager_url = without_trailing_slashes(a.alertmanager_url);
+        };
+        handlers_["alerts.silence_lookback"] = [this, &a](const toml::node& n, const std::string& k) {
+            read_checked(n, k, a.silence_lookback, [](const std::string& text) -> std::optional<std::string> {
+                if (domain::parse_duration(text)) return std::nullopt;
+                return "must be a duration like \"30d\" or \"72h\"";
+            });
+        };
+        handlers_["alerts.grafana_signature_header"] = [this, &a](const toml::node& n, const std::string& k) {
+            read_checked(n, k, a.grafana_signature_header, not_empty);
+        };
+        handlers_["alerts.grafana_timestamp_header"] = [this, &a](const toml::node& n, const std::string& k) {
+            read_checked(n, k, a.grafana_timestamp_header, none);
+        };
+    }
+
+    // [[alerts.routes]]: an array of tables, each checked whole so every problem names its line.
+    void read_routes(const toml::node& node, const std::string& key) {
+        auto* array = node.as_array();
+        if (!array || !array->is_array_of_tables())
+            return fail(node, key + " must be an array of tables ([[alerts.routes]])");
+        std::vector<alert_route> routes;
+        for (const auto& item : *array) {
+            alert_route route;
+            if (read_route(*item.as_table(), key, route)) routes.push_back(std::move(route));
+        }
+        cfg_.alerts.routes = std::move(routes);
+    }
+
+    bool read_route(const toml::table& table, const std::string& key, alert_route& route) {
+        bool ok = true;
+        auto wrong = [&](const toml::node& at, std::string message) {
+            fail(at, std::move(message));
+            ok = false;
+        };
+        for (auto&& [raw_key, value] : table) {
+            const std::string name(raw_key.str());
+            const std::string sub = key + "." + name;
+            if (name == "matchers") {
+                read_strings(value, sub, route.matchers,
+                             [](const std::string& m) -> std::optional<std::string> {
+                                 if (auto parsed = domain::parse_matchers(m); !parsed)
+                                     return "has " + parsed.failure().message;
+                                 return std::nullopt;
+                             });
+            } else if (name == "channel") {
+                read_checked(value, sub, route.channel, not_empty);
+            } else if (name == "workspace") {
+                read_checked(value, sub, route.workspace, none);
+            } else if (name == "declare") {
+                read_bool(value, sub, route.declare);
+            } else if (name == "private") {
+                read_bool(value, sub, route.private_channel);
+            } else if (name == "severity_labels") {
+                read_severity_labels(value, sub, route.severity_labels);
+            } else {
+                wrong(value, "unknown key " + in_quotes(sub) +
+                                 " (a route has matchers, channel, workspace, declare, private and "
+                                 "severity_labels)");
+            }
+        }
+        if (route.channel.empty()) wrong(table, key + " needs a channel (the channel id alerts go to)");
+        return ok;
+    }
+
+    void read_severity_labels(const toml::node& node, const std::string& key,
+                              std::vector<std::pair<std::string, std::string>>& out) {
+        auto* table = node.as_table();
+        if (!table)
+            return fail(node, key + " must be a table like { critical = \"sev1\", warning = \"sev3\" }");
+        for (auto&& [raw_key, value] : *table) {
+            std::string sev;
+            read_checked(value, key + "." + std::string(raw_key.str()), sev,
+                         [](const std::string& s) -> std::optional<std::string> {
+                             if (domain::parse_severity(s) && s.starts_with("sev")) return std::nullopt;
+                             return "must be sev1, sev2, sev3 or sev4";
+                         });
+            if (!sev.empty()) out.emplace_back(std::string(raw_key.str()), sev);
+        }
     }
 
     void cross_check(const toml::table& root) {

@@ -30,8 +30,10 @@ constexpr std::array<std::pair<incident_status, std::string_view>, 4> status_nam
      {incident_status::mitigated, "mitigated"},
      {incident_status::resolved, "resolved"},
      {incident_status::reviewed, "reviewed"}}};
-constexpr std::array<std::pair<entry_kind, std::string_view>, 3> kind_names{
-    {{entry_kind::message, "message"}, {entry_kind::note, "note"}, {entry_kind::event, "event"}}};
+constexpr std::array<std::pair<entry_kind, std::string_view>, 4> kind_names{{{entry_kind::message, "message"},
+                                                                             {entry_kind::note, "note"},
+                                                                             {entry_kind::event, "event"},
+                                                                             {entry_kind::alert, "alert"}}};
 constexpr std::array<std::pair<entry_state, std::string_view>, 3> state_names{
     {{entry_state::live, "live"}, {entry_state::deleted, "deleted"}, {entry_state::unmarked, "unmarked"}}};
 constexpr std::array<std::pair<action_type, std::string_view>, 6> type_names{

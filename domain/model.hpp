@@ -14,7 +14,7 @@ namespace hindsight::domain {
 
 enum class severity { sev1 = 1, sev2, sev3, sev4 };
 enum class incident_status { active, mitigated, resolved, reviewed };
-enum class entry_kind { message, note, event };
+enum class entry_kind { message, note, event, alert };
 // Why an entry is on the timeline: a reaction, a typed prefix, a command, or the bot itself.
 enum class entry_state { live, deleted, unmarked };
 enum class action_type { detection, playbook, tooling, training, process, other };

@@ -210,6 +210,12 @@ void append_list(std::string& out, std::string_view heading, const std::vector<r
     out += '\n';
 }
 
+// Alerts are told by the tool that sent them, everything else by a person (or nobody: the bot's own events).
+std::string entry_author(const name_lookup& name_of, const timeline_entry& entry) {
+    if (entry.kind == entry_kind::alert) return markdown_cell(entry.source.platform);
+    return user(name_of, entry.author);
+}
+
 std::string entry_text_for_document(const timeline_entry& entry) {
     std::string text = markdown_cell(defuse_crowd_mentions(entry.text));
     if (entry.kind == entry_kind::event) return "_" + text + "_";
@@ -363,7 +369,7 @@ void append_timeline(std::string& out, const incident_record& record, const name
         if (auto target = link_target(entry.source.permalink); !target.empty())
             what += " ([link](" + target + "))";
         out += "| " + format_minute(entry.occurred_at).substr(11) + " | " +
-               format_offset(inc.started_at, entry.occurred_at) + " | " + user(name_of, entry.author) +
+               format_offset(inc.started_at, entry.occurred_at) + " | " + entry_author(name_of, entry) +
                " | " + what + " |\n";
     }
     if (!any_entry) out += "\n_No timeline entries._\n";
@@ -376,7 +382,7 @@ void append_key_moments(std::string& out, const incident_record& record, const n
     for (const auto& entry : record.timeline) {
         if (entry.state != entry_state::live || entry.hidden || entry.tag == entry_tag::none) continue;
         rows += "| " + format_minute(entry.occurred_at) + " | " + std::string(to_string(entry.tag)) + " | " +
-                user(name_of, entry.author) + " | " + entry_text_for_document(entry) + " |\n";
+                entry_author(name_of, entry) + " | " + entry_text_for_document(entry) + " |\n";
     }
     if (rows.empty()) return;
     out +=
@@ -549,6 +555,7 @@ void write_timeline(json_writer& json, const incident_record& record, const name
         json.key("offset").value(format_offset(record.inc.started_at, entry.occurred_at));
         json.key("kind").value(to_string(entry.kind));
         json.key("author").value(entry.author.empty() ? std::string() : name_of(entry.author));
+        json.key("source").value(entry.source.platform);
         json.key("text").value(entry.text);
         json.key("permalink").value(entry.source.permalink);
         json.key("revisions").value(static_cast<std::int64_t>(entry.revisions.size()));

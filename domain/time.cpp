@@ -78,6 +78,40 @@ std::optional<timestamp> parse_iso(std::string_view text) {
     return timestamp{sys_days{*date}} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms};
 }
 
+std::optional<timestamp> parse_rfc3339(std::string_view text) {
+    if (text.size() < 20) return std::nullopt;
+    auto date = parse_date(text.substr(0, 10));
+    int h = 0, mi = 0, s = 0;
+    if (!date || (text[10] != 'T' && text[10] != 't') || !read_number(text, 11, 2, h) || text[13] != ':' ||
+        !read_number(text, 14, 2, mi) || text[16] != ':' || !read_number(text, 17, 2, s))
+        return std::nullopt;
+    std::size_t pos = 19;
+    milliseconds fraction{0};
+    if (pos < text.size() && text[pos] == '.') {
+        int scale = 100, ms = 0;
+        std::size_t digits = 0;
+        for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos, ++digits) {
+            ms += (text[pos] - '0') * scale;
+            scale /= 10;
+        }
+        if (digits == 0) return std::nullopt;
+        fraction = milliseconds{ms};
+    }
+    minutes offset{0};
+    auto zone = text.substr(pos);
+    if (zone == "Z" || zone == "z") {
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+        int oh = 0, om = 0;
+        if (!read_number(zone, 1, 2, oh) || !read_number(zone, 4, 2, om) || oh > 23 || om > 59)
+            return std::nullopt;
+        offset = (zone[0] == '+' ? 1 : -1) * (hours{oh} + minutes{om});
+    } else {
+        return std::nullopt;
+    }
+    if (h > 23 || mi > 59 || s > 60) return std::nullopt;
+    return timestamp{sys_days{*date}} + hours{h} + minutes{mi} + seconds{s} + fraction - offset;
+}
+
 std::string format_offset(timestamp start, timestamp at) {
     auto delta = at - start;
     bool negative = delta < milliseconds{0};

@@ -27,6 +27,9 @@ std::string format_minute(timestamp t);
 std::string format_date(civil_date d);
 // Accepts "YYYY-MM-DDTHH:MM[:SS][.fff]Z" and "YYYY-MM-DD HH:MM[:SS]" (taken as UTC).
 std::optional<timestamp> parse_iso(std::string_view text);
+// RFC 3339 as monitoring tools write it: "2026-11-26T09:14:03.127Z", "2021-10-12T09:51:03.157076+02:00"
+// (any number of fraction digits, kept to the millisecond; Z or an offset required).
+std::optional<timestamp> parse_rfc3339(std::string_view text);
 // Strict "YYYY-MM-DD" that names a real day (2026-02-30 is refused).
 std::optional<civil_date> parse_date(std::string_view text);
 

@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
   clang-format curl
-  chromium
+  chromium prometheus-alertmanager
 )
 # tests/render renders the exported postmortem with markdown-it and mermaid (npm) in headless chromium.
 # A machine with node and npm from elsewhere keeps them: Debian's npm would conflict with that node.

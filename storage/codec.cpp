@@ -120,13 +120,71 @@ void write_fields(flat_object_writer& w, const chat::command_invoked& ev) {
     w.number("at", millis(ev.at));
 }
 
+json labels_json(const domain::label_set& labels) {
+    json out = json::object();
+    for (const auto& [name, value] : labels) out[domain::sanitize_utf8(name)] = domain::sanitize_utf8(value);
+    return out;
+}
+
+domain::label_set read_labels(const json& j) {
+    domain::label_set out;
+    for (const auto& [name, value] : j.items()) out.emplace_back(name, value.get<std::string>());
+    return domain::make_label_set(std::move(out));
+}
+
+// Alerts are not on the chat hot path and carry nested label sets: nlohmann writes them.
+std::string encode_alert(const chat::alert_received& ev) {
+    const auto& a = ev.alert;
+    json j{{"type", "alert"},
+           {"channel", {{"id", ev.channel.id}, {"private", ev.channel.is_private}, {"direct", false}}},
+           {"declare", ev.declare},
+           {"severity", ev.severity},
+           {"at", millis(ev.at)},
+           {"source", a.source},
+           {"status", std::string(domain::to_string(a.status))},
+           {"labels", labels_json(a.labels)},
+           {"annotations", labels_json(a.annotations)},
+           {"starts", millis(a.starts_at)},
+           {"fingerprint", domain::sanitize_utf8(a.fingerprint)},
+           {"link", domain::sanitize_utf8(a.link)},
+           {"group", domain::sanitize_utf8(a.group_key)}};
+    if (a.ends_at) j["ends"] = millis(*a.ends_at);
+    return j.dump();
+}
+
+chat::alert_received decode_alert(const json& j) {
+    chat::alert_received ev;
+    ev.channel = read_channel(j.at("channel"));
+    ev.declare = j.value("declare", false);
+    ev.severity = j.value("severity", "");
+    ev.at = read_time(j, "at");
+    auto& a = ev.alert;
+    a.source = j.at("source").get<std::string>();
+    a.status = j.at("status").get<std::string>() == "resolved" ? domain::alert_status::resolved
+                                                               : domain::alert_status::firing;
+    a.labels = read_labels(j.at("labels"));
+    a.annotations = read_labels(j.at("annotations"));
+    a.starts_at = read_time(j, "starts");
+    if (j.contains("ends")) a.ends_at = read_time(j, "ends");
+    a.fingerprint = j.value("fingerprint", "");
+    a.link = j.value("link", "");
+    a.group_key = j.value("group", "");
+    return ev;
+}
+
 }  // namespace
 
 // Written by hand rather than through nlohmann::json: this runs for every inbound event on the hot path, and
 // a flat object needs no tree. decode_event reads it back with nlohmann.
 std::string encode_event(const chat::event& e) {
+    if (auto* alert = std::get_if<chat::alert_received>(&e)) return encode_alert(*alert);
     flat_object_writer w;
-    std::visit([&](const auto& ev) { write_fields(w, ev); }, e);
+    std::visit(
+        [&](const auto& ev) {
+            if constexpr (!std::is_same_v<std::decay_t<decltype(ev)>, chat::alert_received>)
+                write_fields(w, ev);
+        },
+        e);
     return std::move(w).finish();
 }
 
@@ -134,6 +192,7 @@ std::optional<chat::event> decode_event(const std::string& text) {
     try {
         auto j = json::parse(text);
         auto type = j.at("type").get<std::string>();
+        if (type == "alert") return decode_alert(j);
         auto channel = read_channel(j.at("channel"));
         if (type == "posted")
             return chat::message_posted{channel,

@@ -338,6 +338,36 @@ UPDATE timeline_entries SET number = numbered.n
     WHERE numbered.id = timeline_entries.id;
 CREATE UNIQUE INDEX timeline_entry_numbers ON timeline_entries (incident_id, number);
 )sql",
+        // 7: every monitoring alert received, routed or not (an alert instance is source + fingerprint +
+        // startsAt; firing and resolved are its two facts, each kept once however often it is re-sent), the
+        // silences already put on an incident's timeline, and when its silences were last looked up.
+        R"sql(
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    channel TEXT NOT NULL,  -- '' when no route matched
+    incident_id INTEGER REFERENCES incidents(id),
+    source TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    name TEXT NOT NULL,
+    labels TEXT NOT NULL,  -- JSON objects
+    annotations TEXT NOT NULL,
+    ends_at INTEGER,
+    link TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (workspace, source, fingerprint, starts_at, status)
+);
+CREATE INDEX alerts_by_incident ON alerts (incident_id) WHERE incident_id IS NOT NULL;
+CREATE INDEX alerts_waiting ON alerts (workspace, channel, received_at) WHERE incident_id IS NULL;
+CREATE TABLE incident_silences (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    silence_id TEXT NOT NULL,
+    PRIMARY KEY (incident_id, silence_id)
+) WITHOUT ROWID;
+ALTER TABLE incidents ADD COLUMN silences_checked_at INTEGER;
+)sql",
     };
     return steps;
 }

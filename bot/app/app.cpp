@@ -99,6 +99,13 @@ void app::add_platform(chat::platform& p) {
     }
 }
 
+std::vector<std::string> app::workspaces() const {
+    std::vector<std::string> out;
+    for (const auto* p : platforms_)
+        for (const auto& [workspace, bot_user] : p->workspaces()) out.push_back(workspace);
+    return out;
+}
+
 chat::platform* app::platform_for(const std::string& workspace) {
     for (auto* p : platforms_)
         for (const auto& [ws, bot_user] : p->workspaces())

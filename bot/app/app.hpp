@@ -37,6 +37,8 @@ public:
     boost::asio::awaitable<void> run_worker();
     void stop();
 
+    // Every workspace a connected platform serves.
+    std::vector<std::string> workspaces() const;
     commands::engine& engine() { return engine_; }
     metrics& stats() { return metrics_; }
     bool ready();

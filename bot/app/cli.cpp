@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 
+#include "bot/alerts/receiver.hpp"
 #include "bot/app/app.hpp"
 #include "bot/common/reconnect_policy.hpp"
 #include "bot/console/platform.hpp"
@@ -290,6 +291,9 @@ int run_service(const common_options& common, bool http_only) {
     }
     platform_health health;
     add_service_routes(*server, application, health);
+    alerts::alert_receiver alert_routes(*cfg, time, application.stats(), application.sink(),
+                                        [&application] { return application.workspaces(); });
+    alert_routes.add_routes(*server);
     auto platforms =
         http_only ? connections{} : start_platforms(io, *cfg, time, application, *server, health);
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),

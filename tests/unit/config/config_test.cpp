@@ -484,3 +484,58 @@ TEST_CASE(
     CHECK(missing_platform_secrets(*http) ==
           "slack.enabled is true but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not both set");
 }
+
+TEST_CASE("alert routes are read whole, and every problem names its line") {
+    auto loaded = load_config_text(R"(
+[alerts]
+unrouted_channel = "C-ops"
+alertmanager_url = "http://127.0.0.1:9093/"
+silence_lookback = "14d"
+[[alerts.routes]]
+matchers = ['service="checkout"', 'severity=~"critical|page"']
+channel = "C1"
+declare = true
+private = true
+severity_labels = { critical = "sev1", page = "sev2" }
+[[alerts.routes]]
+channel = "C2"
+)",
+                                   "test.toml", env_of({{"ALERTS_TOKEN", "tok"}}));
+    INFO((loaded ? std::string() : loaded.failure().message));
+    REQUIRE(loaded);
+    const auto& a = loaded->alerts;
+    REQUIRE(a.routes.size() == 2);
+    CHECK(a.routes[0].matchers.size() == 2);
+    CHECK(a.routes[0].declare);
+    CHECK(a.routes[0].private_channel);
+    CHECK(a.routes[0].severity_labels ==
+          std::vector<std::pair<std::string, std::string>>{{"critical", "sev1"}, {"page", "sev2"}});
+    CHECK(a.routes[1].matchers.empty());
+    CHECK(a.alertmanager_url == "http://127.0.0.1:9093");
+    CHECK(a.silence_lookback == "14d");
+    CHECK(loaded->secret.alerts_token == "tok");
+
+    auto message = error_of(R"(
+[[alerts.routes]]
+matchers = ['service=~"("']
+channel = "C1"
+[[alerts.routes]]
+declare = true
+[[alerts.routes]]
+channel = "C3"
+severity_labels = { critical = "urgent" }
+colour = "red"
+[alerts]
+silence_lookback = "a month"
+alertmanager_url = "http://alertmanager.example:9093"
+)");
+    CHECK(contains(message, "test.toml:3: alerts.routes.matchers has "));
+    CHECK(contains(message, "test.toml:5: alerts.routes needs a channel"));
+    CHECK(contains(message,
+                   "test.toml:9: alerts.routes.severity_labels.critical must be sev1, sev2, sev3 or sev4"));
+    INFO(message);
+    CHECK(contains(message, "test.toml:10: unknown key 'alerts.routes.colour'"));
+    CHECK(contains(message, "alerts.silence_lookback must be a duration"));
+    CHECK(contains(message, "alerts.alertmanager_url "));
+    CHECK(contains(error_of("[alerts]\ntoken = \"x\"\n"), "ALERTS_TOKEN"));
+}

@@ -33,3 +33,18 @@ TEST_CASE("offsets and durations read like a timeline") {
     CHECK(format_duration(hours{76}) == "3d 4h");
     CHECK(format_duration(seconds{45}) == "45s");
 }
+
+TEST_CASE("RFC 3339 as monitoring tools write it: fractions of any length, Z or an offset") {
+    auto base = *parse_iso("2026-11-26T09:14:03Z");
+    CHECK(parse_rfc3339("2026-11-26T09:14:03Z") == base);
+    CHECK(parse_rfc3339("2026-11-26T09:14:03.127Z") == base + milliseconds{127});
+    CHECK(parse_rfc3339("2026-11-26T09:14:03.1Z") == base + milliseconds{100});
+    CHECK(parse_rfc3339("2026-11-26T09:14:03.157076123Z") == base + milliseconds{157});
+    CHECK(parse_rfc3339("2026-11-26T11:14:03+02:00") == base);
+    CHECK(parse_rfc3339("2026-11-26T04:14:03.5-05:00") == base + milliseconds{500});
+    CHECK(parse_rfc3339("0001-01-01T00:00:00Z"));       // Go's zero time parses; callers treat it as unset
+    CHECK_FALSE(parse_rfc3339("2026-11-26T09:14:03"));  // no zone
+    CHECK_FALSE(parse_rfc3339("2026-11-26T09:14:03.Z"));
+    CHECK_FALSE(parse_rfc3339("2026-11-26 09:14"));
+    CHECK_FALSE(parse_rfc3339("2026-11-26T09:14:03+2:00"));
+}
