@@ -2,6 +2,7 @@
 // other inbound event, inside the same transaction as the entry and the replies.
 #include <algorithm>
 
+#include "commands/engine.hpp"
 #include "commands/handlers.hpp"
 #include "commands/zones.hpp"
 #include "domain/rules.hpp"
@@ -17,7 +18,9 @@ domain::timestamp fact_time(const domain::alert& a, domain::timestamp now) {
     return std::min(at, now);
 }
 
-void add_alert_entry(context& ctx, const domain::incident& inc, const domain::alert& a) {
+// alert_id names the fact (this instance, firing or resolved): the entry's message id, unique per incident.
+void add_alert_entry(context& ctx, const domain::incident& inc, std::int64_t alert_id,
+                     const domain::alert& a) {
     domain::timeline_entry entry;
     entry.incident_id = inc.id;
     entry.kind = domain::entry_kind::alert;
@@ -26,7 +29,7 @@ void add_alert_entry(context& ctx, const domain::incident& inc, const domain::al
     entry.text = domain::describe_alert(a);
     entry.source.platform = a.source;
     entry.source.channel = inc.channel;
-    entry.source.message_id = "alert:" + a.fingerprint;
+    entry.source.message_id = "alert:" + std::to_string(alert_id);
     entry.source.permalink = a.link;
     ctx.store.timeline.add(entry, false);
 }
@@ -60,7 +63,7 @@ void on_alert(context& ctx, const chat::alert_received& ev) {
         inc = declare_from_alert(ctx, a, severity_for(ctx, ev));
     }
     ctx.store.alerts.attach(*row, inc->id);
-    add_alert_entry(ctx, *inc, a);
+    add_alert_entry(ctx, *inc, *row, a);
 }
 
 void attach_waiting_alerts(context& ctx, const domain::incident& inc) {
@@ -69,7 +72,7 @@ void attach_waiting_alerts(context& ctx, const domain::incident& inc) {
     auto first_fired = ctx.now;
     for (const auto& stored : waiting) {
         ctx.store.alerts.attach(stored.id, inc.id);
-        add_alert_entry(ctx, inc, stored.alert);
+        add_alert_entry(ctx, inc, stored.id, stored.alert);
         if (stored.alert.status == domain::alert_status::firing)
             first_fired = std::min(first_fired, stored.alert.starts_at);
     }
@@ -81,6 +84,44 @@ void attach_waiting_alerts(context& ctx, const domain::incident& inc) {
                 ctx.trigger() + " detected at " + local_clock(first_fired, ctx.user_zone(ctx.user)) +
                 "` records that as the detection time.";
     ctx.tell(text);
+}
+
+}  // namespace hindsight::commands
+
+namespace hindsight::commands {
+
+std::vector<std::int64_t> engine::incidents_due_for_silences(domain::timestamp now) {
+    return stores_.alerts.due_for_silences(now);
+}
+
+std::size_t engine::record_silences(std::int64_t incident_id, const std::vector<domain::silence>& silences,
+                                    domain::timestamp now) {
+    auto lookback = domain::parse_duration(cfg_.alerts.silence_lookback).value_or(std::chrono::days{30});
+    std::size_t added = 0;
+    db_.transact([&] {
+        auto inc = stores_.incidents.find_by_id(incident_id);
+        if (!inc) return;
+        std::vector<domain::alert> alerts;
+        for (auto& stored : stores_.alerts.for_incident(incident_id))
+            alerts.push_back(std::move(stored.alert));
+        for (const auto& s : silences) {
+            const auto* muted = domain::silenced_alert(s, alerts, now, lookback);
+            if (!muted || !stores_.alerts.add_silence(incident_id, s.id)) continue;
+            domain::timeline_entry entry;
+            entry.incident_id = incident_id;
+            entry.kind = domain::entry_kind::alert;
+            entry.occurred_at = std::min(s.starts_at, now);  // when the muting began: often well before
+            entry.captured_at = now;
+            entry.text = domain::describe_silence(s, *muted);
+            entry.source.platform = "alertmanager";
+            entry.source.channel = inc->channel;
+            entry.source.message_id = "silence:" + s.id;
+            stores_.timeline.add(entry, false);
+            ++added;
+        }
+        stores_.alerts.silences_checked(incident_id, now);
+    });
+    return added;
 }
 
 }  // namespace hindsight::commands

@@ -84,6 +84,13 @@ public:
     void channel_not_created(const std::string& workspace, const chat::channel_request& request,
                              const std::string& reason, domain::timestamp now);
 
+    // Open incidents whose silences are due for a look (their first alert arrived, or an hour has passed).
+    std::vector<std::int64_t> incidents_due_for_silences(domain::timestamp now);
+    // Puts on the incident's timeline every silence that muted one of its alerts within the lookback and is
+    // not there yet, and notes the look. Returns how many were added.
+    std::size_t record_silences(std::int64_t incident_id, const std::vector<domain::silence>& silences,
+                                domain::timestamp now);
+
     // Handles one event without the inbox or outbox (used by tests and by process_pending).
     std::vector<chat::outgoing> handle(const std::string& workspace, const chat::event& e,
                                        domain::timestamp now,

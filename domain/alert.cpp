@@ -212,4 +212,23 @@ result<std::vector<label_matcher>> parse_matchers(std::string_view text) {
     return out;
 }
 
+// ---- Silences ---------------------------------------------------------------------------------------------
+
+const alert* silenced_alert(const silence& s, const std::vector<alert>& alerts, timestamp now,
+                            std::chrono::milliseconds lookback) {
+    if (s.matchers.empty() || s.ends_at < now - lookback || s.starts_at > now) return nullptr;
+    for (const auto& a : alerts)
+        if (matches_all(s.matchers, a.labels)) return &a;
+    return nullptr;
+}
+
+std::string describe_silence(const silence& s, const alert& muted) {
+    std::string name = muted.name().empty() ? std::string("an alert") : std::string(muted.name());
+    std::string text = "🔇 " + truncate_utf8(name, 120) + " was silenced";
+    if (!s.created_by.empty()) text += " by " + truncate_utf8(s.created_by, 80);
+    text += " from " + format_minute(s.starts_at) + " to " + format_minute(s.ends_at) + " UTC";
+    if (auto comment = trim(s.comment); !comment.empty()) text += ": " + truncate_utf8(comment, 300);
+    return defuse_crowd_mentions(sanitize_utf8(text));
+}
+
 }  // namespace hindsight::domain

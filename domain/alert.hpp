@@ -68,4 +68,22 @@ result<label_matcher> make_matcher(std::string name, label_matcher::op kind, std
 // All of them match (an empty list matches everything).
 bool matches_all(const std::vector<label_matcher>& matchers, const label_set& labels);
 
+// ---- Silences ---------------------------------------------------------------------------------------------
+
+// An Alertmanager silence as its API returns it.
+struct silence {
+    std::string id;
+    std::vector<label_matcher> matchers;
+    timestamp starts_at{}, ends_at{};
+    std::string created_by;
+    std::string comment;
+};
+
+// The first of the alerts the silence muted: its matchers all match the alert's labels, and it was in force
+// at some moment within the lookback (or is still). nullptr when none.
+const alert* silenced_alert(const silence& s, const std::vector<alert>& alerts, timestamp now,
+                            std::chrono::milliseconds lookback);
+// "🔇 HighErrorRate was silenced by alice from 2026-11-05 08:55 to 2026-11-05 10:55 UTC: deploy in progress".
+std::string describe_silence(const silence& s, const alert& muted);
+
 }  // namespace hindsight::domain

@@ -100,9 +100,8 @@ std::vector<stored_alert> alert_store::for_incident(std::int64_t incident_id) {
     return read_all(s);
 }
 
-std::int64_t alert_store::count_unrouted(const std::string& workspace) {
-    SQLite::Statement s(db_.handle(), "SELECT count(*) FROM alerts WHERE workspace = ? AND channel = ''");
-    s.bind(1, workspace);
+std::int64_t alert_store::count_unrouted() {
+    SQLite::Statement s(db_.handle(), "SELECT count(*) FROM alerts WHERE channel = ''");
     s.executeStep();
     return s.getColumn(0).getInt64();
 }

@@ -30,7 +30,8 @@ public:
     std::vector<stored_alert> waiting(const std::string& workspace, const std::string& channel,
                                       domain::timestamp since);
     std::vector<stored_alert> for_incident(std::int64_t incident_id);
-    std::int64_t count_unrouted(const std::string& workspace);
+    // Alert facts no route took, in every workspace (the /metrics gauge).
+    std::int64_t count_unrouted();
 
     // False when this silence is already on the incident's timeline.
     bool add_silence(std::int64_t incident_id, const std::string& silence_id);

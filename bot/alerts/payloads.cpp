@@ -227,4 +227,54 @@ result<decoded_alerts> decode_standard_webhook(std::string_view body) {
     return out;
 }
 
+namespace {
+
+result<domain::label_matcher> read_silence_matcher(const json& m, const std::string& where) {
+    if (!m.is_object() || !m.contains("name") || !m.contains("value"))
+        return bad(where + " needs a name and a value");
+    bool regex = m.value("isRegex", false), equal = m.value("isEqual", true);
+    using op = domain::label_matcher::op;
+    auto kind = regex ? (equal ? op::regex : op::not_regex) : (equal ? op::equal : op::not_equal);
+    auto made = domain::make_matcher(string_at(m, "name"), kind, string_at(m, "value"));
+    if (!made) return bad(where + ": " + made.failure().message);
+    return made;
+}
+
+result<domain::silence> read_silence(const json& j, const std::string& where) {
+    if (!j.is_object()) return bad(where + " must be an object");
+    domain::silence s;
+    s.id = string_at(j, "id");
+    if (s.id.empty()) return bad(where + ".id is missing");
+    auto starts = read_time(j, "startsAt", where);
+    auto ends = read_time(j, "endsAt", where);
+    if (!starts || !ends || !*starts || !*ends) return bad(where + " needs startsAt and endsAt");
+    s.starts_at = **starts;
+    s.ends_at = **ends;
+    s.created_by = string_at(j, "createdBy");
+    s.comment = string_at(j, "comment");
+    auto matchers = j.find("matchers");
+    if (matchers == j.end() || !matchers->is_array()) return bad(where + ".matchers must be an array");
+    for (std::size_t i = 0; i < matchers->size(); ++i) {
+        auto m = read_silence_matcher((*matchers)[i], where + ".matchers[" + std::to_string(i) + "]");
+        if (!m) return m.failure();
+        s.matchers.push_back(std::move(*m));
+    }
+    return s;
+}
+
+}  // namespace
+
+result<std::vector<domain::silence>> decode_silences(std::string_view body) {
+    auto j = parse_object(body);
+    if (!j) return j.failure();
+    if (!j->is_array()) return bad("the silences must be a JSON array");
+    std::vector<domain::silence> out;
+    for (std::size_t i = 0; i < j->size(); ++i) {
+        auto s = read_silence((*j)[i], "silences[" + std::to_string(i) + "]");
+        if (!s) return s.failure();
+        out.push_back(std::move(*s));
+    }
+    return out;
+}
+
 }  // namespace hindsight::alerts

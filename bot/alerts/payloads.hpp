@@ -24,4 +24,7 @@ result<decoded_alerts> decode_grafana(std::string_view body);
 result<decoded_alerts> decode_pagerduty(std::string_view body);
 result<decoded_alerts> decode_standard_webhook(std::string_view body);
 
+// GET /api/v2/silences: every silence with its matchers (isRegex / isEqual), times, author and comment.
+result<std::vector<domain::silence>> decode_silences(std::string_view body);
+
 }  // namespace hindsight::alerts

@@ -31,7 +31,8 @@ alert_receiver::alert_receiver(const config::settings& cfg, bot::clock& time, bo
       workspaces_(std::move(workspaces)),
       router_(cfg.alerts) {
     metrics_.describe("hindsight_alerts_received_total", "Alerts received, by source");
-    metrics_.describe("hindsight_alerts_unrouted_total", "Alerts no [[alerts.routes]] entry matched");
+    metrics_.describe("hindsight_alerts_unrouted_total",
+                      "Alerts received that no [[alerts.routes]] entry matched (re-sent ones too)");
     metrics_.describe(
         "hindsight_alerts_rejected_total",
         "Alert deliveries refused (bad token or signature, malformed body), by source and status");

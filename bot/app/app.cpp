@@ -82,6 +82,8 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
     metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
     metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
                    [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
+    metrics_.gauge("hindsight_alerts_unrouted", "Alert facts (firing or resolved) that no route took, kept",
+                   [this] { return static_cast<double>(engine_.store().alerts.count_unrouted()); });
     metrics_.gauge("hindsight_inbox_depth", "Inbound events waiting to be handled",
                    [this] { return static_cast<double>(engine_.queue().inbox_depth()); });
 }

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "bot/alerts/receiver.hpp"
+#include "bot/alerts/silence_watch.hpp"
 #include "bot/app/app.hpp"
 #include "bot/common/reconnect_policy.hpp"
 #include "bot/console/platform.hpp"
@@ -294,6 +295,11 @@ int run_service(const common_options& common, bool http_only) {
     alerts::alert_receiver alert_routes(*cfg, time, application.stats(), application.sink(),
                                         [&application] { return application.workspaces(); });
     alert_routes.add_routes(*server);
+    std::optional<alerts::silence_watch> silences;
+    if (!cfg->alerts.alertmanager_url.empty()) {
+        silences.emplace(io, *cfg, time, application.stats(), application.engine());
+        spawn_logged(io, silences->run(), "silence watch");
+    }
     auto platforms =
         http_only ? connections{} : start_platforms(io, *cfg, time, application, *server, health);
     spdlog::info("listening on {}:{}", cfg->http.listen.substr(0, cfg->http.listen.rfind(':')),
