@@ -12,6 +12,8 @@
 #include <fstream>
 #include <thread>
 
+#include "bot/alerts/verify.hpp"
+#include "bot/common/signing.hpp"
 #include "integration/loopback_client.hpp"
 #include "support/child_process.hpp"
 #include "support/e2e.hpp"
@@ -91,6 +93,103 @@ pid_t start_alertmanager(const std::string& binary, const std::string& dir, unsi
     return child;
 }
 
+std::string post_to_bot(unsigned short port, const std::string& path, const std::string& body,
+                        const std::vector<std::pair<std::string, std::string>>& headers) {
+    std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+    request +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    auto response = testing::round_trip(port, request + body);
+    return response.substr(0, response.find("\r\n"));  // the status line
+}
+
+std::int64_t entries_like(const std::string& pattern) {
+    return count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'alert' AND text LIKE '" + pattern +
+                 "'");
+}
+
+bool waits_for(const std::string& pattern, std::int64_t n) {
+    return testing::wait_until([&] { return entries_like(pattern) == n; }, seconds{20});
+}
+
+// Grafana, PagerDuty and Standard Webhooks requests signed here, as each sender signs them.
+void signed_senders(unsigned short port) {
+    namespace alerts = hindsight::alerts;
+    auto now = system_clock::now();
+    auto unix_now = std::to_string(duration_cast<seconds>(now.time_since_epoch()).count());
+    auto grafana =
+        R"({"receiver":"hindsight","status":"firing","version":"1","groupKey":"{}:{}","alerts":[)"
+        R"({"status":"firing","labels":{"alertname":"GrafanaMemory","service":"checkout"},)"
+        R"("annotations":{"summary":"memory above 90%"},"startsAt":")" +
+        iso(now - minutes{1}) +
+        R"(","endsAt":"0001-01-01T00:00:00Z","fingerprint":"g1","panelURL":"http://127.0.0.1:3000/d/x"}]})";
+    auto grafana_sig = hindsight::common::hmac_sha256_hex("grafana-secret", unix_now + ":" + grafana);
+    check(post_to_bot(
+              port, "/alerts/grafana", grafana,
+              {{"X-Grafana-Alerting-Signature", grafana_sig}, {"X-Grafana-Alerting-Timestamp", unix_now}})
+                  .find(" 202 ") != std::string::npos,
+          "Grafana, signed over timestamp:body, is accepted");
+    check(waits_for("🔥 GrafanaMemory firing%", 1), "and on the incident's timeline");
+    auto stale = std::to_string(duration_cast<seconds>(now.time_since_epoch()).count() - 600);
+    check(post_to_bot(port, "/alerts/grafana", grafana,
+                      {{"X-Grafana-Alerting-Signature",
+                        hindsight::common::hmac_sha256_hex("grafana-secret", stale + ":" + grafana)},
+                       {"X-Grafana-Alerting-Timestamp", stale}})
+                  .find(" 401 ") != std::string::npos,
+          "a Grafana request ten minutes old is refused with 401");
+
+    auto pagerduty =
+        R"({"event":{"id":"01PD","event_type":"incident.acknowledged","resource_type":"incident","occurred_at":")" +
+        iso(now) +
+        R"(","agent":{"summary":"Ana Oncall","type":"user_reference"},"data":{"id":"PX1","type":"incident",)"
+        R"("title":"Checkout down","service":{"summary":"checkout"},"urgency":"high","html_url":"https://acme.pagerduty.com/incidents/PX1"}}})";
+    auto pd_sig = "v1=" + hindsight::common::hmac_sha256_hex("pd-secret", pagerduty);
+    std::vector<std::pair<std::string, std::string>> pd_headers{
+        {"X-PagerDuty-Signature", "v1=" + std::string(64, '0') + "," + pd_sig}, {"X-Webhook-Id", "wh-1"}};
+    check(post_to_bot(port, "/alerts/pagerduty", pagerduty, pd_headers).find(" 202 ") != std::string::npos,
+          "PagerDuty with two signatures (a rotation), one valid, is accepted");
+    check(post_to_bot(port, "/alerts/pagerduty", pagerduty, pd_headers).find(" 202 ") != std::string::npos,
+          "its redelivery too");
+    check(waits_for("📟 Checkout down: acknowledged by Ana Oncall%", 1), "and it is on the timeline once");
+    check(post_to_bot(port, "/alerts/pagerduty", pagerduty,
+                      {{"X-PagerDuty-Signature", "v1=" + std::string(64, 'a')}})
+                  .find(" 403 ") != std::string::npos,
+          "a PagerDuty request with no valid signature is refused with 403 (not retried)");
+
+    auto webhook = R"({"labels":{"alertname":"QueueDepth","service":"checkout"},"startsAt":")" +
+                   iso(now - minutes{1}) + R"("})";
+    auto key = *alerts::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    auto sign = [&](const std::string& id, const std::string& ts, const std::string& body) {
+        return "v1," + alerts::base64_encode(alerts::hmac_sha256_raw(key, id + "." + ts + "." + body));
+    };
+    check(post_to_bot(port, "/alerts/webhook", webhook,
+                      {{"webhook-id", "msg_1"},
+                       {"webhook-timestamp", unix_now},
+                       {"webhook-signature", sign("msg_1", unix_now, webhook)}})
+                  .find(" 202 ") != std::string::npos,
+          "a Standard Webhooks alert is accepted");
+    check(waits_for("🔥 QueueDepth firing%", 1), "and on the timeline");
+    auto unsigned_body = std::string("{\"labels\":{}}");
+    check(post_to_bot(port, "/alerts/webhook", unsigned_body,
+                      {{"webhook-id", "msg_2"},
+                       {"webhook-timestamp", unix_now},
+                       {"webhook-signature", sign("msg_2", unix_now, unsigned_body)}})
+                  .find(" 400 ") != std::string::npos,
+          "a signed but malformed alert is refused with 400");
+    check(post_to_bot(port, "/alerts/webhook", webhook,
+                      {{"webhook-id", "msg_3"},
+                       {"webhook-timestamp", unix_now},
+                       {"webhook-signature", sign("msg_1", unix_now, webhook)}})
+                  .find(" 401 ") != std::string::npos,
+          "a signature made for another message id is refused with 401");
+    // Refused on its Content-Length alone, before a byte of the body is read.
+    auto oversized =
+        testing::round_trip(port,
+                            "POST /alerts/alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                            "am-token\r\nContent-Length: 3000000\r\nConnection: close\r\n\r\n");
+    check(oversized.find(" 413 ") != std::string::npos, "an oversized body is refused with 413");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,14 +220,20 @@ int main(int argc, char** argv) {
         config << "log_level = \"warn\"\n[storage]\npath = \"" << db_path
                << "\"\n[http]\nlisten = \"127.0.0.1:" << bot_port
                << "\"\n[slack]\nmode = \"socket\"\npacing = false\napi_url = \"" << fake.api_url()
-               << "\"\n[alerts]\nalertmanager_url = \"http://127.0.0.1:" << am_port
+               << "\"\n[alerts]\ngrafana_timestamp_header = "
+                  "\"X-Grafana-Alerting-Timestamp\"\nalertmanager_url = \"http://127.0.0.1:"
+               << am_port
                << "\"\n[[alerts.routes]]\nmatchers = ['service=\"checkout\"']\nchannel = \"C111\"\ndeclare = "
                   "true\nseverity_labels = { critical = \"sev1\" }\n";
     }
     write_alertmanager_config(dir + "/alertmanager.yml", bot_port);
-    std::vector<std::pair<std::string, std::string>> environment{{"SLACK_BOT_TOKEN", "xoxb-test-token"},
-                                                                 {"SLACK_APP_TOKEN", "xapp-test-token"},
-                                                                 {"ALERTS_TOKEN", "am-token"}};
+    std::vector<std::pair<std::string, std::string>> environment{
+        {"SLACK_BOT_TOKEN", "xoxb-test-token"},
+        {"SLACK_APP_TOKEN", "xapp-test-token"},
+        {"ALERTS_TOKEN", "am-token"},
+        {"GRAFANA_WEBHOOK_SECRET", "grafana-secret"},
+        {"PAGERDUTY_WEBHOOK_SECRET", "pd-secret"},
+        {"ALERTS_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}};
 
     pid_t bot = testing::start_bot(binary, config_path, environment);
     pid_t am = start_alertmanager(am_binary, dir, am_port);
@@ -246,6 +351,7 @@ int main(int argc, char** argv) {
                                 "POST /alerts/alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                                 "wrong\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
         check(refused.find(" 401 ") != std::string::npos, "a wrong token is refused with 401");
+        signed_senders(bot_port);
         std::printf(
             "     alert facts recorded: %lld, timeline entries from alerts: %lld\n",
             static_cast<long long>(count("SELECT COUNT(*) FROM alerts")),
