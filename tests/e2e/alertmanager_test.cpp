@@ -237,7 +237,7 @@ int main(int argc, char** argv) {
 
     pid_t bot = testing::start_bot(binary, config_path, environment);
     pid_t am = start_alertmanager(am_binary, dir, am_port);
-    [&] {
+    auto scenario = [&] {
         if (!testing::wait_until(
                 [&] { return testing::on_io(io, [&] { return fake.sessions.size(); }) == 1; }, seconds{20})) {
             check(false, "the bot connected to the fake Slack");
@@ -356,7 +356,13 @@ int main(int argc, char** argv) {
             "     alert facts recorded: %lld, timeline entries from alerts: %lld\n",
             static_cast<long long>(count("SELECT COUNT(*) FROM alerts")),
             static_cast<long long>(count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'alert'")));
-    }();
+    };
+    try {
+        scenario();
+    } catch (const std::exception& failure) {
+        // A refused connection or a reset: reported, and the children are still stopped below.
+        check(false, std::string("the scenario ran to its end (") + failure.what() + ")");
+    }
     kill(am, SIGTERM);
     testing::wait_for_bot(am);
     kill(bot, SIGTERM);
