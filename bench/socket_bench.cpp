@@ -20,6 +20,7 @@
 #include <map>
 #include <thread>
 
+#include "paced_acks.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_slack.hpp"
 
@@ -126,53 +127,12 @@ int main(int argc, char** argv) {
                     state.connections_opened);
 
         // Paced: one message per millisecond; latency from send to ack.
-        constexpr int paced = 5000;
-        std::map<std::string, steady_clock::time_point> sent_at;
-        std::vector<double> latencies;
-        std::mutex latency_lock;
-        on_io(io, [&] {
-            fake.on_ack = [&](const std::string& id) {
-                auto found = sent_at.find(id);
-                if (found == sent_at.end()) return;
-                std::lock_guard lock(latency_lock);
-                latencies.push_back(
-                    duration<double, std::milli>(steady_clock::now() - found->second).count());
-            };
-            return 0;
-        });
-        asio::steady_timer pace(io);
-        auto paced_start = steady_clock::now();
-        std::function<void(int)> send_next = [&](int i) {
-            if (i >= paced) return;
-            auto n = "q" + std::to_string(i);
-            sent_at[n] = steady_clock::now();
-            fake.send_envelope(
-                fake.latest(), n,
-                testing::message_envelope(n, "Ev" + n, "C111", "U3", ts_of(messages + i), "paced " + n));
-            pace.expires_at(paced_start + microseconds{1000LL * (i + 1)});
-            pace.async_wait([&, i](const boost::system::error_code& error) {
-                if (!error) send_next(i + 1);
-            });
-        };
-        asio::post(io, [&] { send_next(0); });
-        wait_until(
-            [&] {
-                std::lock_guard lock(latency_lock);
-                return latencies.size() >= static_cast<std::size_t>(paced);
-            },
-            seconds{60});
-        on_io(io, [&] {
-            fake.on_ack = nullptr;
-            pace.cancel();
-            return 0;
-        });
-        std::lock_guard lock(latency_lock);
-        std::sort(latencies.begin(), latencies.end());
-        if (!latencies.empty())
+        auto paced = hindsight::bench::paced_ack_latencies(io, fake, 5000, "q",
+                                                           [](int i) { return ts_of(messages + i); });
+        if (paced.count > 0)
             std::printf(
                 "socket paced: %zu messages at 1000/s: ack latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-                latencies.size(), latencies[latencies.size() / 2], latencies[latencies.size() * 99 / 100],
-                latencies.back());
+                paced.count, paced.p50, paced.p99, paced.max);
     }();
 
     kill(bot, SIGTERM);

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "bot/alerts/verify.hpp"
 
 namespace hindsight::alerts {
@@ -22,14 +25,16 @@ std::string source_label(const std::string& source) {
 
 }  // namespace
 
-alert_receiver::alert_receiver(const config::settings& cfg, bot::clock& time, bot::metrics& stats,
-                               chat::event_sink sink, workspace_list workspaces)
+alert_receiver::alert_receiver(asio::io_context& io, const config::settings& cfg, bot::clock& time,
+                               bot::metrics& stats, chat::event_sink sink, workspace_list workspaces)
     : cfg_(cfg),
       clock_(time),
       metrics_(stats),
       sink_(std::move(sink)),
       workspaces_(std::move(workspaces)),
-      router_(cfg.alerts) {
+      router_(cfg.alerts),
+      io_(io),
+      commits_(io, 256) {
     metrics_.describe("hindsight_alerts_received_total", "Alerts received, by source");
     metrics_.describe("hindsight_alerts_unrouted_total",
                       "Alerts received that no [[alerts.routes]] entry matched (re-sent ones too)");
@@ -100,6 +105,46 @@ http_response alert_receiver::refuse(const std::string& source, const error& why
     return text_response(status, why.message);
 }
 
+asio::awaitable<void> alert_receiver::commit(std::vector<delivery>& batch) {
+    std::vector<chat::inbound> events;
+    for (auto& d : batch)
+        for (auto& e : d.events) events.push_back(std::move(e));
+    std::string failure;
+    try {
+        co_await sink_.accept(std::move(events));
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    for (auto& d : batch) {
+        d.result->done = true;
+        d.result->failure = failure;
+        d.result->wake.cancel();
+    }
+}
+
+asio::awaitable<void> alert_receiver::run() {
+    // A plain lambda returning the member coroutine, named: g++ 12 destroys temporaries in a co_await twice.
+    std::function<asio::awaitable<void>(std::vector<delivery>&)> committer =
+        [this](std::vector<delivery>& batch) { return commit(batch); };
+    auto running = commits_.run(std::move(committer));
+    co_await std::move(running);
+}
+
+asio::awaitable<std::string> alert_receiver::store(std::vector<chat::inbound> events) {
+    auto result = std::make_shared<delivery::outcome>(io_);
+    result->wake.expires_at(asio::steady_timer::time_point::max());
+    delivery item{std::move(events), result};  // named: see run()
+    auto pushed = commits_.push(std::move(item));
+    co_await std::move(pushed);
+    while (!result->done) {
+        boost::system::error_code ignored;
+        co_await result->wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        // finish() before this delivery was taken: the committer will not run again.
+        if (!result->done && commits_.finished()) co_return std::string("hindsight is stopping");
+    }
+    co_return result->failure;
+}
+
 asio::awaitable<http_response> alert_receiver::ready(http_response response) {
     co_return response;
 }
@@ -116,12 +161,9 @@ asio::awaitable<http_response> alert_receiver::receive(std::string source, resul
     auto batch = route_all(decoded->alerts, delivery_id, clock_.now());
     if (!batch) co_return refuse(source, batch.failure());
     auto count = batch->size();
-    try {
-        co_await sink_.accept(std::move(*batch));
-    } catch (const std::exception& failure) {
-        // Not durable, so not acknowledged: the sender keeps the alerts and tries again.
-        co_return refuse(source, error{errc::unavailable, std::string("not stored: ") + failure.what()});
-    }
+    auto failure = co_await store(std::move(*batch));
+    // Not durable, so not acknowledged: the sender keeps the alerts and tries again.
+    if (!failure.empty()) co_return refuse(source, error{errc::unavailable, "not stored: " + failure});
     metrics_.add("hindsight_alerts_received_total", source_label(source), count);
     co_return text_response(202, "accepted " + std::to_string(count) + (count == 1 ? " alert" : " alerts"));
 }

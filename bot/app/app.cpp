@@ -201,9 +201,12 @@ asio::awaitable<void> app::pump() {
         bool& flag;
         ~reset_flag() { flag = false; }
     } guard{pumping_};
+    asio::steady_timer yield(io_);
     for (int round = 0; round < 10000; ++round) {
         co_await learn_new_users();
-        auto report = engine_.process_pending(clock_.now());
+        auto began = std::chrono::steady_clock::now();
+        auto report = engine_.process_pending(clock_.now(), round_limit_);
+        adapt_round_limit(std::chrono::steady_clock::now() - began, report.handled);
         metrics_.add("hindsight_events_handled_total", {}, report.handled);
         for (const auto& failure : report.failures) {
             metrics_.add("hindsight_events_failed_total");
@@ -245,7 +248,21 @@ asio::awaitable<void> app::pump() {
         }
         co_await deliver_due();
         if (!report.progressed) break;
+        // A pause of a millisecond between rounds of a backlog: timers fire and the acks waiting for their
+        // commit go out, so chat stays responsive while thousands of alerts from a storm are handled.
+        yield.expires_after(std::chrono::milliseconds{1});
+        boost::system::error_code ignored;
+        co_await yield.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
+}
+
+// Rounds of about ten milliseconds: a chat burst (microseconds an event) keeps its big rounds, one commit for
+// hundreds of events; a storm of alerts (a tenth of a millisecond each) is sliced finer.
+void app::adapt_round_limit(std::chrono::steady_clock::duration took, std::size_t handled) {
+    constexpr std::size_t smallest = 32, largest = 512;
+    if (handled < round_limit_) return;  // the inbox ran dry: says nothing about the cost of a full round
+    if (took > std::chrono::milliseconds{20}) round_limit_ = std::max(smallest, round_limit_ / 2);
+    if (took < std::chrono::milliseconds{5}) round_limit_ = std::min(largest, round_limit_ * 2);
 }
 
 // Names and time zones first, so the replies to people new to the bot already say who they are.

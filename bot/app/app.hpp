@@ -58,6 +58,7 @@ private:
                          const chat::call_result& result);
     void flush_delivered_reactions();
     void wake();
+    void adapt_round_limit(std::chrono::steady_clock::duration took, std::size_t handled);
 
     boost::asio::io_context& io_;
     storage::database& db_;
@@ -77,6 +78,7 @@ private:
     std::optional<domain::timestamp> next_reminder_check_;
     std::optional<domain::timestamp> last_reminder_plan_;
     std::optional<domain::timestamp> last_prune_;
+    std::size_t round_limit_ = 512;  // inbox rows per round of handling (see adapt_round_limit)
     std::vector<std::int64_t> delivered_reactions_;  // sent, to be marked so in one commit
 };
 

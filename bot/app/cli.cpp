@@ -292,9 +292,10 @@ int run_service(const common_options& common, bool http_only) {
     }
     platform_health health;
     add_service_routes(*server, application, health);
-    alerts::alert_receiver alert_routes(*cfg, time, application.stats(), application.sink(),
+    alerts::alert_receiver alert_routes(io, *cfg, time, application.stats(), application.sink(),
                                         [&application] { return application.workspaces(); });
     alert_routes.add_routes(*server);
+    spawn_logged(io, alert_routes.run(), "alert commits");
     std::optional<alerts::silence_watch> silences;
     if (!cfg->alerts.alertmanager_url.empty()) {
         silences.emplace(io, *cfg, time, application.stats(), application.engine());

@@ -25,6 +25,7 @@ public:
         ready_.cancel();
         while (batch_.size() >= max_batch_ && !finished_) co_await wait_on(room_);
     }
+    bool finished() const { return finished_; }
     void finish() {
         finished_ = true;
         ready_.cancel();
@@ -38,9 +39,14 @@ public:
             if (batch_.empty()) co_return;
             for (std::size_t seen = 0; batch_.size() != seen && batch_.size() < max_batch_ && !finished_;) {
                 seen = batch_.size();
+                auto asked = std::chrono::steady_clock::now();
                 gather_.expires_after(std::chrono::microseconds{500});
                 boost::system::error_code ignored;
                 co_await gather_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+                // The half millisecond took far longer: the thread is busy with other work (a backlog of
+                // alerts), and under a steady stream the batch would grow at every look and never be
+                // committed. What is there goes now.
+                if (std::chrono::steady_clock::now() - asked > std::chrono::milliseconds{5}) break;
             }
             auto batch = std::move(batch_);
             batch_.clear();
