@@ -4,11 +4,12 @@
 #   memory: idle RSS of `hindsight run --http-only`, and how long it takes to stop on SIGTERM
 #   Slack Socket Mode burst, ack latency and peak RSS: bench/socket_bench.cpp (the real binary, a fake Slack)
 #   Mattermost burst and peak RSS: bench/mattermost_bench.cpp (the real binary, a fake Mattermost)
+#   alert storm: bench/alert_storm_bench.cpp (the real binary, a real Alertmanager, the fake Slack)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target bench_core bench_socket bench_mattermost hindsight >/dev/null
+cmake --build --preset release --target bench_core bench_socket bench_mattermost bench_alert_storm hindsight >/dev/null
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,3 +34,4 @@ echo "memory: idle RSS of 'hindsight run --http-only' ${rss} KiB (peak ${hwm} Ki
 
 build/release/bench/bench_socket build/release/hindsight "$work" 2> "$work/socket.log"
 build/release/bench/bench_mattermost build/release/hindsight "$work" 2> "$work/mattermost.log"
+build/release/bench/bench_alert_storm build/release/hindsight "$work" 2> "$work/storm.log"
