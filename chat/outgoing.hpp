@@ -61,6 +61,7 @@ struct reaction {
     std::string channel;
     std::string message_id;
     std::string emoji;
+    bool remove = false;  // take the bot's own reaction back (the message was unmarked)
 };
 
 struct file_upload {

@@ -38,6 +38,11 @@ void context::react(const std::string& channel_id, const std::string& message_id
     replies.push_back(chat::reaction{channel_id, message_id, emoji});
 }
 
+void context::unreact(const std::string& channel_id, const std::string& message_id,
+                      const std::string& emoji) {
+    replies.push_back(chat::reaction{channel_id, message_id, emoji, true});
+}
+
 std::string context::who(const std::string& user_id) {
     if (user_id.empty()) return "nobody";
     return quote("@" + store.incidents.display_name(workspace, user_id));

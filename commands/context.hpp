@@ -55,6 +55,7 @@ struct context {
     void post_in(const std::string& channel_id, std::string text);
     void direct_message(const std::string& user_id, std::string text);
     void react(const std::string& channel_id, const std::string& message_id, const std::string& emoji);
+    void unreact(const std::string& channel_id, const std::string& message_id, const std::string& emoji);
 
     // "@alice" for display; user text is never trusted to be free of crowd mentions.
     std::string who(const std::string& user_id);

@@ -127,8 +127,11 @@ std::optional<missing_message> on_reaction(context& ctx, const chat::reaction_ch
         ctx.store.timeline.remove_mark(existing->id, r.user, emoji);
         bool still_marked = ctx.store.timeline.count_marks(existing->id) > 0 ||
                             ctx.store.timeline.captured_by_prefix(existing->id);
-        if (!still_marked && existing->state == domain::entry_state::live)
+        if (!still_marked && existing->state == domain::entry_state::live) {
             ctx.store.timeline.set_state(existing->id, domain::entry_state::unmarked);
+            // The ✅ said "on the timeline"; it is not any more.
+            ctx.unreact(r.channel.id, r.message_id, ctx.cfg.capture.confirm_emoji);
+        }
         return std::nullopt;
     }
 

@@ -234,6 +234,7 @@ struct flat_outgoing {
     std::string channel, user, text, root, thread_key, defines_thread, message_id, emoji, file_name,
         defines_channel;
     bool private_channel = false;
+    bool remove_reaction = false;
     std::vector<chat::button> buttons;
 };
 
@@ -260,7 +261,8 @@ flat_outgoing flatten(const chat::outgoing& message) {
             },
             [&](const chat::direct_message& m) { f.user = m.user, f.text = m.text; },
             [&](const chat::reaction& m) {
-                f.channel = m.channel, f.message_id = m.message_id, f.emoji = m.emoji;
+                f.channel = m.channel, f.message_id = m.message_id, f.emoji = m.emoji,
+                f.remove_reaction = m.remove;
             },
             [&](const chat::file_upload& m) {
                 f.channel = m.channel, f.file_name = m.file_name, f.text = m.content, f.root = m.thread_root;
@@ -290,7 +292,7 @@ chat::outgoing unflatten(flat_outgoing f) {
         case chat::delivery::direct:
             return chat::direct_message{f.user, f.text, std::move(f.buttons)};
         case chat::delivery::reaction:
-            return chat::reaction{f.channel, f.message_id, f.emoji};
+            return chat::reaction{f.channel, f.message_id, f.emoji, f.remove_reaction};
         case chat::delivery::file:
             return chat::file_upload{f.channel, f.file_name, f.text, f.root};
         case chat::delivery::update:
@@ -317,6 +319,7 @@ std::string encode_outgoing(const chat::outgoing& message) {
     put("file_name", o.file_name);
     put("defines_channel", o.defines_channel);
     if (o.private_channel) j["private_channel"] = true;
+    if (o.remove_reaction) j["remove"] = true;
     if (!o.buttons.empty()) {
         auto& list = j["buttons"] = json::array();
         for (const auto& b : o.buttons) {
@@ -337,6 +340,7 @@ std::optional<chat::outgoing> decode_outgoing(const std::string& text) {
         o.channel = j.value("channel", "");
         o.user = j.value("user", "");
         o.text = j.value("text", "");
+        o.remove_reaction = j.value("remove", false);
         o.root = j.value("root", "");
         o.thread_key = j.value("thread_key", "");
         o.defines_thread = j.value("defines_thread", "");

@@ -358,8 +358,8 @@ boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sen
 
 boost::asio::awaitable<chat::call_result> console_platform::send(const chat::sending&,
                                                                  const chat::reaction& m) {
-    out_ << "[" << channel_label(m.channel) << "] hindsight reacted :" << m.emoji << ": to "
-         << label_of(m.message_id) << "\n";
+    out_ << "[" << channel_label(m.channel) << "] hindsight " << (m.remove ? "removed its :" : "reacted :")
+         << m.emoji << (m.remove ? ": from " : ": to ") << label_of(m.message_id) << "\n";
     co_return chat::call_result::success();
 }
 

@@ -558,6 +558,13 @@ asio::awaitable<common::invite_attempt> mattermost_platform::invite(std::string 
 }
 
 asio::awaitable<chat::call_result> mattermost_platform::send(const chat::sending&, const chat::reaction& m) {
+    if (m.remove) {
+        auto path = "/users/" + self_ + "/posts/" + m.message_id + "/reactions/" + m.emoji;
+        auto removed = co_await api("DELETE", path, "");
+        // 404: already gone (removed by hand, or the post deleted): what was asked for holds.
+        if (removed.response.status == 404) co_return chat::call_result::success();
+        co_return as_call_result("reaction removal", removed);
+    }
     auto answer = co_await api("POST", "/reactions", mattermost::reaction_body(self_, m.message_id, m.emoji));
     co_return as_call_result("reaction", answer);
 }

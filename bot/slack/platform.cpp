@@ -666,8 +666,11 @@ asio::awaitable<void> slack_platform::open_form(slack::form_request form) {
 }
 
 asio::awaitable<chat::call_result> slack_platform::send(const chat::sending&, const chat::reaction& m) {
-    auto result = co_await call("reactions.add", slack::reaction_body(m.channel, m.message_id, m.emoji));
-    if (!result.ok() && result.error.find("already_reacted") != std::string::npos)
+    auto result = co_await call(m.remove ? "reactions.remove" : "reactions.add",
+                                slack::reaction_body(m.channel, m.message_id, m.emoji));
+    // Already there, or already gone (someone removed the bot's ✅ by hand): what was asked for holds.
+    if (!result.ok() &&
+        (result.error.find(m.remove ? "no_reaction" : "already_reacted") != std::string::npos))
         co_return chat::call_result::success();
     co_return result;
 }

@@ -23,7 +23,15 @@ std::vector<domain::timeline_entry> entries(harness& h,
 bool confirmed(const std::vector<chat::outgoing>& replies, const std::string& message_id) {
     for (const auto& r : replies)
         if (auto* added = std::get_if<chat::reaction>(&r);
-            added && added->message_id == message_id && added->emoji == "white_check_mark")
+            added && !added->remove && added->message_id == message_id && added->emoji == "white_check_mark")
+            return true;
+    return false;
+}
+
+bool confirmation_taken_back(const std::vector<chat::outgoing>& replies, const std::string& message_id) {
+    for (const auto& r : replies)
+        if (auto* taken = std::get_if<chat::reaction>(&r);
+            taken && taken->remove && taken->message_id == message_id && taken->emoji == "white_check_mark")
             return true;
     return false;
 }
@@ -49,9 +57,9 @@ TEST_CASE("a pushpin captures a message at its original time, once, and un-pinni
     CHECK_FALSE(confirmed(h.react("carol", "ops", early, "round_pushpin"), early));
     CHECK(entries(h).size() == 1);
 
-    h.react("alice", "ops", early, "pushpin", false);
-    CHECK(entries(h)[0].state == domain::entry_state::live);  // carol's mark remains
-    h.react("carol", "ops", early, "round_pushpin", false);
+    CHECK_FALSE(confirmation_taken_back(h.react("alice", "ops", early, "pushpin", false), early));
+    CHECK(entries(h)[0].state == domain::entry_state::live);  // carol's mark remains, and the ✅
+    CHECK(confirmation_taken_back(h.react("carol", "ops", early, "round_pushpin", false), early));
     CHECK(entries(h)[0].state == domain::entry_state::unmarked);
     CHECK(h.say("alice", "ops", "timeline").find("errors spiking") == std::string::npos);
     // Marking again brings it back.

@@ -41,6 +41,15 @@ expect "$out" "The review of INC-1 is complete" "the review completes"
 expect "$out" "error rate 9% on /pay (edited)" "the timeline follows an edit"
 expect "$out" "~wrong message, ignore~ (deleted)" "the timeline marks a deletion"
 expect "$out" "uploaded inc-1-postmortem.md" "postmortem uploaded"
+# Unpinned: the entry leaves the timeline and the bot takes its ✅ back.
+unpin="$work/unpin.out"
+printf '%s\n' "/incident start Unpin check" "the queue is stuck" ":react 1 pushpin" ":unreact 1 pushpin" \
+    "/incident timeline" | timeout 60 "$bin" console --db "$work/unpin.db" --as alice \
+    --now 2026-03-02T10:00:00Z > "$unpin" 2>&1
+expect "$unpin" "hindsight reacted :white_check_mark: to #1" "a pin is confirmed"
+expect "$unpin" "hindsight removed its :white_check_mark: from #1" "an unpin takes the confirmation back"
+refute "$unpin" "@alice: the queue is stuck" "an unpinned message is off the timeline"
+expect "$unpin" "Timeline of INC-1" "the timeline was shown"
 # Pinned twice (pushpin and round_pushpin) but confirmed once.
 confirmations=$(grep -cF "hindsight reacted :white_check_mark: to #3" "$out")
 [ "$confirmations" -eq 1 ] && passed=$((passed + 1)) || { echo "FAIL: #3 confirmed $confirmations times" >&2; failures=$((failures + 1)); }

@@ -265,6 +265,24 @@ TEST_CASE("Socket Mode: bad frames are answered without losing the connection's 
         return rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'the reply with the clue'") == 1;
     }));
     CHECK(rig.fake.snapshot().replies_fetches == 1);
+    // Its pin taken back: the entry leaves the timeline and the bot takes its ✅ back (reactions.remove).
+    rig.on_io([&] {
+        rig.fake.send_envelope(rig.fake.latest(), "unpin",
+                               testing::reaction_envelope("unpin", "EvUnpin", "C111", "U3",
+                                                          "1700000500.000002", "pushpin", false));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] {
+        for (const auto& call : rig.fake.snapshot().calls)
+            if (call.method == "reactions.remove" &&
+                call.body.find("1700000500.000002") != std::string::npos &&
+                call.body.find("white_check_mark") != std::string::npos)
+                return true;
+        return false;
+    }));
+    CHECK(
+        rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'the reply with the clue' AND state = "
+                  "'unmarked'") == 1);
     // Its permalink came from chat.getPermalink; a message seen live got one built from auth.test's URL.
     CHECK(rig.count(
               "SELECT COUNT(*) FROM timeline_entries WHERE text = 'the reply with the clue' AND permalink = "

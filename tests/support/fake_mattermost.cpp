@@ -399,6 +399,12 @@ void fake_mattermost::add_routes() {
         }
         return (json_reply(201, r.body));
     });
+    // DELETE /users/{user_id}/posts/{post_id}/reactions/{emoji_name}
+    route("DELETE", "/api/v4/users/*", [this](const bot::http_request& r) {
+        std::lock_guard guard(lock_);
+        state_.calls.push_back({"DELETE " + r.path().substr(7), ""});
+        return (json_reply(200, R"({"status":"OK"})"));
+    });
     route("POST", "/api/v4/files", [record](const bot::http_request& r) {
         record("POST /files", r);
         return (json_reply(

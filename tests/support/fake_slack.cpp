@@ -178,6 +178,13 @@ void fake_slack::add_routes() {
         state_.calls.push_back({"reactions.add", r.body});
         return answer(ok_json(R"({"ok":true})"));
     });
+    http_.route("POST", "/api/reactions.remove", [this](const bot::http_request& r) {
+        std::lock_guard guard(lock_);
+        state_.calls.push_back({"reactions.remove", r.body});
+        if (reacted_.erase(r.body) == 0) return answer(ok_json(R"({"ok":false,"error":"no_reaction"})"));
+        --state_.reactions;
+        return answer(ok_json(R"({"ok":true})"));
+    });
     http_.route("POST", "/api/conversations.create", [this, record](const bot::http_request& r) {
         record("conversations.create", r);
         auto body = json::parse(r.body, nullptr, false);
@@ -335,8 +342,8 @@ std::string message_envelope(const std::string& envelope_id, const std::string& 
 
 std::string reaction_envelope(const std::string& envelope_id, const std::string& event_id,
                               const std::string& channel, const std::string& user, const std::string& ts,
-                              const std::string& emoji) {
-    json event = {{"type", "reaction_added"},
+                              const std::string& emoji, bool added) {
+    json event = {{"type", added ? "reaction_added" : "reaction_removed"},
                   {"user", user},
                   {"reaction", emoji},
                   {"item_user", "U2"},

@@ -101,7 +101,7 @@ std::string message_envelope(const std::string& envelope_id, const std::string& 
                              const std::string& text, int retry_attempt = 0);
 std::string reaction_envelope(const std::string& envelope_id, const std::string& event_id,
                               const std::string& channel, const std::string& user, const std::string& ts,
-                              const std::string& emoji);
+                              const std::string& emoji, bool added = true);
 std::string slash_command_envelope(const std::string& envelope_id, const std::string& channel,
                                    const std::string& user, const std::string& text,
                                    const std::string& trigger_id);

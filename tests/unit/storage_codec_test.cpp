@@ -57,6 +57,7 @@ TEST_CASE("every kind of outgoing message survives the outbox, and rows written 
         chat::ephemeral_note{"C1", "U1", "only you", "1.2"},
         chat::direct_message{"U1", "digest", {{"Done A-1", "done A-1", ""}}},
         chat::reaction{"C1", "1.3", "pushpin"},
+        chat::reaction{"C1", "1.3", "white_check_mark", true},
         chat::file_upload{"C1", "inc-7-postmortem.md", "# INC-7\n", "1.2"},
         chat::message_edit{"C1", "updated", "", "header:7", {}},
         chat::channel_request{"inc-7-db", true, "U1", "C1", "new-channel:INC-7"},
@@ -67,6 +68,8 @@ TEST_CASE("every kind of outgoing message survives the outbox, and rows written 
         CHECK(storage::encode_outgoing(*back) == storage::encode_outgoing(message));
         CHECK(back->index() == message.index());
     }
+    CHECK(std::get<chat::reaction>(*storage::decode_outgoing(storage::encode_outgoing(all[5]))).remove);
+    CHECK_FALSE(std::get<chat::reaction>(*storage::decode_outgoing(storage::encode_outgoing(all[4]))).remove);
     // An edit queued by version 0.1 named its target in thread_key.
     auto old_edit =
         storage::decode_outgoing(R"({"how":6,"channel":"C1","user":"","text":"s","thread_key":"review:7"})");
