@@ -59,7 +59,7 @@ void on_alert(context& ctx, const chat::alert_received& ev) {
     if (inc && inc->status == domain::incident_status::reviewed) inc.reset();
     if (!inc) {
         // Kept with the channel: an incident declared there within the hour picks it up.
-        if (!ev.declare || a.status != domain::alert_status::firing) return;
+        if (!ev.declare || a.status != domain::alert_status::firing || a.is_change()) return;
         inc = declare_from_alert(ctx, a, severity_for(ctx, ev));
     }
     ctx.store.alerts.attach(*row, inc->id);

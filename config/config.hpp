@@ -86,7 +86,9 @@ struct alert_route {
     std::string channel;                // the channel id
     std::string workspace;              // needed when more than one workspace is configured
     bool declare = false;               // a firing alert with no incident open there declares one
-    bool private_channel = false;       // the channel is private: a declared incident is private too
+    // Whether the channel is private, so a declared incident is too. hindsight cannot ask the platform when
+    // it routes, so it assumes the careful answer: `private = false` says the channel is public.
+    bool private_channel = true;
     std::vector<std::pair<std::string, std::string>>
         severity_labels;  // severity label value → "sev1".."sev4"
     bool operator==(const alert_route&) const = default;
@@ -101,6 +103,9 @@ struct alerts_settings {
     // there.
     std::string grafana_signature_header = "X-Grafana-Alerting-Signature";
     std::string grafana_timestamp_header;
+    // /alerts/* bodies may be this large (an Alertmanager group of thousands of alerts); http.max_body_bytes
+    // applies everywhere else.
+    std::size_t max_body_bytes = 16 << 20;
     bool operator==(const alerts_settings&) const = default;
 };
 // From the environment only. mattermost_url also comes from the file's mattermost.url (MATTERMOST_URL wins);

@@ -636,6 +636,11 @@ private:
         handlers_["alerts.grafana_signature_header"] = [this, &a](const toml::node& n, const std::string& k) {
             read_checked(n, k, a.grafana_signature_header, not_empty);
         };
+        handlers_["alerts.max_body_bytes"] = [this, &a](const toml::node& n, const std::string& k) {
+            std::int64_t value = 0;
+            if (read_int(n, k, value, 1024, std::int64_t{1} << 30))
+                a.max_body_bytes = static_cast<std::size_t>(value);
+        };
         handlers_["alerts.grafana_timestamp_header"] = [this, &a](const toml::node& n, const std::string& k) {
             read_checked(n, k, a.grafana_timestamp_header, none);
         };

@@ -34,6 +34,11 @@ std::string_view alert::summary() const {
     return name();
 }
 
+bool alert::is_change() const {
+    auto event_type = value_of(labels, "event_type");
+    return !event_type.empty() && !event_type.ends_with(".triggered") && !event_type.ends_with(".resolved");
+}
+
 std::string alert_identity(const alert& a) {
     return a.source + ":" + a.fingerprint + ":" + std::to_string(to_millis(a.starts_at));
 }
@@ -64,9 +69,7 @@ std::string describe_alert(const alert& a) {
     std::string name = a.name().empty() ? std::string("alert") : std::string(a.name());
     // An event about an incident elsewhere (PagerDuty: acknowledged, escalated, a note) is neither firing nor
     // resolved: it says what happened.
-    auto event_type = value_of(a.labels, "event_type");
-    bool lifecycle =
-        event_type.empty() || event_type.ends_with(".triggered") || event_type.ends_with(".resolved");
+    bool lifecycle = !a.is_change();
     std::string text = !lifecycle ? "📟 " : a.status == alert_status::firing ? "🔥 " : "✅ ";
     text += truncate_utf8(name, 120);
     if (lifecycle) text += a.status == alert_status::firing ? " firing" : " resolved";

@@ -37,6 +37,9 @@ struct alert {
     std::string_view name() const { return value_of(labels, "alertname"); }
     // The annotation a person reads first: summary, else description, else the name.
     std::string_view summary() const;
+    // An event about an alert or incident elsewhere (PagerDuty: acknowledged, escalated, a note) rather than
+    // its firing or resolution: it goes on a timeline but never declares an incident.
+    bool is_change() const;
 };
 
 // One alert instance is (source, fingerprint, startsAt); firing and resolved are its two facts.

@@ -361,6 +361,7 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_by_incident ON alerts (incident_id) WHERE incident_id IS NOT NULL;
 CREATE INDEX alerts_waiting ON alerts (workspace, channel, received_at) WHERE incident_id IS NULL;
+CREATE INDEX alerts_unrouted ON alerts (workspace) WHERE channel = '';
 CREATE TABLE incident_silences (
     incident_id INTEGER NOT NULL REFERENCES incidents(id),
     silence_id TEXT NOT NULL,

@@ -11,6 +11,9 @@ namespace {
 
 using nlohmann::json;
 constexpr std::size_t max_alerts_per_body = 10000;
+// Longer names and values are cut: std::regex recurses per character, and a matcher run over a value of
+// megabytes could exhaust the stack before the delivery is even stored.
+constexpr std::size_t max_label_name = 256, max_label_value = 4096;
 
 error bad(std::string message) {
     return error{errc::bad_input, std::move(message)};
@@ -39,7 +42,8 @@ result<domain::label_set> read_map(const json& parent, const char* key, const st
     for (const auto& [name, value] : found->items()) {
         if (value.is_object() || value.is_array())
             return bad(where + "." + key + "." + name + " must be a string");
-        out.emplace_back(domain::sanitize_utf8(name), domain::sanitize_utf8(text_value(value)));
+        out.emplace_back(domain::truncate_utf8(domain::sanitize_utf8(name), max_label_name),
+                         domain::truncate_utf8(domain::sanitize_utf8(text_value(value)), max_label_value));
     }
     return domain::make_label_set(std::move(out));
 }
@@ -176,7 +180,9 @@ result<domain::alert> read_pagerduty_incident(const json& event, const std::stri
     a.status = type == "incident.resolved" ? domain::alert_status::resolved : domain::alert_status::firing;
     // Triggered and resolved are the two facts of one instance; every other event is a fact of its own.
     bool lifecycle = type == "incident.triggered" || type == "incident.resolved";
-    auto created = read_time(data, "created_at", "event.data");
+    // A reopened incident is a new instance: its second resolve must not look like the first one's re-send.
+    auto reopened = read_time(data, "reopened_at", "event.data");
+    auto created = reopened && *reopened ? reopened : read_time(data, "created_at", "event.data");
     a.starts_at = lifecycle && created && *created ? **created : **occurred;
     if (a.status == domain::alert_status::resolved) a.ends_at = **occurred;
     a.fingerprint = lifecycle ? incident_id : incident_id + "/" + string_at(event, "id");
@@ -232,7 +238,11 @@ namespace {
 result<domain::label_matcher> read_silence_matcher(const json& m, const std::string& where) {
     if (!m.is_object() || !m.contains("name") || !m.contains("value"))
         return bad(where + " needs a name and a value");
-    bool regex = m.value("isRegex", false), equal = m.value("isEqual", true);
+    auto flag = [&m](const char* key, bool absent) {
+        auto found = m.find(key);
+        return found != m.end() && found->is_boolean() ? found->get<bool>() : absent;
+    };
+    bool regex = flag("isRegex", false), equal = flag("isEqual", true);
     using op = domain::label_matcher::op;
     auto kind = regex ? (equal ? op::regex : op::not_regex) : (equal ? op::equal : op::not_equal);
     auto made = domain::make_matcher(string_at(m, "name"), kind, string_at(m, "value"));
@@ -264,15 +274,18 @@ result<domain::silence> read_silence(const json& j, const std::string& where) {
 
 }  // namespace
 
-result<std::vector<domain::silence>> decode_silences(std::string_view body) {
+result<decoded_silences> decode_silences(std::string_view body) {
     auto j = parse_object(body);
     if (!j) return j.failure();
     if (!j->is_array()) return bad("the silences must be a JSON array");
-    std::vector<domain::silence> out;
+    decoded_silences out;
     for (std::size_t i = 0; i < j->size(); ++i) {
         auto s = read_silence((*j)[i], "silences[" + std::to_string(i) + "]");
-        if (!s) return s.failure();
-        out.push_back(std::move(*s));
+        // One silence hindsight cannot read (an RE2-only regex such as (?i)…) must not hide the others.
+        if (!s)
+            out.skipped.push_back(s.failure().message);
+        else
+            out.silences.push_back(std::move(*s));
     }
     return out;
 }

@@ -24,7 +24,12 @@ result<decoded_alerts> decode_grafana(std::string_view body);
 result<decoded_alerts> decode_pagerduty(std::string_view body);
 result<decoded_alerts> decode_standard_webhook(std::string_view body);
 
-// GET /api/v2/silences: every silence with its matchers (isRegex / isEqual), times, author and comment.
-result<std::vector<domain::silence>> decode_silences(std::string_view body);
+// GET /api/v2/silences: every silence with its matchers (isRegex / isEqual), times, author and comment. A
+// silence that cannot be read is skipped with its reason; only a body that is not a JSON array fails.
+struct decoded_silences {
+    std::vector<domain::silence> silences;
+    std::vector<std::string> skipped;
+};
+result<decoded_silences> decode_silences(std::string_view body);
 
 }  // namespace hindsight::alerts

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -26,12 +28,14 @@ std::string source_label(const std::string& source) {
 }  // namespace
 
 alert_receiver::alert_receiver(asio::io_context& io, const config::settings& cfg, bot::clock& time,
-                               bot::metrics& stats, chat::event_sink sink, workspace_list workspaces)
+                               bot::metrics& stats, chat::event_sink sink, workspace_list workspaces,
+                               bool chat_expected)
     : cfg_(cfg),
       clock_(time),
       metrics_(stats),
       sink_(std::move(sink)),
       workspaces_(std::move(workspaces)),
+      chat_expected_(chat_expected),
       router_(cfg.alerts),
       io_(io),
       commits_(io, 256) {
@@ -84,7 +88,9 @@ result<std::vector<chat::inbound>> alert_receiver::route_all(const std::vector<d
             ev.severity = alert_router::severity_for(*route, alerts[i]);
         } else {
             in.workspace = workspace_for(cfg_.alerts.unrouted_workspace);
-            metrics_.add("hindsight_alerts_unrouted_total", source_label(alerts[i].source));
+            // Kept under the workspace it will have once chat is up, or a re-send would be a second fact.
+            if (in.workspace.empty() && chat_expected_ && workspaces_().empty())
+                return error{errc::unavailable, "no chat workspace is connected yet; try again shortly"};
         }
         // Empty: the engine keys the alert by its identity (fingerprint, startsAt, status).
         if (!delivery_id.empty()) in.dedup_key = "delivery:" + delivery_id + "#" + std::to_string(i);
@@ -95,10 +101,11 @@ result<std::vector<chat::inbound>> alert_receiver::route_all(const std::vector<d
 }
 
 http_response alert_receiver::refuse(const std::string& source, const error& why) {
-    int status = why.code == errc::bad_input   ? 400
-                 : why.code == errc::refused   ? (source == "pagerduty" ? 403 : 401)
-                 : why.code == errc::forbidden ? 403
-                                               : 503;
+    // A secret not set yet is a passing problem (the operator is setting it up): 503 keeps the sender
+    // retrying, where a 4xx would make PagerDuty drop the event and, after three, disable the subscription.
+    int status = why.code == errc::bad_input ? 400
+                 : why.code == errc::refused ? (source == "pagerduty" ? 403 : 401)
+                                             : 503;
     metrics_.add("hindsight_alerts_rejected_total",
                  source_label(source) + ",status=\"" + std::to_string(status) + "\"");
     spdlog::warn("/alerts/{}: refused with {}: {}", source, status, why.message);
@@ -161,10 +168,16 @@ asio::awaitable<http_response> alert_receiver::receive(std::string source, resul
     auto batch = route_all(decoded->alerts, delivery_id, clock_.now());
     if (!batch) co_return refuse(source, batch.failure());
     auto count = batch->size();
+    auto unrouted = std::count_if(batch->begin(), batch->end(), [](const chat::inbound& in) {
+        return std::get<chat::alert_received>(in.payload).channel.id.empty();
+    });
     auto failure = co_await store(std::move(*batch));
     // Not durable, so not acknowledged: the sender keeps the alerts and tries again.
     if (!failure.empty()) co_return refuse(source, error{errc::unavailable, "not stored: " + failure});
     metrics_.add("hindsight_alerts_received_total", source_label(source), count);
+    if (unrouted > 0)
+        metrics_.add("hindsight_alerts_unrouted_total", source_label(source),
+                     static_cast<std::uint64_t>(unrouted));
     co_return text_response(202, "accepted " + std::to_string(count) + (count == 1 ? " alert" : " alerts"));
 }
 

@@ -25,8 +25,9 @@ class alert_receiver {
 public:
     // The workspaces connected now: a route without `workspace` goes to the only one.
     using workspace_list = std::function<std::vector<std::string>()>;
+    // chat_expected: a chat platform is configured, so "no workspace yet" is worth a retry (503).
     alert_receiver(boost::asio::io_context& io, const config::settings& cfg, bot::clock& time,
-                   bot::metrics& stats, chat::event_sink sink, workspace_list workspaces);
+                   bot::metrics& stats, chat::event_sink sink, workspace_list workspaces, bool chat_expected);
 
     void add_routes(bot::http_server& server);
     // Commits the deliveries that arrive together in one transaction (one fsync for an Alertmanager storm of
@@ -69,6 +70,7 @@ private:
     bot::metrics& metrics_;
     chat::event_sink sink_;
     workspace_list workspaces_;
+    bool chat_expected_;
     alert_router router_;
     boost::asio::io_context& io_;
     bot::group_commit<delivery> commits_;

@@ -51,8 +51,9 @@ asio::awaitable<bool> silence_watch::round() {
         co_return false;
     }
     metrics_.add("hindsight_silence_lookups_total", "outcome=\"ok\"");
+    for (const auto& why : silences->skipped) spdlog::warn("an Alertmanager silence was skipped: {}", why);
     for (auto incident : due) {
-        auto added = engine_.record_silences(incident, *silences, clock_.now());
+        auto added = engine_.record_silences(incident, silences->silences, clock_.now());
         if (added > 0) metrics_.add("hindsight_silences_recorded_total", {}, added);
     }
     co_return true;

@@ -25,7 +25,8 @@ error unconfigured(std::string variable) {
 result<void> check_timestamp(std::string_view text, domain::timestamp now) {
     long long seconds = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+    // Twelve digits reach the year 33658: anything longer is no time of ours (and would overflow below).
+    if (text.empty() || text.size() > 12 || ec != std::errc{} || end != text.data() + text.size())
         return bad("the timestamp header is not whole Unix seconds");
     auto sent = domain::timestamp{std::chrono::seconds{seconds}};
     auto drift = sent > now ? sent - now : now - sent;

@@ -3,7 +3,8 @@
 // each signed sender's own scheme, verified over the raw body in constant time. Errors say what is wrong
 // without echoing a secret: errc::bad_input (a header missing or malformed: 400), errc::refused (a token or
 // signature that does not match, or a timestamp outside five minutes: 401), errc::forbidden (no secret
-// configured, so nothing can be accepted: 403).
+// configured, so nothing can be accepted yet: answered 503, so the sender keeps it while the operator sets
+// it).
 #include <optional>
 #include <string>
 #include <string_view>

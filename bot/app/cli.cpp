@@ -283,6 +283,7 @@ int run_service(const common_options& common, bool http_only) {
     try {
         http_limits limits;
         limits.max_body_bytes = cfg->http.max_body_bytes;
+        limits.body_limits_by_prefix.emplace_back("/alerts/", cfg->alerts.max_body_bytes);
         limits.tls_cert_file = cfg->http.tls_cert;
         limits.tls_key_file = cfg->http.tls_key;
         server = std::make_unique<http_server>(io, cfg->http.listen, limits);
@@ -292,8 +293,10 @@ int run_service(const common_options& common, bool http_only) {
     }
     platform_health health;
     add_service_routes(*server, application, health);
-    alerts::alert_receiver alert_routes(io, *cfg, time, application.stats(), application.sink(),
-                                        [&application] { return application.workspaces(); });
+    alerts::alert_receiver alert_routes(
+        io, *cfg, time, application.stats(), application.sink(),
+        [&application] { return application.workspaces(); },
+        !http_only && (config::has_slack(*cfg) || config::has_mattermost(*cfg)));
     alert_routes.add_routes(*server);
     spawn_logged(io, alert_routes.run(), "alert commits");
     std::optional<alerts::silence_watch> silences;

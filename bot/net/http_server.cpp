@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -94,17 +96,33 @@ struct http_server::impl {
         (void)shutdown_error;  // peers often just close: a truncated shutdown loses nothing of ours
     }
 
+    std::size_t body_limit_for(std::string_view target) const {
+        for (const auto& [prefix, limit] : limits.body_limits_by_prefix)
+            if (target.starts_with(prefix)) return limit;
+        return limits.max_body_bytes;
+    }
+
     template <class Stream>
     asio::awaitable<void> serve(Stream& stream) {
         auto& timer = beast::get_lowest_layer(stream);
         beast::flat_buffer buffer;
         for (int served = 0; served < 10000 && !stopping; ++served) {
             http::request_parser<http::string_body> parser;
-            parser.body_limit(limits.max_body_bytes);
             parser.header_limit(16 * 1024);
             timer.expires_after(limits.read_timeout);
+            // The header first: the body's limit depends on the path.
             auto [read_error, bytes] =
-                co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+                co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+            if (!read_error) {
+                auto limit = body_limit_for(parser.get().target());
+                parser.body_limit(limit);  // for a chunked body, checked as it arrives
+                // A declared length was already read with the header, before the limit was known.
+                if (auto declared = parser.content_length(); declared && *declared > limit)
+                    read_error = http::error::body_limit;
+                else
+                    std::tie(read_error, bytes) = co_await http::async_read(
+                        stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+            }
             (void)bytes;
             // A TLS peer that just hangs up shows as stream_truncated: as ordinary as a plain EOF.
             if (read_error == http::error::end_of_stream || read_error == asio::error::connection_reset ||

@@ -40,6 +40,9 @@ struct http_limits {
     // Both set: the listener speaks only HTTPS with this certificate chain and key (PEM files).
     std::string tls_cert_file = {};
     std::string tls_key_file = {};
+    // Paths under these prefixes take bodies up to their own limit instead (an Alertmanager group of
+    // thousands of alerts must not be refused with a 413 it would never retry).
+    std::vector<std::pair<std::string, std::size_t>> body_limits_by_prefix = {};
 };
 
 class http_server {

@@ -178,3 +178,18 @@ TEST_CASE("silences that muted an incident's alerts go on its timeline once, at 
     INFO(timeline);
     CHECK(has(timeline, "E3 10:00 T-503:59 alertmanager: 🔇 HighErrorRate was silenced by mallory"));
 }
+
+TEST_CASE("an event about an incident elsewhere goes on a timeline but never declares one") {
+    harness h;
+    auto ack = alert_of("Checkout down", domain::alert_status::firing, h.now(), "PX/E1");
+    ack.source = "pagerduty";
+    ack.labels =
+        domain::make_label_set({{"alertname", "Checkout down"}, {"event_type", "incident.acknowledged"}});
+    ack.annotations = {{"summary", "acknowledged by Ana"}};
+    CHECK(h.send(routed(ack, "ops", true)).empty());
+    CHECK(h.engine().store().incidents.list("console", storage::incident_filter::all, 10).empty());
+    h.say("alice", "ops", "start Checkout down");
+    auto entries = alert_entries(h, 1);
+    REQUIRE(entries.size() == 1);  // it waited, and joined the incident declared by hand
+    CHECK(entries[0].text == "📟 Checkout down: acknowledged by Ana (event_type=incident.acknowledged)");
+}

@@ -150,6 +150,7 @@ void signed_senders(unsigned short port) {
           "PagerDuty with two signatures (a rotation), one valid, is accepted");
     check(post_to_bot(port, "/alerts/pagerduty", pagerduty, pd_headers).find(" 202 ") != std::string::npos,
           "its redelivery too");
+    std::this_thread::sleep_for(milliseconds{300});  // the redelivery is handled by now
     check(waits_for("📟 Checkout down: acknowledged by Ana Oncall%", 1), "and it is on the timeline once");
     check(post_to_bot(port, "/alerts/pagerduty", pagerduty,
                       {{"X-PagerDuty-Signature", "v1=" + std::string(64, 'a')}})
@@ -186,7 +187,7 @@ void signed_senders(unsigned short port) {
     auto oversized =
         testing::round_trip(port,
                             "POST /alerts/alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                            "am-token\r\nContent-Length: 3000000\r\nConnection: close\r\n\r\n");
+                            "am-token\r\nContent-Length: 20000000\r\nConnection: close\r\n\r\n");
     check(oversized.find(" 413 ") != std::string::npos, "an oversized body is refused with 413");
 }
 
@@ -341,10 +342,15 @@ int main(int argc, char** argv) {
                   },
                   seconds{40}, milliseconds{50}),
               "Alertmanager's retry delivered the resolved alert to the restarted bot");
+        // And it was a retry: Alertmanager counted the notification that the killed bot never answered.
+        std::ifstream am_log(dir + "/alertmanager.log");
+        std::string am_said((std::istreambuf_iterator<char>(am_log)), std::istreambuf_iterator<char>());
+        check(am_said.find("Notify attempt failed, will retry later") != std::string::npos,
+              "and it was a retry: Alertmanager logged the attempt the killed bot never answered");
 
         auto metrics =
             testing::round_trip(bot_port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        check(metrics.find("hindsight_alerts_unrouted 1") != std::string::npos,
+        check(metrics.find("\nhindsight_alerts_unrouted 1\n") != std::string::npos,
               "/metrics counts the unrouted alert");
         auto refused =
             testing::round_trip(bot_port,

@@ -511,6 +511,7 @@ channel = "C2"
     CHECK(a.routes[0].severity_labels ==
           std::vector<std::pair<std::string, std::string>>{{"critical", "sev1"}, {"page", "sev2"}});
     CHECK(a.routes[1].matchers.empty());
+    CHECK(a.routes[1].private_channel);  // unsaid: assumed private
     CHECK(a.alertmanager_url == "http://127.0.0.1:9093");
     CHECK(a.silence_lookback == "14d");
     CHECK(loaded->secret.alerts_token == "tok");

@@ -50,7 +50,8 @@ TEST_CASE("PagerDuty V3: go-pagerduty's published vector, rotation, and refusals
     REQUIRE(body.size() == 1655);
     CHECK(check_pagerduty(secret, valid, body));
     CHECK(check_pagerduty(secret, other + "," + valid, body));  // two during a rotation, either order
-    CHECK(check_pagerduty(secret, valid + ", v2=abc", body));   // unknown versions skipped
+    CHECK(check_pagerduty(secret, valid + "," + other, body));
+    CHECK(check_pagerduty(secret, valid + ", v2=abc", body));  // unknown versions skipped
     auto mismatch = check_pagerduty(secret, other, body);
     REQUIRE_FALSE(mismatch);
     CHECK(mismatch.failure().code == errc::refused);
@@ -196,6 +197,55 @@ TEST_CASE("PagerDuty triggered and resolved are the two facts of one instance") 
     CHECK(fired->alerts[0].starts_at == resolved->alerts[0].starts_at);
     CHECK(resolved->alerts[0].status == domain::alert_status::resolved);
     CHECK(domain::format_iso(*resolved->alerts[0].ends_at) == "2026-11-26T09:30:00Z");
+}
+
+TEST_CASE("a reopened PagerDuty incident's second resolve is a fact of its own; changes never declare") {
+    auto resolve = [](const char* extra) {
+        return std::string(
+                   R"({"event":{"id":"E9","event_type":"incident.resolved","resource_type":"incident",)"
+                   R"("occurred_at":"2026-11-26T11:00:00Z","data":{"id":"PX","type":"incident","title":"DB",)"
+                   R"("created_at":"2026-11-26T09:00:00Z")") +
+               extra + "}}}";
+    };
+    auto first = decode_pagerduty(resolve(""));
+    auto second = decode_pagerduty(resolve(R"(,"reopened_at":"2026-11-26T10:00:00Z")"));
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(domain::alert_identity(first->alerts[0]) != domain::alert_identity(second->alerts[0]));
+    CHECK_FALSE(first->alerts[0].is_change());
+    auto ack = decode_pagerduty(fixture("pagerduty_priority_updated.json"));
+    REQUIRE(ack);
+    CHECK(ack->alerts[0].is_change());
+}
+
+TEST_CASE("silences: RE2-only patterns are skipped, the rest read; matchers by isRegex and isEqual") {
+    auto decoded = decode_silences(
+        R"([{"id":"a","matchers":[{"name":"service","value":"(?i)checkout","isRegex":true,"isEqual":true}],)"
+        R"("startsAt":"2026-11-26T08:00:00Z","endsAt":"2026-11-26T10:00:00Z","createdBy":"x","comment":""},)"
+        R"({"id":"b","matchers":[{"name":"env","value":"dev","isRegex":false,"isEqual":false},)"
+        R"({"name":"alertname","value":"High.*","isRegex":true}],"startsAt":"2026-11-26T08:00:00Z",)"
+        R"("endsAt":"2026-11-26T10:00:00Z","createdBy":"mallory","comment":"noisy","status":{"state":"expired"}}])");
+    REQUIRE(decoded);
+    REQUIRE(decoded->silences.size() == 1);
+    CHECK(decoded->skipped.size() == 1);
+    const auto& s = decoded->silences[0];
+    CHECK(s.id == "b");
+    domain::alert a;
+    a.labels = domain::make_label_set({{"alertname", "HighErrorRate"}, {"env", "prod"}});
+    auto now = *domain::parse_rfc3339("2026-11-27T00:00:00Z");
+    CHECK(domain::silenced_alert(s, {a}, now, std::chrono::hours{24}) != nullptr);
+    CHECK(domain::silenced_alert(s, {a}, now, std::chrono::hours{13}) == nullptr);  // ended 14 h before
+    a.labels = domain::make_label_set({{"alertname", "HighErrorRate"}, {"env", "dev"}});
+    CHECK(domain::silenced_alert(s, {a}, now, std::chrono::hours{24}) == nullptr);
+    CHECK_FALSE(decode_silences(R"({"silences":[]})"));
+}
+
+TEST_CASE("label values are cut to a bounded length before anything matches them") {
+    std::string body = R"({"alerts":[{"status":"firing","labels":{"alertname":"X","blob":")" +
+                       std::string(100000, 'a') + R"("},"startsAt":"2026-11-26T08:00:00Z"}]})";
+    auto decoded = decode_alertmanager(body);
+    REQUIRE(decoded);
+    CHECK(domain::value_of(decoded->alerts[0].labels, "blob").size() <= 4096 + 3);
 }
 
 TEST_CASE("the Standard Webhooks form: one alert, a list, or either inside data") {
