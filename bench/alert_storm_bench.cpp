@@ -16,6 +16,7 @@
 
 #include "loopback_client.hpp"
 #include "paced_acks.hpp"
+#include "support/alertmanager.hpp"
 #include "support/child_process.hpp"
 #include "support/e2e.hpp"
 #include "support/fake_slack.hpp"
@@ -27,12 +28,6 @@ namespace testing = hindsight::testing;
 namespace {
 
 constexpr int groups = 200, per_group = 25;
-
-unsigned short free_port() {
-    asio::io_context io;
-    asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
 
 std::string ts_of(int i) {
     return std::to_string(1700000000 + i / 1000) + "." + std::to_string(100000 + i);
@@ -67,30 +62,6 @@ void send_storm(unsigned short am_port) {
     }
 }
 
-pid_t start_alertmanager(const std::string& binary, const std::filesystem::path& dir, unsigned short port,
-                         unsigned short bot_port) {
-    {
-        std::ofstream out(dir / "alertmanager.yml");
-        out << "route:\n  receiver: hindsight\n  group_by: [alertname]\n  group_wait: 1s\n  group_interval: "
-               "5s\n"
-               "  repeat_interval: 1h\nreceivers:\n- name: hindsight\n  webhook_configs:\n  - url: "
-               "http://127.0.0.1:"
-            << bot_port
-            << "/alerts/alertmanager\n    http_config:\n      authorization:\n        credentials: t\n";
-    }
-    pid_t child = fork();
-    if (child == 0) {
-        std::freopen((dir / "alertmanager.log").c_str(), "w", stderr);
-        auto config = "--config.file=" + (dir / "alertmanager.yml").string();
-        auto storage = "--storage.path=" + (dir / "am").string();
-        auto listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
-        execl(binary.c_str(), binary.c_str(), config.c_str(), storage.c_str(), listen.c_str(),
-              "--cluster.listen-address=", "--log.level=warn", static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return child;
-}
-
 bool start_incident(asio::io_context& io, testing::fake_slack& fake) {
     if (!testing::wait_until([&] { return testing::on_io(io, [&] { return fake.sessions.size(); }) == 1; },
                              seconds{20}))
@@ -117,7 +88,7 @@ int main(int argc, char** argv) {
     std::string am_binary = argc > 3 ? argv[3] : "/usr/bin/prometheus-alertmanager";
     std::filesystem::create_directories(dir);
     auto db_path = (dir / "storm.db").string();
-    auto bot_port = free_port(), am_port = free_port();
+    auto bot_port = testing::free_loopback_port(), am_port = testing::free_loopback_port();
 
     asio::io_context io;
     testing::fake_slack fake(io);
@@ -134,7 +105,8 @@ int main(int argc, char** argv) {
                                   {{"SLACK_BOT_TOKEN", "xoxb-test-token"},
                                    {"SLACK_APP_TOKEN", "xapp-test-token"},
                                    {"ALERTS_TOKEN", "t"}});
-    auto am = start_alertmanager(am_binary, dir, am_port, bot_port);
+    auto am = testing::start_alertmanager(am_binary, dir.string(), am_port,
+                                          testing::alertmanager_config(bot_port, "t", "5s", false));
     int exit_code = 0;
     if (!start_incident(io, fake)) {
         std::fprintf(stderr, "the bot did not start an incident\n");

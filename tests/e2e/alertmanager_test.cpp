@@ -15,6 +15,7 @@
 #include "bot/alerts/verify.hpp"
 #include "bot/common/signing.hpp"
 #include "integration/loopback_client.hpp"
+#include "support/alertmanager.hpp"
 #include "support/child_process.hpp"
 #include "support/e2e.hpp"
 #include "support/fake_slack.hpp"
@@ -30,12 +31,6 @@ std::string db_path;
 
 std::int64_t count(const std::string& sql) {
     return testing::count_rows(db_path, sql);
-}
-
-unsigned short free_port() {
-    asio::io_context io;
-    asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
 }
 
 std::string iso(system_clock::time_point t) {
@@ -66,31 +61,6 @@ std::string alert_json(const std::string& name, const std::string& service, syst
 
 bool post_alerts(unsigned short port, const std::string& alerts) {
     return am_api(port, "POST", "/api/v2/alerts", "[" + alerts + "]").find(" 200 ") != std::string::npos;
-}
-
-void write_alertmanager_config(const std::string& path, unsigned short bot_port) {
-    std::ofstream out(path);
-    out << "route:\n  receiver: hindsight\n  group_by: [alertname]\n  group_wait: 1s\n  group_interval: 2s\n"
-           "  repeat_interval: 1h\nreceivers:\n- name: hindsight\n  webhook_configs:\n"
-           "  - url: http://127.0.0.1:"
-        << bot_port
-        << "/alerts/alertmanager\n    send_resolved: true\n    http_config:\n      authorization:\n"
-           "        credentials: am-token\n";
-}
-
-pid_t start_alertmanager(const std::string& binary, const std::string& dir, unsigned short port) {
-    pid_t child = fork();
-    if (child == 0) {
-        auto log = dir + "/alertmanager.log";
-        std::freopen(log.c_str(), "w", stderr);
-        std::string config = "--config.file=" + dir + "/alertmanager.yml",
-                    storage = "--storage.path=" + dir + "/am",
-                    listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
-        execl(binary.c_str(), binary.c_str(), config.c_str(), storage.c_str(), listen.c_str(),
-              "--cluster.listen-address=", "--log.level=warn", static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return child;
 }
 
 std::string post_to_bot(unsigned short port, const std::string& path, const std::string& body,
@@ -210,7 +180,7 @@ int main(int argc, char** argv) {
         (std::filesystem::temp_directory_path() / ("hindsight-am-" + std::to_string(::getpid()))).string();
     std::filesystem::create_directories(dir);
     db_path = dir + "/am.db";
-    auto bot_port = free_port(), am_port = free_port();
+    auto bot_port = testing::free_loopback_port(), am_port = testing::free_loopback_port();
 
     asio::io_context io;
     testing::fake_slack fake(io);
@@ -227,7 +197,6 @@ int main(int argc, char** argv) {
                << "\"\n[[alerts.routes]]\nmatchers = ['service=\"checkout\"']\nchannel = \"C111\"\ndeclare = "
                   "true\nseverity_labels = { critical = \"sev1\" }\n";
     }
-    write_alertmanager_config(dir + "/alertmanager.yml", bot_port);
     std::vector<std::pair<std::string, std::string>> environment{
         {"SLACK_BOT_TOKEN", "xoxb-test-token"},
         {"SLACK_APP_TOKEN", "xapp-test-token"},
@@ -237,7 +206,8 @@ int main(int argc, char** argv) {
         {"ALERTS_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}};
 
     pid_t bot = testing::start_bot(binary, config_path, environment);
-    pid_t am = start_alertmanager(am_binary, dir, am_port);
+    pid_t am = testing::start_alertmanager(am_binary, dir, am_port,
+                                           testing::alertmanager_config(bot_port, "am-token", "2s", true));
     auto scenario = [&] {
         if (!testing::wait_until(
                 [&] { return testing::on_io(io, [&] { return fake.sessions.size(); }) == 1; }, seconds{20})) {
