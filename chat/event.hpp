@@ -1,6 +1,7 @@
 #pragma once
 // Platform-neutral inbound events. Adapters (Slack, Mattermost, console) decode their wire formats into
 // these; the core never sees a platform payload.
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -24,6 +25,9 @@ struct message_posted {
     domain::timestamp at{};
     bool from_bot = false;  // any bot, including ourselves: never captured by a prefix
     std::string permalink;
+    // Read back from the channel's history by `import` (that import's id), not seen live: stored and
+    // captured once, never taken for a review answer.
+    std::int64_t import_id = 0;
 };
 
 struct message_edited {
@@ -46,6 +50,7 @@ struct reaction_changed {
     std::string emoji;  // without colons: "pushpin"
     bool added = true;
     domain::timestamp at{};
+    std::int64_t import_id = 0;  // a mark found in the history `import` read (that import's id)
 };
 
 struct command_invoked {
@@ -73,8 +78,17 @@ struct alert_received {
     domain::timestamp at{};  // when it was received
 };
 
+// An import has read all of a channel's history it was asked for (or stopped, with the problem): it comes
+// after the messages it read, so what it reports counts them all.
+struct history_read {
+    channel_ref channel;
+    std::int64_t import_id = 0;
+    std::string problem;  // empty when the whole window was read
+    domain::timestamp at{};
+};
+
 using event = std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked,
-                           member_joined, alert_received>;
+                           member_joined, alert_received, history_read>;
 
 struct inbound {
     std::string workspace;

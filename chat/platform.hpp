@@ -33,6 +33,26 @@ struct resume_point {
     domain::timestamp since;
 };
 
+// One step of reading a channel's history back (`import`): the window starts at `since`; `cursor` is where
+// the previous step stopped, opaque to the core ("" for the first step); `known` says whether the bot has a
+// message stored already (an adapter skips what it can: a thread whose newest reply is known).
+struct history_request {
+    std::string channel;
+    domain::timestamp since;
+    std::string cursor;
+    std::function<bool(const std::string& message_id)> known;
+};
+
+// The events one request's answer stands for, oldest first, with the dedup keys the live path uses where the
+// platform has them; next_cursor empty when the window is read. On a failure, `problem` says so: retry with
+// retry_after (a 429 says how long), rejected with why (a missing scope), not_supported.
+struct history_page {
+    std::vector<inbound> events;
+    std::string next_cursor;
+    call_result problem;
+    bool rate_limited = false;  // the failure was a 429
+};
+
 // What run() pushes into. accept returns once the batch is durable: only then may the platform be acked.
 // settle returns once everything accepted so far is handled and its replies delivered (the console uses it to
 // keep its output in order; network adapters do not wait for it).
@@ -80,6 +100,11 @@ public:
         const std::string& workspace, const std::string& channel, const std::string& message_id) = 0;
     virtual boost::asio::awaitable<std::optional<user_info>> lookup_user(const std::string& workspace,
                                                                          const std::string& user_id) = 0;
+    // Absent: a page whose problem is not_supported.
+    virtual boost::asio::awaitable<history_page> read_history(const std::string& workspace,
+                                                              const history_request& request);
+    // The least time between two history requests: the platform's documented rate for such reads.
+    virtual std::chrono::milliseconds history_pace() const { return std::chrono::milliseconds{0}; }
 };
 
 // Records one event through the sink (a slash command, a webhook event, a click), moving it out of `event`:

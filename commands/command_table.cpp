@@ -42,6 +42,11 @@ const std::vector<entry>& entries() {
           "repair or key (the postmortem's key moments)",
           "incident"},
          show_timeline},
+        {{"import", "import [from <time>]",
+          "read this channel's history back (default: since the incident started): marked messages go on "
+          "the timeline, the rest into the transcript",
+          "incident"},
+         import_history},
         {{"mitigated", "mitigated [at <time>] [note]", "mark the incident mitigated (or correct when)",
           "incident"},
          mark_mitigated},

@@ -10,6 +10,7 @@
 #include "domain/model.hpp"
 #include "storage/action_store.hpp"
 #include "storage/alert_store.hpp"
+#include "storage/import_store.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/queue_store.hpp"
 #include "storage/review_store.hpp"
@@ -25,6 +26,7 @@ struct stores {
     storage::action_store actions;
     storage::queue_store queue;
     storage::alert_store alerts;
+    storage::import_store imports;
 
     explicit stores(storage::database& database)
         : db(database),
@@ -33,7 +35,8 @@ struct stores {
           review(database),
           actions(database),
           queue(database),
-          alerts(database) {}
+          alerts(database),
+          imports(database) {}
 };
 
 struct context {

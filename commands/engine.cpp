@@ -17,7 +17,8 @@ std::string user_of(const chat::event& e) {
         [](const auto& ev) -> std::string {
             using T = std::decay_t<decltype(ev)>;
             if constexpr (std::is_same_v<T, chat::message_edited> ||
-                          std::is_same_v<T, chat::message_deleted> || std::is_same_v<T, chat::alert_received>)
+                          std::is_same_v<T, chat::message_deleted> ||
+                          std::is_same_v<T, chat::alert_received> || std::is_same_v<T, chat::history_read>)
                 return {};
             else
                 return ev.user;
@@ -49,6 +50,8 @@ std::string identity_key(const chat::event& e) {
             if constexpr (std::is_same_v<T, chat::alert_received>)
                 return "alert:" + domain::alert_identity(ev.alert) + ":" +
                        std::string(domain::to_string(ev.alert.status));
+            else if constexpr (std::is_same_v<T, chat::history_read>)
+                return "history:" + std::to_string(ev.import_id);
             else if constexpr (std::is_same_v<T, chat::command_invoked> ||
                                std::is_same_v<T, chat::member_joined>)
                 base += std::to_string(domain::to_millis(ev.at));
@@ -144,12 +147,15 @@ std::vector<chat::outgoing> engine::handle(const std::string& workspace, const c
             } else if constexpr (std::is_same_v<T, chat::message_deleted>) {
                 on_message_deleted(ctx, ev);
             } else if constexpr (std::is_same_v<T, chat::reaction_changed>) {
+                if (ev.import_id != 0) return on_imported_reaction(ctx, ev, bot_user);
                 auto needed = on_reaction(ctx, ev, bot_user);
                 if (missing) *missing = needed;
             } else if constexpr (std::is_same_v<T, chat::member_joined>) {
                 on_member_joined(ctx, ev, bot_user);
             } else if constexpr (std::is_same_v<T, chat::alert_received>) {
                 on_alert(ctx, ev);
+            } else if constexpr (std::is_same_v<T, chat::history_read>) {
+                on_history_read(ctx, ev);
             } else {
                 ctx.thread_root = ev.thread_root;
                 dispatch_command(ctx, ev.text);

@@ -27,6 +27,7 @@ result<void> mark_mitigated(context&, arguments&);
 result<void> resolve_incident(context&, arguments&);
 result<void> reopen(context&, arguments&);  // an incident, or an action with A-n
 result<void> list_incidents(context&, arguments&);
+result<void> import_history(context&, arguments&);
 
 // review
 result<void> open_review(context&, arguments&);
@@ -94,6 +95,11 @@ domain::incident declare_from_alert(context& ctx, const domain::alert& a, domain
 void on_alert(context& ctx, const chat::alert_received& ev);
 // Alerts that reached the channel in the hour before an incident was declared there by hand join it.
 void attach_waiting_alerts(context& ctx, const domain::incident& inc);
+// What `import` read back: a message stored once (and captured when it carries the prefix), a mark found on
+// it, and the end of the reading with its report.
+void on_imported_message(context& ctx, const chat::message_posted& m, const std::string& bot_user);
+void on_imported_reaction(context& ctx, const chat::reaction_changed& r, const std::string& bot_user);
+void on_history_read(context& ctx, const chat::history_read& done);
 // Private nudges for blaming language; never blocks.
 void nudge_if_blaming(context& ctx, std::string_view text);
 

@@ -54,9 +54,12 @@ std::optional<std::string> strip_capture_prefix(const config::settings& cfg, std
 }
 
 void on_message_posted(context& ctx, const chat::message_posted& m, const std::string& bot_user) {
-    storage::cached_message cached{ctx.workspace, m.channel.id, m.message_id,
-                                   m.thread_root, m.user,       domain::sanitize_utf8(m.text),
-                                   m.at,          m.permalink,  false};
+    if (m.import_id != 0) return on_imported_message(ctx, m, bot_user);
+    storage::cached_message cached{ctx.workspace, m.channel.id,
+                                   m.message_id,  m.thread_root,
+                                   m.user,        domain::sanitize_utf8(m.text),
+                                   m.at,          m.permalink,
+                                   false,         !bot_user.empty() && m.user == bot_user};
     ctx.store.timeline.remember(cached);
     if (m.from_bot || (!bot_user.empty() && m.user == bot_user)) return;
     if (on_review_reply(ctx, m)) return;

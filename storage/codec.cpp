@@ -77,6 +77,7 @@ void write_fields(flat_object_writer& w, const chat::message_posted& ev) {
     w.number("at", millis(ev.at));
     w.flag("bot", ev.from_bot);
     w.field("permalink", ev.permalink);
+    if (ev.import_id != 0) w.number("import", ev.import_id);
 }
 
 void write_fields(flat_object_writer& w, const chat::message_edited& ev) {
@@ -101,6 +102,15 @@ void write_fields(flat_object_writer& w, const chat::reaction_changed& ev) {
     w.field("user", ev.user);
     w.field("emoji", ev.emoji);
     w.flag("added", ev.added);
+    w.number("at", millis(ev.at));
+    if (ev.import_id != 0) w.number("import", ev.import_id);
+}
+
+void write_fields(flat_object_writer& w, const chat::history_read& ev) {
+    w.field("type", "history");
+    w.channel(ev.channel);
+    w.number("import", ev.import_id);
+    w.field("problem", ev.problem);
     w.number("at", millis(ev.at));
 }
 
@@ -202,7 +212,8 @@ std::optional<chat::event> decode_event(const std::string& text) {
                                         j.at("text").get<std::string>(),
                                         read_time(j, "at"),
                                         j.value("bot", false),
-                                        j.value("permalink", "")};
+                                        j.value("permalink", ""),
+                                        j.value("import", std::int64_t{0})};
         if (type == "edited")
             return chat::message_edited{channel, j.at("id").get<std::string>(),
                                         j.at("text").get<std::string>(), read_time(j, "at")};
@@ -214,7 +225,11 @@ std::optional<chat::event> decode_event(const std::string& text) {
                                           j.at("user").get<std::string>(),
                                           j.at("emoji").get<std::string>(),
                                           j.at("added").get<bool>(),
-                                          read_time(j, "at")};
+                                          read_time(j, "at"),
+                                          j.value("import", std::int64_t{0})};
+        if (type == "history")
+            return chat::history_read{channel, j.at("import").get<std::int64_t>(), j.value("problem", ""),
+                                      read_time(j, "at")};
         if (type == "joined")
             return chat::member_joined{channel, j.at("user").get<std::string>(), read_time(j, "at")};
         if (type == "command")

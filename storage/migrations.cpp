@@ -369,6 +369,35 @@ CREATE TABLE incident_silences (
 ) WITHOUT ROWID;
 ALTER TABLE incidents ADD COLUMN silences_checked_at INTEGER;
 )sql",
+        // 8: `import` reading a channel's history back (one row per request, with where it got to and what
+        // it found), which stored messages hindsight posted itself (a transcript leaves them out), and the
+        // messages of a channel in time order (the transcript, and where a catch-up starts).
+        R"sql(
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    since INTEGER NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    reply_thread TEXT NOT NULL DEFAULT '',
+    cursor TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'reading',  -- reading, then finishing (its end is in the inbox), then done
+    next_at INTEGER NOT NULL,
+    requests INTEGER NOT NULL DEFAULT 0,
+    rate_limited INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,  -- in a row; a success starts again from 0
+    events INTEGER NOT NULL DEFAULT 0,
+    stored INTEGER NOT NULL DEFAULT 0,
+    known INTEGER NOT NULL DEFAULT 0,
+    entries TEXT NOT NULL DEFAULT '',  -- the entry numbers it added, "E3 E7"
+    problem TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX imports_reading ON imports (next_at) WHERE state = 'reading';
+ALTER TABLE messages ADD COLUMN by_hindsight INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_by_time ON messages (workspace, channel, posted_at);
+)sql",
     };
     return steps;
 }

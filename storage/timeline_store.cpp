@@ -55,7 +55,7 @@ timeline_store::timeline_store(database& db)
           std::make_unique<SQLite::Statement>(db.handle(),
                                               "INSERT OR IGNORE INTO messages (workspace, channel, "
                                               "message_id, thread_root, author, text, posted_at, "
-                                              "permalink) VALUES (?,?,?,?,?,?,?,?)")) {}
+                                              "permalink, by_hindsight) VALUES (?,?,?,?,?,?,?,?,?)")) {}
 
 timeline_store::~timeline_store() = default;
 
@@ -227,7 +227,7 @@ std::int64_t timeline_store::count_marks(std::int64_t entry_id) {
     return s.getColumn(0).getInt64();
 }
 
-void timeline_store::remember(const cached_message& m) {
+bool timeline_store::remember(const cached_message& m) {
     auto& s = *remember_statement_;
     s.tryReset();  // reset() would rethrow the previous failure (a full disk) forever
     s.bind(1, m.workspace);
@@ -238,7 +238,30 @@ void timeline_store::remember(const cached_message& m) {
     s.bind(6, m.text);
     detail::bind_time(s, 7, m.posted_at);
     s.bind(8, m.permalink);
-    s.exec();
+    s.bind(9, m.by_hindsight ? 1 : 0);
+    return s.exec() > 0;
+}
+
+std::vector<cached_message> timeline_store::transcript(const std::string& workspace,
+                                                       const std::string& channel, domain::timestamp from,
+                                                       domain::timestamp to, std::size_t limit) {
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT workspace, channel, message_id, thread_root, author, text, posted_at, permalink "
+        "FROM messages WHERE workspace = ? AND channel = ? AND posted_at BETWEEN ? AND ? AND "
+        "deleted = 0 AND by_hindsight = 0 ORDER BY posted_at, message_id LIMIT ?");
+    s.bind(1, workspace);
+    s.bind(2, channel);
+    detail::bind_time(s, 3, from);
+    detail::bind_time(s, 4, to);
+    s.bind(5, static_cast<int64_t>(limit));
+    std::vector<cached_message> out;
+    while (s.executeStep())
+        out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                       s.getColumn(3).getString(), s.getColumn(4).getString(), s.getColumn(5).getString(),
+                       domain::from_millis(s.getColumn(6).getInt64()), s.getColumn(7).getString(), false,
+                       false});
+    return out;
 }
 
 std::optional<domain::timestamp> timeline_store::newest_message_at(const std::string& workspace,

@@ -26,6 +26,7 @@ struct cached_message {
     domain::timestamp posted_at{};
     std::string permalink;
     bool deleted = false;
+    bool by_hindsight = false;  // the bot's own post: a transcript leaves it out
 };
 
 class timeline_store {
@@ -57,7 +58,12 @@ public:
     void remove_mark(std::int64_t entry_id, const std::string& user, const std::string& emoji);
     std::int64_t count_marks(std::int64_t entry_id);
 
-    void remember(const cached_message& message);  // insert or ignore: the first sighting wins
+    // Insert or ignore: the first sighting wins. True when the message was new.
+    bool remember(const cached_message& message);
+    // The channel's stored messages posted in [from, to], oldest first, without deleted ones and the bot's
+    // own: the transcript an export appends. At most limit.
+    std::vector<cached_message> transcript(const std::string& workspace, const std::string& channel,
+                                           domain::timestamp from, domain::timestamp to, std::size_t limit);
     // When the newest message seen in a channel was posted (where a catch-up after lost events starts).
     std::optional<domain::timestamp> newest_message_at(const std::string& workspace,
                                                        const std::string& channel);

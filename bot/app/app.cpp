@@ -53,6 +53,12 @@ boost::asio::awaitable<call_result> platform::send(const sending&, const channel
     co_return call_result::unsupported(name() + " cannot create channels");
 }
 
+boost::asio::awaitable<history_page> platform::read_history(const std::string&, const history_request&) {
+    history_page page;
+    page.problem = call_result::unsupported(name() + " has no history to read back");
+    co_return page;
+}
+
 boost::asio::awaitable<call_result> deliver(platform& p, const sending& to, const outgoing& message) {
     // The awaitable is named: g++ 12 destroys temporaries in a co_await expression twice.
     auto call = std::visit([&p, &to](const auto& kind) { return p.send(to, kind); }, message);
@@ -65,7 +71,13 @@ namespace hindsight::bot {
 
 app::app(asio::io_context& io, storage::database& db, const config::settings& cfg, clock& time,
          std::string platform_name)
-    : io_(io), db_(db), cfg_(cfg), clock_(time), engine_(db, cfg, std::move(platform_name)), wake_timer_(io) {
+    : io_(io),
+      db_(db),
+      cfg_(cfg),
+      clock_(time),
+      engine_(db, cfg, std::move(platform_name)),
+      wake_timer_(io),
+      import_wait_(io) {
     metrics_.describe("hindsight_events_received_total", "Inbound events received from platforms");
     metrics_.describe("hindsight_events_deduplicated_total", "Inbound events dropped as replays");
     metrics_.describe("hindsight_events_handled_total", "Inbound events handled");
@@ -80,6 +92,8 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
     metrics_.describe("hindsight_outbox_paced_total",
                       "Outgoing messages held back to stay under platform limits");
     metrics_.describe("hindsight_reminders_queued_total", "Reminders (digests, escalations, nudges) queued");
+    metrics_.describe("hindsight_history_requests_total", "History reads for `import`, by outcome");
+    metrics_.describe("hindsight_history_events_total", "Events read back from channel histories");
     metrics_.gauge("hindsight_outbox_depth", "Outgoing messages waiting for delivery",
                    [this] { return static_cast<double>(engine_.queue().outbox_depth()); });
     metrics_.gauge("hindsight_alerts_unrouted", "Alert facts (firing or resolved) that no route took, kept",
@@ -247,6 +261,10 @@ asio::awaitable<void> app::pump() {
             if (reminders.queued > 0) metrics_.add("hindsight_reminders_queued_total", {}, reminders.queued);
         }
         co_await deliver_due();
+        if (imports_inline_) {
+            auto imported = co_await import_step();
+            if (imported) continue;
+        }
         if (!report.progressed) break;
         // A pause of a millisecond between rounds of a backlog: timers fire and the acks waiting for their
         // commit go out, so chat stays responsive while thousands of alerts from a storm are handled.

@@ -37,6 +37,13 @@ public:
     boost::asio::awaitable<void> run_worker();
     void stop();
 
+    // `import`: one request of the history reading due first, and the events it read recorded; false when
+    // none is due (or its platform is not up yet). run_imports keeps at it in the background; the console
+    // has its imports run inside pump instead, so their reports come in order with everything else.
+    boost::asio::awaitable<bool> import_step();
+    boost::asio::awaitable<void> run_imports();
+    void run_imports_inline() { imports_inline_ = true; }
+
     // Every workspace a connected platform serves.
     std::vector<std::string> workspaces() const;
     commands::engine& engine() { return engine_; }
@@ -45,8 +52,14 @@ public:
     // The worker has finished its last round after stop(): nothing is in flight any more.
     bool worker_done() const { return worker_done_; }
 
-private:
     chat::platform* platform_for(const std::string& workspace);
+
+private:
+    boost::asio::awaitable<void> wait_for_pace(chat::platform& p);
+    boost::asio::awaitable<void> record_page(const storage::history_import& job, chat::history_page page);
+    boost::asio::awaitable<void> stop_import(const storage::history_import& job, std::string problem,
+                                             std::vector<chat::inbound> events = {});
+    void import_failed(const storage::history_import& job, const chat::history_page& page);
     boost::asio::awaitable<void> accept_events(std::vector<chat::inbound> batch);
     std::vector<chat::resume_point> resume_points(const std::string& workspace);
     boost::asio::awaitable<void> deliver_due();
@@ -80,6 +93,9 @@ private:
     std::optional<domain::timestamp> last_prune_;
     std::size_t round_limit_ = 512;  // inbox rows per round of handling (see adapt_round_limit)
     std::vector<std::int64_t> delivered_reactions_;  // sent, to be marked so in one commit
+    bool imports_inline_ = false;
+    boost::asio::steady_timer import_wait_;
+    std::map<chat::platform*, std::chrono::steady_clock::time_point> last_history_read_;
 };
 
 }  // namespace hindsight::bot

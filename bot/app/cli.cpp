@@ -98,6 +98,7 @@ int run_console(const common_options& common, const std::string& user, const std
     app application(io, *db, *cfg, time, "console");
     console_platform console(std::cin, std::cout, time, user, cfg->incidents.command);
     application.add_platform(console);
+    application.run_imports_inline();
     int exit_code = 0;
     asio::co_spawn(io, console.run(application.sink()), [&](std::exception_ptr failure) {
         if (!failure) return;
@@ -310,6 +311,7 @@ int run_service(const common_options& common, bool http_only) {
                  server->port());
     spawn_logged(io, server->run(), "http");
     spawn_logged(io, application.run_worker(), "outbox worker");
+    spawn_logged(io, application.run_imports(), "imports");
     graceful_stop stopping(io, application, *server, platforms);
     io.run();
     spdlog::info("stopped");

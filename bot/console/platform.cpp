@@ -380,6 +380,15 @@ boost::asio::awaitable<std::optional<chat::message_posted>> console_platform::fe
     co_return std::nullopt;
 }
 
+boost::asio::awaitable<chat::history_page> console_platform::read_history(
+    const std::string& workspace, const chat::history_request& request) {
+    chat::history_page page;
+    for (const auto& m : messages_)
+        if (m.posted.channel.id == request.channel && m.posted.at >= request.since && !m.deleted)
+            page.events.push_back({workspace, {}, m.posted});
+    co_return page;
+}
+
 boost::asio::awaitable<std::optional<chat::user_info>> console_platform::lookup_user(
     const std::string&, const std::string& user_id) {
     co_return chat::user_info{user_id, user_id, {}};

@@ -43,6 +43,10 @@ public:
                                                                               const std::string&) override;
     boost::asio::awaitable<std::optional<chat::user_info>> lookup_user(const std::string&,
                                                                        const std::string& user_id) override;
+    // The messages typed in this session in that channel since then, in one page: all of them seen live,
+    // so an import here shows what "once" means.
+    boost::asio::awaitable<chat::history_page> read_history(const std::string& workspace,
+                                                            const chat::history_request& request) override;
 
     // Parses one typed line into events; prints errors for malformed directives. Public for tests.
     std::vector<chat::inbound> interpret(const std::string& line);

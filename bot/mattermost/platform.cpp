@@ -328,6 +328,34 @@ asio::awaitable<void> mattermost_platform::catch_up() {
     }
 }
 
+asio::awaitable<chat::history_page> mattermost_platform::read_history(const std::string&,
+                                                                      const chat::history_request& request) {
+    chat::history_page page;
+    auto info = co_await channel(request.channel);
+    chat::channel_ref ref{request.channel, info ? info->is_private() : true, info && info->type == "D"};
+    auto since = domain::to_millis(request.since);
+    auto answer =
+        co_await api("GET", mattermost::history_request_path(request.channel, request.cursor, since), "");
+    if (answer.reply.status != mattermost::api_reply::verdict::ok) {
+        bool retry = answer.reply.status == mattermost::api_reply::verdict::retry;
+        page.problem = {retry ? chat::call_result::outcome::retry : chat::call_result::outcome::rejected,
+                        {},
+                        "Mattermost answered " + answer.reply.error +
+                            (answer.reply.explanation.empty() ? "" : " (" + answer.reply.explanation + ")"),
+                        answer.reply.retry_after};
+        page.rate_limited = answer.response.status == 429 || !answer.sent;
+        co_return page;
+    }
+    auto next = mattermost::next_history_cursor(answer.response.body, request.cursor, since);
+    if (!next) {
+        page.problem = {chat::call_result::outcome::retry, {}, "Mattermost's answer is no post list", {}};
+        co_return page;
+    }
+    page.events = mattermost::read_posts_since(answer.response.body, ref, team_id_, self_, nullptr, since);
+    page.next_cursor = *next;
+    co_return page;
+}
+
 asio::awaitable<std::optional<mattermost::channel_info>> mattermost_platform::channel(const std::string& id) {
     // Kept a minute: a channel an admin makes private must not stay public here for long.
     auto now = std::chrono::steady_clock::now();

@@ -60,6 +60,11 @@ public:
                                                                               const std::string& id) override;
     boost::asio::awaitable<std::optional<chat::user_info>> lookup_user(const std::string&,
                                                                        const std::string& user_id) override;
+    boost::asio::awaitable<chat::history_page> read_history(const std::string& workspace,
+                                                            const chat::history_request& request) override;
+    // Mattermost's own rate limit, when an admin turns it on, is 10 requests a second per user by default:
+    // five a second leaves room for everything else the bot does.
+    std::chrono::milliseconds history_pace() const override { return std::chrono::milliseconds{200}; }
 
 private:
     struct connection;

@@ -1,6 +1,8 @@
 #include "bot/mattermost/wire.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -330,7 +332,7 @@ std::optional<chat::message_posted> read_post(std::string_view body, std::string
 
 std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::channel_ref& channel,
                                             std::string_view workspace, std::string_view self,
-                                            std::int64_t* newest_update_at) {
+                                            std::int64_t* newest_update_at, std::int64_t not_before) {
     std::vector<chat::inbound> events;
     auto parsed = json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return events;
@@ -344,7 +346,7 @@ std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::c
     std::string ws(workspace);
     for (const json* post : ordered) {
         if (newest_update_at) *newest_update_at = std::max(*newest_update_at, int_at(*post, "update_at"));
-        if (system_post(*post)) continue;
+        if (system_post(*post) || int_at(*post, "create_at") < not_before) continue;
         auto id = string_at(*post, "id");
         if (id.empty()) continue;
         if (int_at(*post, "delete_at") > 0) {
@@ -378,6 +380,38 @@ std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::c
         }
     }
     return events;
+}
+
+std::string history_request_path(std::string_view channel, std::string_view cursor, std::int64_t since_ms) {
+    auto base = "/channels/" + std::string(channel) + "/posts";
+    // The server answers posts changed after `since`: one millisecond earlier keeps the first one.
+    if (!cursor.starts_with("page:")) return base + "?since=" + std::to_string(since_ms - 1);
+    return base + "?page=" + std::string(cursor.substr(5)) + "&per_page=" + std::to_string(history_page_size);
+}
+
+std::optional<std::string> next_history_cursor(std::string_view body, std::string_view cursor,
+                                               std::int64_t since_ms) {
+    auto parsed = json::parse(body, nullptr, false);
+    auto order = parsed.is_object() ? parsed.find("order") : parsed.end();
+    auto posts = parsed.is_object() ? parsed.find("posts") : parsed.end();
+    if (order == parsed.end() || !order->is_array() || posts == parsed.end() || !posts->is_object())
+        return std::nullopt;
+    if (!cursor.starts_with("page:"))
+        // Below the server's limit the answer is the whole window; at it, some posts may be missing.
+        return order->size() < posts_since_limit ? std::string() : std::string("page:0");
+    if (order->size() < history_page_size) return std::string();
+    std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+    for (const auto& id : *order) {
+        auto post = id.is_string() ? posts->find(id.get<std::string>()) : posts->end();
+        if (post != posts->end() && post->is_object()) oldest = std::min(oldest, int_at(*post, "create_at"));
+    }
+    if (oldest < since_ms) return std::string();
+    int page = 0;
+    auto digits = cursor.substr(5);
+    std::from_chars(digits.data(), digits.data() + digits.size(), page);
+    constexpr int most_pages = 1000;  // 200 000 posts: a bound on a server that never stops answering
+    if (page + 1 >= most_pages) return std::string();
+    return "page:" + std::to_string(page + 1);
 }
 
 namespace {

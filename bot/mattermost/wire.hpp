@@ -81,9 +81,22 @@ std::optional<chat::message_posted> read_post(std::string_view body, std::string
 
 // GET /channels/{id}/posts?since= → every post in it (oldest first) as the events it stands for: the post,
 // its edit if it was edited, and each reaction on it; posts by the bot itself are included (marked from_bot).
+// not_before (ms): posts created earlier are left out, with their edits and reactions (the roots of newer
+// replies come along in a since= answer).
 std::vector<chat::inbound> read_posts_since(std::string_view body, const chat::channel_ref& channel,
                                             std::string_view workspace, std::string_view self,
-                                            std::int64_t* newest_update_at);
+                                            std::int64_t* newest_update_at, std::int64_t not_before = 0);
+
+// `import` reads a channel back in steps: first `?since=` (every post changed in the window, up to the
+// server's 1000), and when that answer is full, pages of 200 from the newest (`?page=N&per_page=200`) until
+// one reaches before the window. The step travels as the cursor: "" first, then "page:N".
+inline constexpr std::size_t posts_since_limit = 1000;
+inline constexpr std::size_t history_page_size = 200;
+std::string history_request_path(std::string_view channel, std::string_view cursor, std::int64_t since_ms);
+// The cursor after an answer to that request: "" when the window is read; nullopt when the body is no
+// PostList.
+std::optional<std::string> next_history_cursor(std::string_view body, std::string_view cursor,
+                                               std::int64_t since_ms);
 
 // Buttons become a message attachment whose actions call actions_url with the command and its signature in
 // `context` (the server strips integrations before clients see a post, so the signature stays secret).

@@ -737,6 +737,40 @@ asio::awaitable<std::optional<chat::message_posted>> slack_platform::fetch_messa
     co_return std::nullopt;
 }
 
+asio::awaitable<chat::history_page> slack_platform::read_history(const std::string& workspace,
+                                                                 const chat::history_request& request) {
+    chat::history_page page;
+    auto position = slack::decode_position(request.cursor);
+    if (!position) {
+        page.problem = {chat::call_result::outcome::rejected, {}, "the import's place was lost", {}};
+        co_return page;
+    }
+    auto query = slack::next_history_request(*position, request.channel, request.since);
+    auto method = query.substr(0, query.find('?'));
+    auto response = co_await get(query);
+    auto reply = slack::read_reply(response.status, response.body, response.header("retry-after"));
+    metrics_.add("hindsight_slack_api_calls_total",
+                 "method=\"" + method + "\",outcome=\"" + (reply.error.empty() ? "ok" : reply.error) + "\"");
+    if (reply.status != slack::api_reply::verdict::ok) {
+        bool retry = reply.status == slack::api_reply::verdict::retry;
+        page.problem = {retry ? chat::call_result::outcome::retry : chat::call_result::outcome::rejected,
+                        {},
+                        "Slack's " + method + " answered " + reply.error + " (" + reply.explanation + ")",
+                        reply.retry_after};
+        page.rate_limited = response.status == 429;
+        co_return page;
+    }
+    auto answer = slack::read_history_answer(response.body, *position, request.channel, workspace, self_,
+                                             workspace_url_, request.known);
+    if (!answer) {
+        page.problem = {chat::call_result::outcome::retry, {}, answer.failure().message, {}};
+        co_return page;
+    }
+    page.events = std::move(answer->events);
+    page.next_cursor = slack::encode_position(answer->next);
+    co_return page;
+}
+
 asio::awaitable<std::optional<chat::user_info>> slack_platform::lookup_user(const std::string&,
                                                                             const std::string& user_id) {
     auto response = co_await get("users.info?user=" + user_id);
