@@ -86,6 +86,9 @@ result<std::string> reparse_action_text(context& ctx, domain::action_item& actio
 std::optional<std::string> withdraw_action(context& ctx, std::int64_t action_id);
 // Everything the postmortem shows about an incident.
 domain::incident_record load_record(stores& store, const domain::incident& inc);
+// Adds the transcript to a loaded record: the channel's stored messages from the incident's start (or the
+// earliest import's) to its review's end (or now), without those on the timeline.
+void load_transcript(stores& store, domain::incident_record& record, domain::timestamp now);
 // The bot joined a channel: it introduces itself (unless an incident lives there already). Someone else
 // joined a channel with an open incident: they alone get its status, to catch up.
 void on_member_joined(context& ctx, const chat::member_joined& joined, const std::string& bot_user);

@@ -24,10 +24,11 @@ std::optional<domain::incident> importing_incident(context& ctx, std::int64_t im
     return inc;
 }
 
-std::string platform_name(const std::string& platform) {
-    if (platform == "slack") return "Slack";
-    if (platform == "mattermost") return "Mattermost";
-    return platform;
+// "… at the pace Slack allows" where there is a platform limit to speak of.
+std::string pace_clause(const std::string& platform) {
+    if (platform == "slack") return ", at the pace Slack allows";
+    if (platform == "mattermost") return ", at the pace Mattermost allows";
+    return {};
 }
 
 }  // namespace
@@ -67,9 +68,8 @@ result<void> import_history(context& ctx, arguments& args) {
     job.next_at = ctx.now;
     ctx.store.imports.create(job);
     ctx.announce("📥 Reading this channel's history since " + local_minute(since, ctx.user_zone(ctx.user)) +
-                 ", thread replies included, at the pace " + platform_name(ctx.platform) +
-                 " allows. Marked messages go on the " + inc->label() +
-                 " timeline; the bot says here when it is done.");
+                 ", thread replies included" + pace_clause(ctx.platform) + ". Marked messages go on the " +
+                 inc->label() + " timeline; the bot says here when it is done.");
     return {};
 }
 

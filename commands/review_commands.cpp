@@ -215,8 +215,15 @@ result<void> add_lucky(context& ctx, arguments& args) {
 result<void> render_postmortem(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
-    if (!args.empty()) return make_error(errc::bad_input, "postmortem takes only an incident id.");
+    bool with_transcript = false;
+    if (auto word = args.peek(); word && *word == "--transcript") {
+        args.next();
+        with_transcript = true;
+    }
+    if (!args.empty())
+        return make_error(errc::bad_input, "postmortem takes only an incident id and `--transcript`.");
     auto record = load_record(ctx.store, *target);
+    if (with_transcript) load_transcript(ctx.store, record, ctx.now);
     record.as_of = ctx.today();
     auto names = domain::remember_names(
         [&](const std::string& id) { return ctx.store.incidents.display_name(ctx.workspace, id); });
@@ -246,6 +253,29 @@ domain::incident_record load_record(stores& store, const incident& inc) {
     people.erase("");
     record.participants.assign(people.begin(), people.end());
     return record;
+}
+
+void load_transcript(stores& store, domain::incident_record& record, domain::timestamp now) {
+    // Twenty thousand lines is a week of a very busy channel; a document longer than that is not read.
+    constexpr std::size_t most_lines = 20000;
+    const auto& inc = record.inc;
+    auto from = inc.started_at;
+    if (inc.detected_at) from = std::min(from, *inc.detected_at);
+    if (auto imported = store.imports.earliest_since(inc.id)) from = std::min(from, *imported);
+    auto to = inc.reviewed_at.value_or(now);
+    std::set<std::string> on_timeline;
+    for (const auto& e : record.timeline)
+        if (e.state == domain::entry_state::live && !e.source.message_id.empty())
+            on_timeline.insert(e.source.message_id);
+    auto messages = store.timeline.transcript(inc.workspace, inc.channel, from, to, most_lines + 1);
+    record.transcript_cut = messages.size() > most_lines;
+    if (record.transcript_cut) messages.resize(most_lines);
+    record.transcript.emplace();
+    for (auto& m : messages)
+        if (!on_timeline.count(m.message_id))
+            record.transcript->push_back({std::move(m.message_id), std::move(m.thread_root),
+                                          std::move(m.author), std::move(m.text), std::move(m.permalink),
+                                          m.posted_at});
 }
 
 }  // namespace hindsight::commands

@@ -138,6 +138,16 @@ struct action_item {
 };
 
 // Everything the postmortem needs, read in one go.
+// A message of the incident's channel that is not on its timeline, as the bot stored it.
+struct transcript_line {
+    std::string message_id;
+    std::string thread_root;  // empty for a top-level message
+    std::string author;
+    std::string text;
+    std::string permalink;
+    timestamp at{};
+};
+
 struct incident_record {
     incident inc;
     std::vector<timeline_entry> timeline;  // ordered by occurred_at, then id
@@ -146,6 +156,9 @@ struct incident_record {
     std::vector<action_item> actions;       // ordered by number
     std::vector<std::string> participants;  // user ids of everyone who spoke in the channel or the review
     std::optional<civil_date> as_of;        // the day overdue flags are judged on (the export's day)
+    // Only when the export asked for it (`--transcript`): the channel's other messages, oldest first.
+    std::optional<std::vector<transcript_line>> transcript;
+    bool transcript_cut = false;  // there were more than an export takes
 };
 
 }  // namespace hindsight::domain

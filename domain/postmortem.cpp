@@ -376,6 +376,34 @@ void append_timeline(std::string& out, const incident_record& record, const name
     out += '\n';
 }
 
+// The channel's other messages after everything else: what was said but never marked, for whoever rebuilds
+// the story later. Thread replies are shown as such.
+void append_transcript(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    if (!record.transcript) return;
+    out +=
+        "## Transcript\n\nThe channel's messages that are not on the timeline, as the bot stored them. "
+        "Times are UTC.\n";
+    std::optional<civil_date> current_day;
+    for (const auto& line : *record.transcript) {
+        auto day = date_of(line.at);
+        if (!current_day || *current_day != day) {
+            current_day = day;
+            out +=
+                "\n### " + format_date(day) + "\n\n| Time | T+ | Who | What |\n| --- | --- | --- | --- |\n";
+        }
+        std::string what =
+            (line.thread_root.empty() ? "" : "↳ ") + markdown_cell(defuse_crowd_mentions(line.text));
+        if (auto target = link_target(line.permalink); !target.empty()) what += " ([link](" + target + "))";
+        out += "| " + format_minute(line.at).substr(11) + " | " +
+               format_offset(record.inc.started_at, line.at) + " | " + user(name_of, line.author) + " | " +
+               what + " |\n";
+    }
+    if (record.transcript->empty()) out += "\n_No other messages are stored for this channel._\n";
+    if (record.transcript_cut)
+        out += "\n_The transcript stops at " + std::to_string(record.transcript->size()) + " messages._\n";
+    out += '\n';
+}
+
 // The entries the team tagged as telling the story (`timeline tag E<n> …`), in time order.
 void append_key_moments(std::string& out, const incident_record& record, const name_lookup& name_of) {
     std::string rows;
@@ -499,6 +527,7 @@ std::string render_postmortem_markdown(const incident_record& record, const name
     append_list(out, "What went wrong", record.notes, review_list::went_wrong, name_of);
     append_list(out, "Where we got lucky", record.notes, review_list::lucky, name_of);
     append_actions(out, record, name_of);
+    append_transcript(out, record, name_of);
     return out;
 }
 
@@ -563,6 +592,23 @@ void write_timeline(json_writer& json, const incident_record& record, const name
         json.end_object();
     }
     json.end_array();
+}
+
+void write_transcript(json_writer& json, const incident_record& record, const name_lookup& name_of) {
+    if (!record.transcript) return;
+    json.key("transcript").begin_array();
+    for (const auto& line : *record.transcript) {
+        json.begin_object();
+        json.key("at").value(format_iso(line.at));
+        json.key("offset").value(format_offset(record.inc.started_at, line.at));
+        json.key("author").value(line.author.empty() ? std::string() : name_of(line.author));
+        json.key("text").value(line.text);
+        json.key("in_thread").value(!line.thread_root.empty());
+        json.key("permalink").value(line.permalink);
+        json.end_object();
+    }
+    json.end_array();
+    json.key("transcript_cut").value(record.transcript_cut);
 }
 
 void write_map(json_writer& json, const incident_record& record, const name_lookup& name_of, int max_whys) {
@@ -633,6 +679,7 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
     write_timeline(json, record, name_of);
     write_map(json, record, name_of, max_whys);
     write_lists_and_actions(json, record, name_of);
+    write_transcript(json, record, name_of);
     json.end_object();
     json.raw("\n");
     return json.take();

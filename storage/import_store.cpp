@@ -133,6 +133,13 @@ void import_store::done(std::int64_t id) {
     s.exec();
 }
 
+std::optional<domain::timestamp> import_store::earliest_since(std::int64_t incident_id) {
+    SQLite::Statement s(db_.handle(), "SELECT MIN(since) FROM imports WHERE incident_id = ?");
+    s.bind(1, static_cast<int64_t>(incident_id));
+    if (!s.executeStep()) return std::nullopt;
+    return detail::optional_time(s.getColumn(0));
+}
+
 void import_store::count_message(std::int64_t id, bool was_new) {
     SQLite::Statement s(db_.handle(), was_new ? "UPDATE imports SET stored = stored + 1 WHERE id = ?"
                                               : "UPDATE imports SET known = known + 1 WHERE id = ?");

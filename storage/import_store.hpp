@@ -54,6 +54,10 @@ public:
     void finishing(std::int64_t id, const std::string& problem);
     void done(std::int64_t id);
 
+    // The earliest window start of the incident's imports: its transcript starts there when that is before
+    // the incident did.
+    std::optional<domain::timestamp> earliest_since(std::int64_t incident_id);
+
     // What handling the imported events found, counted as they are handled.
     void count_message(std::int64_t id, bool was_new);
     void count_entry(std::int64_t id, int entry_number);

@@ -319,7 +319,7 @@ int run_service(const common_options& common, bool http_only) {
 }
 
 int export_incident(const common_options& common, const std::string& id, const std::string& format,
-                    const std::string& workspace_option) {
+                    const std::string& workspace_option, bool with_transcript) {
     auto number = commands::parse_incident_ref(id);
     if (!number) {
         std::cerr << "hindsight: '" << id << "' is not an incident id like INC-7\n";
@@ -353,9 +353,9 @@ int export_incident(const common_options& common, const std::string& id, const s
     }
     commands::stores store(*db);
     auto record = commands::load_record(store, *inc);
-    record.as_of = commands::local_date(
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
-        cfg->time_zone);
+    auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    record.as_of = commands::local_date(now, cfg->time_zone);
+    if (with_transcript) commands::load_transcript(store, record, now);
     auto names = domain::remember_names(
         [&](const std::string& user_id) { return incidents.display_name(workspace, user_id); });
     auto max_whys = cfg->review.max_whys;
@@ -431,6 +431,7 @@ struct command_line {
     std::string console_user = default_console_user();
     std::string start_time;
     std::string incident_id, format = "md", workspace;
+    bool with_transcript = false;
     std::string check_path;
     std::string blame_file = "-";
     CLI::App *run = nullptr, *console = nullptr, *exporter = nullptr, *check = nullptr, *migrate = nullptr,
@@ -458,6 +459,7 @@ void command_line::define(CLI::App& cli) {
     exporter->add_option("incident", incident_id, "INC-n")->required();
     exporter->add_option("--format", format, "md or json");
     exporter->add_option("--workspace", workspace, "workspace id (default: console)");
+    exporter->add_flag("--transcript", with_transcript, "append the channel's messages not on the timeline");
 
     check = cli.add_subcommand("check-config", "validate a configuration file");
     check->add_option("file", check_path, "TOML configuration file");
@@ -478,7 +480,7 @@ int command_line::dispatch() const {
     }
     if (*console) return run_console(common, console_user, start_time);
     if (*run) return run_service(common, http_only);
-    if (*exporter) return export_incident(common, incident_id, format, workspace);
+    if (*exporter) return export_incident(common, incident_id, format, workspace, with_transcript);
     if (*blame) return blame_check(blame_file);
     if (*check) return check_config(check_path);
     if (*migrate) return migrate_database(common);

@@ -73,6 +73,7 @@ struct socket_rig {
         REQUIRE_FALSE(refused);
         application->add_platform(*slack);
         bot::spawn_logged(io, application->run_worker(), "worker");
+        bot::spawn_logged(io, application->run_imports(), "imports");
         bot::spawn_logged(io, slack->run(application->sink()), "slack");
         io.restart();
         runner = std::thread([this] { io.run_for(seconds{60}); });
@@ -524,4 +525,132 @@ TEST_CASE("Socket Mode: a slow Web API never holds back acks; a responder who jo
                 return true;
         return false;
     }));
+}
+
+namespace {
+
+// A message as conversations.history returns it (the shape of the SDK fixtures: type, user, text, ts; a
+// thread root's reply_count / latest_reply; reactions with their users).
+std::string history_message(const std::string& ts, const std::string& user, const std::string& text,
+                            nlohmann::json extra = nlohmann::json::object()) {
+    nlohmann::json m{{"type", "message"}, {"user", user}, {"text", text}, {"ts", ts}};
+    m.update(extra);
+    return m.dump();
+}
+
+std::string slack_ts_at(system_clock::time_point t, int micro) {
+    auto seconds = duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    auto digits = std::to_string(100000 + micro).substr(0, 6);
+    return std::to_string(seconds) + "." + digits;
+}
+
+std::vector<std::string> posts_with(fake_slack& fake, const std::string& text) {
+    std::vector<std::string> found;
+    for (const auto& post : calls_to(fake, "chat.postMessage"))
+        if (post.body.find(text) != std::string::npos) found.push_back(post.body);
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("Socket Mode: import pages through the history and its threads, paced, across a 429, once") {
+    socket_rig rig("import");
+    auto now = system_clock::now();
+    // 250 messages in the last 90 minutes, three of them marked for the timeline, a thread with a marked
+    // reply, a bot's prefixed post, and one message from before the window.
+    for (int i = 0; i < 250; ++i) {
+        auto ts = slack_ts_at(now - minutes{90} + seconds{i * 20}, i);
+        nlohmann::json extra = nlohmann::json::object();
+        std::string text = "chatter " + std::to_string(i);
+        if (i == 10) extra["reactions"] = {{{"name", "pushpin"}, {"users", {"U2", "U3"}}, {"count", 2}}};
+        if (i == 20) text = "!tl the cache was cold";
+        if (i == 30)
+            extra = {{"bot_id", "B999"}, {"subtype", "bot_message"}}, text = "!tl deploy bot says hi";
+        auto reply_one = slack_ts_at(now - minutes{90} + seconds{i * 20 + 5}, 901);
+        auto reply_two = slack_ts_at(now - minutes{90} + seconds{i * 20 + 9}, 902);
+        if (i == 40) extra = {{"thread_ts", ts}, {"reply_count", 2}, {"latest_reply", reply_two}};
+        rig.fake.history.push_back(history_message(ts, i % 2 ? "U1" : "U2", text, extra));
+        if (i == 40) {
+            rig.fake.thread_replies[ts] = {
+                history_message(reply_one, "U3", "looking at the pool",
+                                {{"thread_ts", ts}, {"parent_user_id", "U2"}}),
+                history_message(reply_two, "U1", "pool size was 5",
+                                {{"thread_ts", ts},
+                                 {"parent_user_id", "U2"},
+                                 {"reactions", {{{"name", "pushpin"}, {"users", {"U3"}}, {"count", 1}}}}})};
+        }
+    }
+    rig.fake.history.push_back(history_message(slack_ts_at(now - hours{5}, 1), "U1", "!tl long ago"));
+    rig.fake.history_page_cap = 100;
+    rig.fake.rate_limit_history_call = 2;  // the second request: a 429 in the middle of the reading
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.sessions.size(); }) == 1; }));
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "start",
+            testing::slash_command_envelope("start", "C111", "U1", "start Pool exhausted", "1.1"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return rig.count("SELECT COUNT(*) FROM incidents") == 1; }));
+    // One of the messages was seen live already.
+    auto live_ts = nlohmann::json::parse(rig.fake.history[100]).value("ts", "");
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "live",
+            testing::message_envelope("live", "Ev-live", "C111", "U1", live_ts, "chatter 100"));
+        rig.fake.send_envelope(
+            rig.fake.latest(), "import",
+            testing::slash_command_envelope("import", "C111", "U1", "import from -2h", "1.2"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return !posts_with(rig.fake, "Reading this channel").empty(); }));
+    REQUIRE(rig.wait_until([&] { return !posts_with(rig.fake, "of this channel since").empty(); }, milliseconds{60000}));
+    auto report = posts_with(rig.fake, "of this channel since")[0];
+    INFO(report);
+    CHECK(report.find("Read 252 messages") != std::string::npos);  // 250 + 2 replies; not the old one
+    CHECK(report.find("251 new to the bot, 1 it had already") != std::string::npos);
+    CHECK(report.find("3 marked ones are on the INC-1 timeline now") != std::string::npos);
+
+    auto state = rig.fake.snapshot();
+    // Three pages of history (100 each, oldest bound at the window), the 429 repeated with the same cursor,
+    // then the thread's replies.
+    REQUIRE(state.history_queries.size() == 5);
+    CHECK(state.history_queries[0].find("conversations.history?channel=C111&limit=200&oldest=") !=
+          std::string::npos);
+    CHECK(state.history_queries[1].find("cursor=dXNlcj100") != std::string::npos);
+    CHECK(state.history_queries[2] == state.history_queries[1]);
+    CHECK(state.history_queries[3].find("cursor=dXNlcj200") != std::string::npos);
+    CHECK(state.history_queries[4].find("conversations.replies?") != std::string::npos);
+    // Paced to Tier 3: never two requests within 1.2 s (a slow machine only widens the gaps).
+    for (std::size_t i = 1; i < state.history_times.size(); ++i)
+        CHECK(state.history_times[i] - state.history_times[i - 1] >= milliseconds{1150});
+
+    CHECK(rig.count("SELECT COUNT(*) FROM messages WHERE channel = 'C111'") == 252);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message'") == 3);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'the cache was cold'") == 1);
+    CHECK(rig.count(
+              "SELECT COUNT(*) FROM timeline_entries WHERE text = 'pool size was 5' AND thread_root <> ''") ==
+          1);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text LIKE '%deploy bot%' OR text LIKE "
+                    "'%long ago%'") == 0);
+    CHECK(rig.count("SELECT COUNT(*) FROM entry_marks") == 3);  // U2 and U3 on one, U3 on the reply
+    REQUIRE(rig.wait_until([&] { return rig.fake.reaction_count() == 3; }));
+
+    // Again: everything is known now, the thread is not read again, nothing is added twice.
+    rig.on_io([&] {
+        rig.fake.send_envelope(
+            rig.fake.latest(), "again",
+            testing::slash_command_envelope("again", "C111", "U2", "import from -2h", "1.3"));
+        return 0;
+    });
+    REQUIRE(rig.wait_until([&] { return posts_with(rig.fake, "of this channel since").size() == 2; }, milliseconds{60000}));
+    auto second = posts_with(rig.fake, "of this channel since")[1];
+    INFO(second);
+    // The thread is not read again: its newest reply is known.
+    CHECK(second.find("Read 250 messages") != std::string::npos);
+    CHECK(second.find("0 new to the bot, 250 it had already") != std::string::npos);
+    CHECK(second.find("None of the new ones carried a mark") != std::string::npos);
+    CHECK(rig.fake.snapshot().history_queries.size() == 8);  // three pages, no replies
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message'") == 3);
+    CHECK(rig.fake.snapshot().duplicate_reactions == 0);
 }

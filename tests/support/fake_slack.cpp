@@ -264,20 +264,10 @@ void fake_slack::add_routes() {
         return answer(ok_json(
             R"({"ok":true,"view":{"id":"VMHU10V25","hash":"156772938.1827394","state":{"values":{}}}})"));
     });
-    http_.route("GET", "/api/conversations.history", [this](const bot::http_request&) {
-        std::lock_guard guard(lock_);
-        ++state_.history_fetches;
-        return answer(ok_json(R"({"ok":true,"messages":[],"has_more":false})"));
-    });
-    http_.route("GET", "/api/conversations.replies", [this](const bot::http_request& r) {
-        std::lock_guard guard(lock_);
-        ++state_.replies_fetches;
-        // One thread the bot never saw live: a root and a reply, as conversations.replies returns them.
-        if (r.target.find("ts=1700000500.000002") == std::string::npos)
-            return answer(ok_json(R"({"ok":false,"error":"thread_not_found"})"));
-        return answer(ok_json(
-            R"({"ok":true,"messages":[{"type":"message","user":"U1","text":"root","thread_ts":"1700000500.000001","ts":"1700000500.000001","reply_count":1},{"type":"message","user":"U2","text":"the reply with the clue","thread_ts":"1700000500.000001","ts":"1700000500.000002","parent_user_id":"U1"}],"has_more":false})"));
-    });
+    http_.route("GET", "/api/conversations.history",
+                [this](const bot::http_request& r) { return answer(read_history(r, false)); });
+    http_.route("GET", "/api/conversations.replies",
+                [this](const bot::http_request& r) { return answer(read_history(r, true)); });
     http_.route("GET", "/api/conversations.info", [this, record](const bot::http_request& r) {
         record("conversations.info", r);
         auto at = r.target.find("channel=");
@@ -318,6 +308,74 @@ void fake_slack::add_routes() {
         return answer(ok_json(R"({"ok":true,"user":{"id":")" + user + R"(","name":")" + user +
                               R"(","tz":"Europe/Berlin","profile":{"display_name":")" + user + R"("}}})"));
     });
+}
+
+namespace {
+
+std::string query_value(const std::string& target, const std::string& name) {
+    auto query = target.find('?');
+    for (auto at = query; at != std::string::npos && at < target.size();) {
+        auto end = target.find('&', at + 1);
+        auto pair = target.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+        if (pair.starts_with(name + "=")) return pair.substr(name.size() + 1);
+        at = end;
+    }
+    return {};
+}
+
+double ts_value(const std::string& ts) {
+    return ts.empty() ? 0.0 : std::stod(ts);
+}
+
+}  // namespace
+
+// conversations.history: newest first, `oldest` and `latest` bounds (exclusive unless inclusive=true), pages
+// of min(limit, cap) with an opaque next_cursor; .replies: the root first, then its replies oldest first.
+// One thread the bot never saw live (1700000500.*) is always there for fetches by a reply's ts.
+bot::http_response fake_slack::read_history(const bot::http_request& r, bool replies) {
+    std::lock_guard guard(lock_);
+    ++(replies ? state_.replies_fetches : state_.history_fetches);
+    state_.history_queries.push_back(r.target);
+    state_.history_times.push_back(std::chrono::steady_clock::now());
+    if (++history_calls_ == rate_limit_history_call)
+        return {429, "application/json", R"({"ok":false,"error":"ratelimited"})"};
+    auto ts = query_value(r.target, "ts");
+    if (replies && ts == "1700000500.000002")
+        return ok_json(
+            R"({"ok":true,"messages":[{"type":"message","user":"U1","text":"root","thread_ts":"1700000500.000001","ts":"1700000500.000001","reply_count":1},{"type":"message","user":"U2","text":"the reply with the clue","thread_ts":"1700000500.000001","ts":"1700000500.000002","parent_user_id":"U1"}],"has_more":false})");
+    std::vector<json> pool;
+    if (replies) {
+        auto thread = thread_replies.find(ts);
+        if (thread == thread_replies.end()) return ok_json(R"({"ok":false,"error":"thread_not_found"})");
+        for (const auto& text : history)
+            if (auto m = json::parse(text); m.value("ts", "") == ts) pool.push_back(m);
+        for (const auto& text : thread->second) pool.push_back(json::parse(text));
+    } else {
+        for (const auto& text : history) pool.push_back(json::parse(text));
+        std::sort(pool.begin(), pool.end(), [](const json& a, const json& b) {
+            return ts_value(a.value("ts", "")) > ts_value(b.value("ts", ""));
+        });
+    }
+    bool inclusive = query_value(r.target, "inclusive") == "true";
+    auto oldest = ts_value(query_value(r.target, "oldest")),
+         latest = ts_value(query_value(r.target, "latest"));
+    std::erase_if(pool, [&](const json& m) {
+        auto t = ts_value(m.value("ts", ""));
+        if (replies && m.value("ts", "") == ts) return false;  // the root always comes first
+        return (t < oldest || (!inclusive && t == oldest)) ||
+               (latest > 0 && (t > latest || (!inclusive && t == latest)));
+    });
+    auto limit = query_value(r.target, "limit").empty() ? std::size_t{100}
+                                                        : std::stoul(query_value(r.target, "limit"));
+    auto page = std::min(limit, history_page_cap);
+    auto cursor = query_value(r.target, "cursor");
+    std::size_t from = cursor.starts_with("dXNlcj") ? std::stoul(cursor.substr(6)) : 0;
+    json messages = json::array();
+    for (std::size_t i = from; i < pool.size() && i < from + page; ++i) messages.push_back(pool[i]);
+    bool more = from + page < pool.size();
+    json reply{{"ok", true}, {"messages", messages}, {"has_more", more}, {"pin_count", 0}};
+    if (more) reply["response_metadata"] = {{"next_cursor", "dXNlcj" + std::to_string(from + page)}};
+    return ok_json(reply.dump());
 }
 
 std::string message_envelope(const std::string& envelope_id, const std::string& event_id,

@@ -4,6 +4,7 @@
 // script it from their own thread through run_on_io(); everything it records is read through snapshot().
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +30,8 @@ struct fake_slack_state {
     int connections_opened = 0;  // apps.connections.open answered with a URL
     int history_fetches = 0;
     int replies_fetches = 0;
+    std::vector<std::string> history_queries;  // every conversations.history/.replies query, in order
+    std::vector<std::chrono::steady_clock::time_point> history_times;  // when each came
     std::size_t reactions = 0;
     std::size_t duplicate_reactions = 0;  // answered already_reacted
     std::size_t posts_rate_limited = 0;   // chat.postMessage calls answered 429
@@ -56,6 +59,13 @@ public:
     std::set<std::string> taken_channel_names;  // conversations.create with one answers name_taken
     std::set<std::string> private_channels;     // conversations.info says is_private (and created ones)
     bool lose_next_create_reply = false;        // the next conversations.create creates, then answers 500
+    // A channel's history for conversations.history and .replies, as Slack's JSON message objects (set
+    // before the bot reads): top-level messages and thread roots, any order, and each thread's replies by
+    // its root's ts. A page holds at most history_page_cap (Slack may return fewer than `limit`).
+    std::vector<std::string> history;
+    std::map<std::string, std::vector<std::string>> thread_replies;
+    std::size_t history_page_cap = 200;
+    std::atomic<int> rate_limit_history_call{0};  // that call (1-based, history and replies) answers 429
     // Called on the io thread for each new Socket Mode session, after its hello.
     std::function<void(std::shared_ptr<fake_ws_session>)> on_connection;
     // Called on the io thread for every ack, before it is recorded.
@@ -78,6 +88,8 @@ public:
 
 private:
     void add_routes();
+    bot::http_response read_history(const bot::http_request& r, bool replies);
+    int history_calls_ = 0;
     boost::asio::io_context& io_;
     bot::http_server http_;
     fake_ws_server ws_;
