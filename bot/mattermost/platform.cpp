@@ -308,23 +308,33 @@ asio::awaitable<void> mattermost_platform::catch_up() {
         ref.id = channel_id;
         ref.is_private = info ? info->is_private() : true;
         ref.is_direct = info && info->type == "D";
-        auto answer = co_await api(
-            "GET", "/channels/" + channel_id + "/posts?since=" + std::to_string(domain::to_millis(since)),
-            "");
+        co_await catch_up_channel(ref, domain::to_millis(since));
+    }
+}
+
+// `?since=` answers at most 1000 posts: past that, pages from the newest until one reaches before `since`.
+asio::awaitable<void> mattermost_platform::catch_up_channel(chat::channel_ref ref, std::int64_t since) {
+    std::string cursor;
+    for (int step = 0; step < 1000; ++step) {
+        auto answer = co_await api("GET", mattermost::history_request_path(ref.id, cursor, since), "");
         if (answer.reply.status != mattermost::api_reply::verdict::ok) {
-            spdlog::warn("could not catch up on channel {}: {}", channel_id, answer.reply.error);
-            continue;
+            spdlog::warn("could not catch up on channel {}: {}", ref.id, answer.reply.error);
+            co_return;
         }
-        std::int64_t newest = 0;
-        auto events = mattermost::read_posts_since(answer.response.body, ref, team_id_, self_, &newest);
-        if (events.empty()) continue;
-        metrics_.add("hindsight_mattermost_catch_up_posts_total", {}, events.size());
-        spdlog::info("caught up {} events in channel {}", events.size(), channel_id);
-        try {
-            co_await sink_->accept(std::move(events));
-        } catch (const std::exception& failure) {
-            spdlog::error("could not record the catch-up of channel {}: {}", channel_id, failure.what());
+        auto next = mattermost::next_history_cursor(answer.response.body, cursor, since);
+        auto events = mattermost::read_posts_since(answer.response.body, ref, team_id_, self_, nullptr);
+        if (!events.empty()) {
+            metrics_.add("hindsight_mattermost_catch_up_posts_total", {}, events.size());
+            spdlog::info("caught up {} events in channel {}", events.size(), ref.id);
+            try {
+                co_await sink_->accept(std::move(events));
+            } catch (const std::exception& failure) {
+                spdlog::error("could not record the catch-up of channel {}: {}", ref.id, failure.what());
+                co_return;
+            }
         }
+        if (!next || next->empty()) co_return;
+        cursor = *next;
     }
 }
 

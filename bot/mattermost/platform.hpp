@@ -96,6 +96,7 @@ private:
     boost::asio::awaitable<void> commit_events(std::shared_ptr<connection> link);
     boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);
     boost::asio::awaitable<void> catch_up();
+    boost::asio::awaitable<void> catch_up_channel(chat::channel_ref channel, std::int64_t since_ms);
     boost::asio::awaitable<http_response> on_command(http_request request);
     boost::asio::awaitable<http_response> on_action(http_request request);
 

@@ -80,6 +80,7 @@ struct mattermost_rig {
         mattermost->add_routes(*server);
         asio::co_spawn(io, server->run(), asio::detached);
         bot::spawn_logged(io, application->run_worker(), "worker");
+        bot::spawn_logged(io, application->run_imports(), "imports");
         bot::spawn_logged(io, mattermost->run(application->sink()), "mattermost");
         io.restart();
         runner = std::thread([this] { io.run_for(seconds{60}); });
@@ -397,4 +398,66 @@ TEST_CASE("Mattermost: a create whose reply was lost is not made twice") {
                 return true;
         return false;
     }));
+}
+
+TEST_CASE("Mattermost: import reads ?since=, pages on past the server's 1000, across a 429, once") {
+    mattermost_rig rig("import");
+    auto now_ms = domain::to_millis(rig.time.now());
+    // 1100 posts from before the bot was there, one every 5 s over the last ~92 minutes: one pinned by two
+    // people, one with the capture prefix, a thread whose reply is pinned. One older than the window.
+    std::string root;
+    for (int i = 0; i < 1100; ++i) {
+        auto at = now_ms - 5600000 + i * 5000;
+        std::vector<std::pair<std::string, std::string>> marks;
+        if (i == 10) marks = {{"bob00000000000000000000001", "pushpin"}, {alice, "pushpin"}};
+        std::string text = i == 20 ? "!tl failover started" : "talk " + std::to_string(i);
+        if (i == 41) {
+            rig.fake.seed_post(channel, "bob00000000000000000000001", "the pool is at 5", at,
+                               {{alice, "pushpin"}}, root);
+            continue;
+        }
+        auto id = rig.fake.seed_post(channel, alice, text, at, marks);
+        if (i == 40) root = id;
+    }
+    rig.fake.seed_post(channel, alice, "!tl long before", now_ms - 4 * 3600000);
+    rig.fake.rate_limit_read = 2;  // the second read: a 429 between the since= answer and the pages
+    rig.start();
+    REQUIRE(rig.wait_until([&] { return rig.on_io([&] { return rig.fake.connected(); }); }));
+    REQUIRE(rig.command("start+Pool+exhausted", command_token, "t1").starts_with("HTTP/1.1 200"));
+    REQUIRE(rig.wait_until([&] { return rig.count("SELECT COUNT(*) FROM incidents") == 1; }));
+    REQUIRE(rig.command("import+from+-2h", command_token, "t2").starts_with("HTTP/1.1 200"));
+    auto report_with = [&](const std::string& text) {
+        for (const auto& call : rig.fake.snapshot().calls)
+            if (call.method == "POST /posts" &&
+                call.body.find("of this channel since") != std::string::npos &&
+                call.body.find(text) != std::string::npos)
+                return true;
+        return false;
+    };
+    REQUIRE(rig.wait_until([&] { return report_with("Read "); }, milliseconds{60000}));
+    std::string report;
+    for (const auto& call : rig.fake.snapshot().calls)
+        if (call.body.find("of this channel since") != std::string::npos) report = call.body;
+    INFO(report);
+    CHECK(report.find("1100 new to the bot") != std::string::npos);
+    CHECK(report.find("3 marked ones are on the INC-1 timeline now") != std::string::npos);
+    auto queries = rig.fake.snapshot().history_queries;
+    // since= was full (1000), so pages from the newest: page 0 refused with a 429 and asked again, then on
+    // until a page reaches before the window.
+    REQUIRE(queries.size() >= 5);
+    CHECK(queries[0].find("/posts?since=") != std::string::npos);
+    CHECK(queries[1].find("/posts?page=0&per_page=200") != std::string::npos);
+    CHECK(queries[2] == queries[1]);
+    CHECK(queries[3].find("page=1&") != std::string::npos);
+    CHECK(queries.back().find("page=5&") != std::string::npos);  // 1100 old posts and the bot's: six pages
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message'") == 3);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text = 'failover started'") == 1);
+    CHECK(
+        rig.count(
+            "SELECT COUNT(*) FROM timeline_entries WHERE text = 'the pool is at 5' AND thread_root <> ''") ==
+        1);
+    CHECK(rig.count("SELECT COUNT(*) FROM timeline_entries WHERE text LIKE '%long before%'") == 0);
+    CHECK(rig.count("SELECT COUNT(*) FROM messages WHERE author <> '" + std::string(fake_mattermost::bot_id) +
+                    "'") == 1100);
+    REQUIRE(rig.wait_until([&] { return rig.fake.snapshot().reactions == 3; }));
 }

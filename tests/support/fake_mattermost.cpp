@@ -1,5 +1,6 @@
 #include "fake_mattermost.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <nlohmann/json.hpp>
@@ -114,8 +115,33 @@ void fake_mattermost::emit(const std::string& event, const std::string& channel,
 
 std::string fake_mattermost::post(const std::string& channel, const std::string& user,
                                   const std::string& message, const std::string& root_id) {
+    return store_post(channel, user, message, root_id, clock_ms_++, true);
+}
+
+std::string fake_mattermost::seed_post(const std::string& channel, const std::string& user,
+                                       const std::string& message, std::int64_t create_at,
+                                       const std::vector<std::pair<std::string, std::string>>& reactions,
+                                       const std::string& root_id) {
+    auto id = store_post(channel, user, message, root_id, create_at, false);
+    for (const auto& [who, emoji] : reactions) {
+        json reaction = {{"user_id", who},
+                         {"post_id", id},
+                         {"emoji_name", emoji},
+                         {"create_at", create_at + 1},
+                         {"update_at", create_at + 1},
+                         {"delete_at", 0},
+                         {"remote_id", ""},
+                         {"channel_id", channel}};
+        posts_[id].reactions.push_back(reaction.dump());
+        posts_[id].update_at = create_at + 1;
+    }
+    return id;
+}
+
+std::string fake_mattermost::store_post(const std::string& channel, const std::string& user,
+                                        const std::string& message, const std::string& root_id,
+                                        std::int64_t at, bool announce) {
     auto id = make_id("p");
-    auto at = clock_ms_++;
     json post = {{"id", id},
                  {"create_at", at},
                  {"update_at", at},
@@ -137,8 +163,13 @@ std::string fake_mattermost::post(const std::string& channel, const std::string&
                  {"participants", nullptr}};
     auto text = post.dump();
     text.pop_back();  // the closing brace: metadata is added when the post is read back
-    posts_[id] = stored_post{text, channel, at, {}};
-    post_order_.push_back(id);
+    posts_[id] = stored_post{text, channel, at, {}, at};
+    // In creation order: live posts go at the end, a seeded one from the past where it belongs.
+    auto later = std::upper_bound(
+        post_order_.begin(), post_order_.end(), at,
+        [this](std::int64_t t, const std::string& other) { return t < posts_[other].create_at; });
+    post_order_.insert(later, id);
+    if (!announce) return id;
     auto type = channels_.count(channel) ? channels_[channel] : std::string("O");
     json data = {{"channel_display_name", "Incidents"},
                  {"channel_name", "incidents"},
@@ -149,6 +180,41 @@ std::string fake_mattermost::post(const std::string& channel, const std::string&
                  {"team_id", team_id}};
     emit("posted", channel, data.dump());
     return id;
+}
+
+// GET /channels/{id}/posts: `?since=` answers every post changed after it (at most 1000, as the server), a
+// page (`?page=&per_page=`, newest first) otherwise; each post with its reactions in metadata.
+bot::http_response fake_mattermost::read_posts(const bot::http_request& r, const std::string& channel) {
+    {
+        std::lock_guard guard(lock_);
+        ++state_.catch_up_reads;
+        state_.history_queries.push_back(r.target);
+        if (static_cast<int>(state_.history_queries.size()) == rate_limit_read)
+            return {429, "text/plain; charset=utf-8", "limit exceeded\n"};
+    }
+    auto since_text = query_value(r.target, "since");
+    bool paged = since_text.empty() && !query_value(r.target, "page").empty();
+    auto since = since_text.empty() ? std::int64_t{0} : std::stoll(since_text);
+    std::size_t per_page = paged ? std::stoul(query_value(r.target, "per_page")) : 1000;
+    std::size_t skip = paged ? std::stoul(query_value(r.target, "page")) * per_page : 0;
+    std::string order = "[", posts = "{";
+    std::size_t taken = 0, seen = 0;
+    for (auto it = post_order_.rbegin(); it != post_order_.rend() && taken < per_page; ++it) {
+        const auto& stored = posts_[*it];
+        if (stored.channel != channel || (!paged && stored.update_at <= since)) continue;
+        if (seen++ < skip) continue;
+        ++taken;
+        if (order.size() > 1) order += ",", posts += ",";
+        order += "\"" + *it + "\"";
+        std::string reactions = "[";
+        for (const auto& reaction : stored.reactions)
+            reactions += (reactions.size() > 1 ? "," : "") + reaction;
+        reactions += "]";
+        posts += "\"" + *it + "\":" + stored.json_without_metadata + R"(,"metadata":{"reactions":)" +
+                 reactions + "}}";
+    }
+    return json_reply(
+        200, R"({"order":)" + order + R"(],"posts":)" + posts + R"(},"next_post_id":"","prev_post_id":""})");
 }
 
 void fake_mattermost::react(const std::string& post_id, const std::string& user, const std::string& emoji) {
@@ -283,28 +349,7 @@ void fake_mattermost::add_routes() {
         if (slash == std::string::npos)
             return (json_reply(
                 200, json{{"id", id}, {"type", channels_[id]}, {"team_id", team_id}, {"name", id}}.dump()));
-        // /channels/{id}/posts?since=
-        auto since =
-            std::stoll(query_value(r.target, "since").empty() ? "0" : query_value(r.target, "since"));
-        std::string order = "[", posts = "{";
-        for (auto it = post_order_.rbegin(); it != post_order_.rend(); ++it) {
-            const auto& stored = posts_[*it];
-            if (stored.channel != id || stored.update_at < since) continue;
-            if (order.size() > 1) order += ",", posts += ",";
-            order += "\"" + *it + "\"";
-            std::string reactions = "[";
-            for (const auto& reaction : stored.reactions)
-                reactions += (reactions.size() > 1 ? "," : "") + reaction;
-            reactions += "]";
-            posts += "\"" + *it + "\":" + stored.json_without_metadata + R"(,"metadata":{"reactions":)" +
-                     reactions + "}}";
-        }
-        {
-            std::lock_guard guard(lock_);
-            ++state_.catch_up_reads;
-        }
-        return (json_reply(200, R"({"order":)" + order + R"(],"posts":)" + posts +
-                                    R"(},"next_post_id":"","prev_post_id":""})"));
+        return read_posts(r, id);
     });
     route("POST", "/api/v4/posts", [this, record](const bot::http_request& r) {
         if (rate_limit_posts > 0) {

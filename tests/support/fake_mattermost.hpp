@@ -31,9 +31,10 @@ struct fake_mattermost_state {
     std::size_t duplicate_reactions = 0;
     std::size_t posts_created = 0;
     std::size_t catch_up_reads = 0;
-    int connections = 0;  // WebSocket upgrades accepted
-    int hellos = 0;       // fresh connections (new connection_id)
-    int resumed = 0;      // reconnects that resumed with a replay
+    std::vector<std::string> history_queries;  // every GET /channels/{id}/posts target, in order
+    int connections = 0;                       // WebSocket upgrades accepted
+    int hellos = 0;                            // fresh connections (new connection_id)
+    int resumed = 0;                           // reconnects that resumed with a replay
     std::vector<std::string> upgrade_queries;
 };
 
@@ -56,6 +57,13 @@ public:
     std::string post(const std::string& channel, const std::string& user, const std::string& message,
                      const std::string& root_id = {});
     void react(const std::string& post_id, const std::string& user, const std::string& emoji);
+    // A post from before the bot was there: stored for REST reads (history), no event. Reactions as
+    // (user, emoji), a millisecond after the post.
+    std::string seed_post(const std::string& channel, const std::string& user, const std::string& message,
+                          std::int64_t create_at_ms,
+                          const std::vector<std::pair<std::string, std::string>>& reactions = {},
+                          const std::string& root_id = {});
+    int rate_limit_read = 0;  // that GET /channels/{id}/posts (1-based) answers 429
     // An event with its seq, whatever its data (malformed payloads, events the bot does not know).
     void send_event(const std::string& event, const std::string& channel, const std::string& data_json) {
         emit(event, channel, data_json);
@@ -76,6 +84,9 @@ private:
     void emit(const std::string& event, const std::string& channel, const std::string& data_json);
     void on_session(std::shared_ptr<fake_ws_session> session);
     void add_routes();
+    std::string store_post(const std::string& channel, const std::string& user, const std::string& message,
+                           const std::string& root_id, std::int64_t at, bool announce);
+    bot::http_response read_posts(const bot::http_request& r, const std::string& channel);
 
     struct route_entry {
         std::string method, path;
@@ -102,6 +113,7 @@ private:
         std::string channel;
         std::int64_t update_at = 0;
         std::vector<std::string> reactions;  // Reaction objects as JSON
+        std::int64_t create_at = 0;
     };
     std::map<std::string, stored_post> posts_;
     std::vector<std::string> post_order_;
