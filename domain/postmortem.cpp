@@ -380,6 +380,7 @@ void append_timeline(std::string& out, const incident_record& record, const name
 // the story later. Thread replies are shown as such.
 void append_transcript(std::string& out, const incident_record& record, const name_lookup& name_of) {
     if (!record.transcript) return;
+    if (!out.ends_with("\n\n")) out += '\n';
     out +=
         "## Transcript\n\nThe channel's messages that are not on the timeline, as the bot stored them. "
         "Times are UTC.\n";

@@ -177,6 +177,27 @@ expect "$work/keytimes.md" "## Key moments" "export: key moments"
 expect "$work/keytimes.md" "| key | @alice | 📝 deploy 4711 went out |" "export: the tagged entry among the key moments"
 refute "$work/keytimes.md" "Detected (set by" "export: a hidden entry is left out"
 
+# import: the console's history is what was typed this session, all of it stored already, so the report
+# shows what "once" means; the transcript then appends the messages that are not on the timeline.
+printf '%s\n' "the deploy went out" "/incident start Import check" "payments look fine from here" \
+    "!tl rollback started" "/incident import from -30m" "/incident import from 2026-01-01 10:00" \
+    "/incident postmortem --transcript" |
+    timeout 30 "$bin" console --db "$work/import.db" --as alice --now 2026-03-02T10:00:00Z > "$work/import.out" 2>&1
+expect "$work/import.out" "Reading this channel's history since 2026-03-02 09:30 UTC, thread replies included." \
+    "import starts"
+expect "$work/import.out" "Read 3 messages of this channel since 2026-03-02 09:30 UTC (asked by @alice): 0 new to the bot, 3 it had already." \
+    "import reports, once"
+expect "$work/import.out" "reads at most 30 days back: give a later time" "import refuses a window too far back"
+expect "$work/import.out" "## Transcript" "postmortem --transcript appends the transcript"
+timeout 30 "$bin" export INC-1 --db "$work/import.db" --transcript > "$work/import.md"
+expect "$work/import.md" "| @alice | payments look fine from here |" "export --transcript: a message not marked"
+expect "$work/import.md" "| @alice | the deploy went out |" "export --transcript: from the import's window"
+refute "$work/import.md" "| @alice | !tl rollback started |" "export --transcript: not what is on the timeline"
+timeout 30 "$bin" export INC-1 --db "$work/import.db" --format json --transcript > "$work/import.json"
+expect "$work/import.json" '"transcript": [' "export --format json --transcript"
+timeout 30 "$bin" export INC-1 --db "$work/import.db" > "$work/plain.md"
+refute "$work/plain.md" "## Transcript" "no transcript unless asked for"
+
 # blame-check as a linter.
 printf 'Alice rolled back at 14:05\nBob should have checked the config\n' > "$work/draft.md"
 if timeout 10 "$bin" blame-check "$work/draft.md" > "$work/blame.out"; then

@@ -19,6 +19,10 @@ TEST_CASE("every neutral event survives the inbox's JSON form, invalid UTF-8 inc
         chat::message_deleted{{"C1"}, "1.2", at},
         chat::reaction_changed{{"D1", true, true}, "1.2", "U2", "pushpin", false, at},
         chat::command_invoked{{"C1"}, "1.1", "U3", "start DB down sev1", at},
+        chat::message_posted{{"C1"}, "1.3", "", "U1", "read back", at, false, "", 7},
+        chat::reaction_changed{{"C1"}, "1.3", "U2", "pushpin", true, at, 7},
+        chat::history_read{
+            {"C1", true, false}, 7, "Slack's conversations.history answered missing_scope", at},
     };
     for (const auto& e : events) {
         auto decoded = storage::decode_event(storage::encode_event(e));
@@ -31,6 +35,15 @@ TEST_CASE("every neutral event survives the inbox's JSON form, invalid UTF-8 inc
     CHECK(posted.channel.is_private);
     CHECK(posted.from_bot);
     CHECK(posted.at == at);
+    CHECK(posted.import_id == 0);
+    CHECK(
+        std::get<chat::message_posted>(*storage::decode_event(storage::encode_event(events[5]))).import_id ==
+        7);
+    CHECK(std::get<chat::reaction_changed>(*storage::decode_event(storage::encode_event(events[6])))
+              .import_id == 7);
+    auto done = std::get<chat::history_read>(*storage::decode_event(storage::encode_event(events[7])));
+    CHECK(done.import_id == 7);
+    CHECK(done.problem.find("missing_scope") != std::string::npos);
 }
 
 TEST_CASE("unreadable rows are reported, not fatal") {

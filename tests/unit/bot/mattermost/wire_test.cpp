@@ -250,3 +250,62 @@ TEST_CASE("user_added: who was added to which channel; channel_created is ours a
         "t1", "bot");
     CHECK_FALSE(created.decoded);
 }
+
+namespace {
+
+// A PostList of n posts created one second apart from `first_ms`, newest first (the server's order).
+std::string post_list(int n, std::int64_t first_ms) {
+    nlohmann::json order = nlohmann::json::array(), posts = nlohmann::json::object();
+    for (int i = n - 1; i >= 0; --i) {
+        auto id = "p" + std::to_string(i);
+        order.push_back(id);
+        posts[id] = {{"id", id},
+                     {"create_at", first_ms + i * 1000},
+                     {"update_at", first_ms + i * 1000},
+                     {"delete_at", 0},
+                     {"edit_at", 0},
+                     {"user_id", "u1"},
+                     {"channel_id", "c1"},
+                     {"root_id", ""},
+                     {"message", "m" + std::to_string(i)},
+                     {"type", ""},
+                     {"props", nlohmann::json::object()}};
+    }
+    return nlohmann::json{{"order", order}, {"posts", posts}, {"next_post_id", ""}, {"prev_post_id", ""}}
+        .dump();
+}
+
+}  // namespace
+
+TEST_CASE("history: since= first, pages of 200 only when the server's 1000 were not enough") {
+    constexpr std::int64_t since = 1718000000000;
+    CHECK(history_request_path("c1", "", since) == "/channels/c1/posts?since=1717999999999");
+    CHECK(history_request_path("c1", "page:3", since) == "/channels/c1/posts?page=3&per_page=200");
+    // Below the limit the since= answer is the whole window.
+    CHECK(next_history_cursor(post_list(999, since), "", since) == std::string());
+    CHECK(next_history_cursor(post_list(1000, since), "", since) == std::string("page:0"));
+    // A full page still inside the window asks for the next one; a short page, or one reaching before the
+    // window, is the end.
+    CHECK(next_history_cursor(post_list(200, since), "page:0", since) == std::string("page:1"));
+    CHECK(next_history_cursor(post_list(200, since - 5000), "page:4", since) == std::string());
+    CHECK(next_history_cursor(post_list(150, since), "page:4", since) == std::string());
+    CHECK_FALSE(next_history_cursor("{\"id\":\"api.context.404.app_error\"}", "", since));
+    CHECK_FALSE(next_history_cursor("not json", "page:1", since));
+}
+
+TEST_CASE("history: posts created before the window are left out, with their reactions") {
+    constexpr std::int64_t since = 1718000000000;
+    auto body = nlohmann::json::parse(post_list(4, since - 2000));
+    body["posts"]["p0"]["metadata"] = {
+        {"reactions",
+         {{{"user_id", "u2"}, {"post_id", "p0"}, {"emoji_name", "pushpin"}, {"create_at", since}}}}};
+    body["posts"]["p3"]["metadata"] = {
+        {"reactions",
+         {{{"user_id", "u2"}, {"post_id", "p3"}, {"emoji_name", "pushpin"}, {"create_at", since}}}}};
+    auto events = read_posts_since(body.dump(), {"c1"}, "T", "bot", nullptr, since);
+    // p0 and p1 are older than the window; p2, p3 and p3's reaction remain, oldest first.
+    REQUIRE(events.size() == 3);
+    CHECK(std::get<chat::message_posted>(events[0].payload).message_id == "p2");
+    CHECK(std::get<chat::message_posted>(events[1].payload).message_id == "p3");
+    CHECK(std::get<chat::reaction_changed>(events[2].payload).message_id == "p3");
+}
