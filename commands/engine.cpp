@@ -178,10 +178,13 @@ std::string reason_for(const std::exception& failure) {
 }  // namespace
 
 processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows, domain::timestamp now,
-                                    bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed) {
+                                    bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed,
+                                    deadline stop_after) {
     processing_report report;
     std::int64_t handled_up_to = 0;
     for (const auto& row : rows) {
+        // At least one event per round, so a slow one cannot stall the inbox.
+        if (handled_up_to > 0 && std::chrono::steady_clock::now() >= stop_after) break;
         std::optional<chat::event> decoded;
         if (auto cached = accepted_.find(row.id); cached != accepted_.end()) {
             decoded = std::move(cached->second);
@@ -234,7 +237,7 @@ processing_report engine::run_batch(const std::vector<storage::inbox_row>& rows,
     return report;
 }
 
-processing_report engine::process_pending(domain::timestamp now, std::size_t limit) {
+processing_report engine::process_pending(domain::timestamp now, std::size_t limit, deadline stop_after) {
     auto rows = stores_.queue.inbox_pending(limit);
     if (rows.empty()) return {};
     std::vector<std::pair<std::int64_t, std::string>> failed;
@@ -243,7 +246,7 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
     bool committed = false;
     processing_report optimistic;
     try {
-        db_.transact([&] { optimistic = run_batch(rows, now, false, failed); });
+        db_.transact([&] { optimistic = run_batch(rows, now, false, failed, stop_after); });
         committed = true;
     } catch (const std::exception&) {
     }
@@ -261,7 +264,7 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
     stores_.timeline.forget_speakers();  // what the rolled-back batch noted was not written
     processing_report report;
     try {
-        db_.transact([&] { report = run_batch(rows, now, true, failed); });
+        db_.transact([&] { report = run_batch(rows, now, true, failed, stop_after); });
     } catch (const std::exception& failure) {
         // Even the watermark could not be written (the disk is still full): nothing of the batch was saved
         // and it is handled again later. The people affected are told now.

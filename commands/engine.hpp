@@ -1,6 +1,7 @@
 #pragma once
 // The platform-neutral pipeline: inbound events are made durable in the inbox (persist-then-ack), handled
 // from there, and every reply is written to the outbox in the same transaction as the state it reports.
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,8 +47,12 @@ public:
     // the platform must not be acknowledged.
     std::vector<bool> accept(const std::vector<chat::inbound>& batch, domain::timestamp now);
 
-    // Handles up to limit pending inbox rows, all in one transaction with a savepoint per event.
-    processing_report process_pending(domain::timestamp now, std::size_t limit = 512);
+    // Handles up to limit pending inbox rows, all in one transaction with a savepoint per event, and stops
+    // early once the deadline has passed: a round never holds the thread for long, however slow each event
+    // is (a machine short of CPU), so sockets keep being read and acks keep going out.
+    using deadline = std::chrono::steady_clock::time_point;
+    processing_report process_pending(domain::timestamp now, std::size_t limit = 512,
+                                      deadline stop_after = deadline::max());
 
     // Plans the reminders due now in every workspace and writes the ones not sent before to the outbox,
     // claiming each in the same transaction. Returns how many were queued and when planning can next find
@@ -104,7 +109,8 @@ public:
 private:
     const std::string& platform_of(const std::string& workspace);
     processing_report run_batch(const std::vector<storage::inbox_row>& rows, domain::timestamp now,
-                                bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed);
+                                bool careful, std::vector<std::pair<std::int64_t, std::string>>& failed,
+                                deadline stop_after);
 
     storage::database& db_;
     const config::settings& cfg_;

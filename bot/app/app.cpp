@@ -219,7 +219,7 @@ asio::awaitable<void> app::pump() {
     for (int round = 0; round < 10000; ++round) {
         co_await learn_new_users();
         auto began = std::chrono::steady_clock::now();
-        auto report = engine_.process_pending(clock_.now(), round_limit_);
+        auto report = engine_.process_pending(clock_.now(), round_limit_, began + longest_round);
         adapt_round_limit(std::chrono::steady_clock::now() - began, report.handled);
         metrics_.add("hindsight_events_handled_total", {}, report.handled);
         for (const auto& failure : report.failures) {
@@ -274,8 +274,9 @@ asio::awaitable<void> app::pump() {
     }
 }
 
-// Rounds of about ten milliseconds: a chat burst (microseconds an event) keeps its big rounds, one commit for
-// hundreds of events; a storm of alerts (a tenth of a millisecond each) is sliced finer.
+// Rounds of about ten milliseconds (and never much longer than longest_round): a chat burst (microseconds an
+// event) keeps its big rounds, one commit for hundreds of events; a storm of alerts (a tenth of a millisecond
+// each) is sliced finer.
 void app::adapt_round_limit(std::chrono::steady_clock::duration took, std::size_t handled) {
     constexpr std::size_t smallest = 32, largest = 512;
     if (handled < round_limit_) return;  // the inbox ran dry: says nothing about the cost of a full round

@@ -147,3 +147,29 @@ TEST_CASE("a reaction on a message never seen asks for it once, and replays are 
         {{"console", "ev-1", chat::reaction_changed{{"ops"}, "999.1", "alice", "pushpin", true, h.now()}}},
         h.now())[0]);
 }
+
+TEST_CASE("a round of handling stops at its deadline: one event at least, the rest in order next time") {
+    harness h;
+    h.say("alice", "general", "start Slow machine");
+    std::vector<chat::inbound> batch;
+    for (int i = 0; i < 5; ++i)
+        batch.push_back({"console", "slow-" + std::to_string(i),
+                         chat::message_posted{{"general"},
+                                              "9." + std::to_string(i),
+                                              "",
+                                              "bob",
+                                              "!tl step " + std::to_string(i),
+                                              h.now(),
+                                              false,
+                                              ""}});
+    h.engine().accept(batch, h.now());
+    auto past = std::chrono::steady_clock::now() - std::chrono::seconds{1};
+    for (int round = 1; round <= 5; ++round) {
+        auto report = h.engine().process_pending(h.now(), 512, past);
+        CHECK(report.handled == 1);
+        CHECK(entries(h).size() == static_cast<std::size_t>(round));
+    }
+    auto all = entries(h);
+    for (std::size_t i = 0; i < all.size(); ++i) CHECK(all[i].text == "step " + std::to_string(i));
+    CHECK(h.engine().process_pending(h.now(), 512, past).handled == 0);
+}
