@@ -93,7 +93,7 @@ private:
     std::optional<domain::timestamp> last_prune_;
     std::size_t round_limit_ = 512;  // inbox rows per round of handling (see adapt_round_limit)
     // However slow events are to handle (a machine short of CPU), a round stops after this long.
-    static constexpr auto longest_round = std::chrono::milliseconds{8};
+    static constexpr auto longest_round = std::chrono::milliseconds{20};
     std::vector<std::int64_t> delivered_reactions_;  // sent, to be marked so in one commit
     bool imports_inline_ = false;
     boost::asio::steady_timer import_wait_;

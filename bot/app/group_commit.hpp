@@ -1,9 +1,8 @@
 #pragma once
 // Group commit for a stream of inbound events: a reader pushes what it decodes, a committer makes it durable
 // in batches. The committer waits half a millisecond at a time while the batch still grows, so a burst costs
-// one fsync instead of one per event and a lone event about half a millisecond; no batch gathers for more
-// than five. Beyond max_batch the reader waits, and TCP pushes back on the sender. Single-threaded:
-// everything runs on one io_context.
+// one fsync instead of one per event and a lone event about half a millisecond. Beyond max_batch the reader
+// waits, and TCP pushes back on the sender. Single-threaded: everything runs on one io_context.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,14 +37,9 @@ public:
         for (;;) {
             while (batch_.empty() && !finished_) co_await wait_on(ready_);
             if (batch_.empty()) co_return;
-            // Gathering stops after a few milliseconds however the batch grows: a steady stream of about one
-            // event per wait (a thousand a second while the thread is busy) would otherwise grow it at every
-            // look and hold every ack back until something else broke the run.
-            auto gathering_since = std::chrono::steady_clock::now();
             for (std::size_t seen = 0; batch_.size() != seen && batch_.size() < max_batch_ && !finished_;) {
                 seen = batch_.size();
                 auto asked = std::chrono::steady_clock::now();
-                if (asked - gathering_since > longest_gather) break;
                 gather_.expires_after(std::chrono::microseconds{500});
                 boost::system::error_code ignored;
                 co_await gather_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
@@ -62,8 +56,6 @@ public:
     }
 
 private:
-    static constexpr auto longest_gather = std::chrono::milliseconds{5};
-
     static boost::asio::awaitable<void> wait_on(boost::asio::steady_timer& timer) {
         timer.expires_at(boost::asio::steady_timer::time_point::max());
         boost::system::error_code ignored;

@@ -23,7 +23,7 @@ for mode in hostile benign; do
     timeout 60 "$bin" console --db "$work/$mode.db" --as alice --now 2026-03-02T10:00:00Z \
         < "$work/$mode.txt" > "$work/$mode.out" 2>&1 ||
         { echo "render_check: FAIL — the $mode console script failed:"; tail -5 "$work/$mode.out"; exit 1; }
-    timeout 30 "$bin" export INC-1 --db "$work/$mode.db" > "$work/$mode.md"
+    timeout 30 "$bin" export INC-1 --transcript --db "$work/$mode.db" > "$work/$mode.md"
 done
 node "$here/page.mjs" "$work/hostile.md" "$work/benign.md" "$work/page.html"
 

@@ -30,6 +30,7 @@ const hostile = {
     went_wrong: '***QX20Q**_ ` \\',
     lucky: '[ref]: javascript:alert(1) QX21Q [^1]',
     action: 'Fix | the \\| pipe <br> _u_ `c|d` QX22Q\\',
+    chatter: '| not marked | <iframe src=x> ``` %%{init: {}}%% [x](javascript:alert(1)) QX23Q',
 };
 
 const mode = process.argv[2];
@@ -50,6 +51,7 @@ const lines = [
     ':react 4 pushpin',
     `:thread 4 tl: ${text('thread')}`,
     '!tl placeholder',
+    text('chatter'),
     `:edit 6 !tl ${text('edited')}`,
     `/incident note ${text('note')}`,
     ':advance 25m',
