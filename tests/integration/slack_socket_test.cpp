@@ -604,7 +604,8 @@ TEST_CASE("Socket Mode: import pages through the history and its threads, paced,
         return 0;
     });
     REQUIRE(rig.wait_until([&] { return !posts_with(rig.fake, "Reading this channel").empty(); }));
-    REQUIRE(rig.wait_until([&] { return !posts_with(rig.fake, "of this channel since").empty(); }, milliseconds{60000}));
+    REQUIRE(rig.wait_until([&] { return !posts_with(rig.fake, "of this channel since").empty(); },
+                           milliseconds{60000}));
     auto report = posts_with(rig.fake, "of this channel since")[0];
     INFO(report);
     CHECK(report.find("Read 252 messages") != std::string::npos);  // 250 + 2 replies; not the old one
@@ -643,7 +644,8 @@ TEST_CASE("Socket Mode: import pages through the history and its threads, paced,
             testing::slash_command_envelope("again", "C111", "U2", "import from -2h", "1.3"));
         return 0;
     });
-    REQUIRE(rig.wait_until([&] { return posts_with(rig.fake, "of this channel since").size() == 2; }, milliseconds{60000}));
+    REQUIRE(rig.wait_until([&] { return posts_with(rig.fake, "of this channel since").size() == 2; },
+                           milliseconds{60000}));
     auto second = posts_with(rig.fake, "of this channel since")[1];
     INFO(second);
     // The thread is not read again: its newest reply is known.
