@@ -34,13 +34,11 @@ struct resume_point {
 };
 
 // One step of reading a channel's history back (`import`): the window starts at `since`; `cursor` is where
-// the previous step stopped, opaque to the core ("" for the first step); `known` says whether the bot has a
-// message stored already (an adapter skips what it can: a thread whose newest reply is known).
+// the previous step stopped, opaque to the core ("" for the first step).
 struct history_request {
     std::string channel;
     domain::timestamp since;
     std::string cursor;
-    std::function<bool(const std::string& message_id)> known;
 };
 
 // The events one request's answer stands for, oldest first, with the dedup keys the live path uses where the

@@ -264,7 +264,9 @@ processing_report engine::process_pending(domain::timestamp now, std::size_t lim
     stores_.timeline.forget_speakers();  // what the rolled-back batch noted was not written
     processing_report report;
     try {
-        db_.transact([&] { report = run_batch(rows, now, true, failed, stop_after); });
+        // The careful pass takes the whole batch: cut at the deadline (passed by now), it would redo the
+        // optimistic work for every event after a failing one.
+        db_.transact([&] { report = run_batch(rows, now, true, failed, deadline::max()); });
     } catch (const std::exception& failure) {
         // Even the watermark could not be written (the disk is still full): nothing of the batch was saved
         // and it is handled again later. The people affected are told now.

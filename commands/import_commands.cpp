@@ -80,11 +80,18 @@ void on_imported_message(context& ctx, const chat::message_posted& m, const std:
         m.at,          m.permalink,  false,        ours};
     bool fresh = ctx.store.timeline.remember(cached);
     ctx.store.imports.count_message(m.import_id, fresh);
-    // Once: a message the bot stored before (seen live, or read by an earlier import) was handled then.
-    if (!fresh || m.from_bot || ours) return;
+    if (m.from_bot || ours) return;
     auto inc = importing_incident(ctx, m.import_id);
     if (!inc) return;
-    ctx.store.timeline.add_speaker(inc->id, m.user);
+    // Once: a message the bot stored before (seen live, or read by an earlier import) was handled then,
+    // except that a prefixed one seen before the incident was declared is captured now, from its stored
+    // text (the entry check below keeps it to one entry).
+    if (fresh) ctx.store.timeline.add_speaker(inc->id, m.user);
+    if (!fresh) {
+        auto stored = ctx.store.timeline.find_message(ctx.workspace, m.channel.id, m.message_id);
+        if (!stored || stored->deleted) return;
+        cached = *stored;
+    }
     auto captured = strip_capture_prefix(ctx.cfg, cached.text);
     if (!captured || ctx.store.timeline.find_by_message(inc->id, m.channel.id, m.message_id)) return;
     domain::timeline_entry entry;

@@ -267,15 +267,19 @@ void load_transcript(stores& store, domain::incident_record& record, domain::tim
     for (const auto& e : record.timeline)
         if (e.state == domain::entry_state::live && !e.source.message_id.empty())
             on_timeline.insert(e.source.message_id);
-    auto messages = store.timeline.transcript(inc.workspace, inc.channel, from, to, most_lines + 1);
-    record.transcript_cut = messages.size() > most_lines;
-    if (record.transcript_cut) messages.resize(most_lines);
+    // Enough rows that the limit still holds once the timeline's own messages are taken out.
+    auto messages =
+        store.timeline.transcript(inc.workspace, inc.channel, from, to, most_lines + on_timeline.size() + 1);
     record.transcript.emplace();
-    for (auto& m : messages)
-        if (!on_timeline.count(m.message_id))
-            record.transcript->push_back({std::move(m.message_id), std::move(m.thread_root),
-                                          std::move(m.author), std::move(m.text), std::move(m.permalink),
-                                          m.posted_at});
+    for (auto& m : messages) {
+        if (on_timeline.count(m.message_id)) continue;
+        if (record.transcript->size() == most_lines) {
+            record.transcript_cut = true;
+            break;
+        }
+        record.transcript->push_back({std::move(m.message_id), std::move(m.thread_root), std::move(m.author),
+                                      std::move(m.text), std::move(m.permalink), m.posted_at});
+    }
 }
 
 }  // namespace hindsight::commands

@@ -70,8 +70,8 @@ std::optional<history_import> import_store::find(std::int64_t id) {
 
 std::optional<history_import> import_store::active(const std::string& workspace, const std::string& channel) {
     SQLite::Statement s(db_.handle(), std::string("SELECT ") + import_columns +
-                                          " FROM imports WHERE workspace = ? AND channel = ? AND state <> "
-                                          "'done' ORDER BY id LIMIT 1");
+                                          " FROM imports WHERE workspace = ? AND channel = ? AND state = "
+                                          "'reading' ORDER BY id LIMIT 1");
     s.bind(1, workspace);
     s.bind(2, channel);
     return first(s);
@@ -85,10 +85,11 @@ std::optional<history_import> import_store::next_due(domain::timestamp now) {
     return first(s);
 }
 
-std::optional<domain::timestamp> import_store::next_wake() {
-    SQLite::Statement s(db_.handle(), "SELECT MIN(next_at) FROM imports WHERE state = 'reading'");
-    if (!s.executeStep()) return std::nullopt;
-    return detail::optional_time(s.getColumn(0));
+void import_store::wait_until(std::int64_t id, domain::timestamp next_at) {
+    SQLite::Statement s(db_.handle(), "UPDATE imports SET next_at = ? WHERE id = ?");
+    detail::bind_time(s, 1, next_at);
+    s.bind(2, static_cast<int64_t>(id));
+    s.exec();
 }
 
 void import_store::advanced(std::int64_t id, const std::string& cursor, std::int64_t events,

@@ -40,11 +40,13 @@ public:
 
     std::int64_t create(const history_import& job);  // returns the id
     std::optional<history_import> find(std::int64_t id);
-    // The import of this channel still under way, if any (one at a time per channel).
+    // The import of this channel still reading, if any (one at a time per channel; one whose report is
+    // waiting in the inbox does not count, so a report that could not be handled never blocks the channel).
     std::optional<history_import> active(const std::string& workspace, const std::string& channel);
-    // The reading job due first (next_at ≤ now), oldest first; the earliest next_at when none is due yet.
+    // The reading job due first (next_at ≤ now), oldest first.
     std::optional<history_import> next_due(domain::timestamp now);
-    std::optional<domain::timestamp> next_wake();
+    // Not before then, and no request or failure counted (its platform is not up).
+    void wait_until(std::int64_t id, domain::timestamp next_at);
 
     // A page was read (and recorded): the cursor moves on, failures start again from zero.
     void advanced(std::int64_t id, const std::string& cursor, std::int64_t events, domain::timestamp next_at);

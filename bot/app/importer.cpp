@@ -14,9 +14,11 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Failures other than a 429 in a row before an import gives up: with the backoff below, about four minutes
+// Failures other than a 429 in a row before an import gives up: with the backoff below, two minutes and more
 // of an unreachable server.
 constexpr int failures_before_giving_up = 6;
+// A bound on a platform that never stops saying "more": at Slack's pace, well over an hour of reading.
+constexpr int most_requests = 5000;
 
 std::chrono::milliseconds backoff(int failures_so_far) {
     return std::chrono::seconds{std::min(60, 5 << std::min(failures_so_far, 4))};
@@ -25,6 +27,12 @@ std::chrono::milliseconds backoff(int failures_so_far) {
 // Keys of their own: a message seen live reaches the handler again, which knows it and counts it as known
 // (the message store is what makes it once); a page read twice after a crash is dropped by the inbox.
 void tag_with_import(std::vector<chat::inbound>& events, std::int64_t import_id, bool channel_is_private) {
+    // A post read back already carries its latest text; its edit and deletion events were for the live path
+    // (which also takes an edited review reply as an answer) and are not handled again.
+    std::erase_if(events, [](const chat::inbound& in) {
+        return !std::holds_alternative<chat::message_posted>(in.payload) &&
+               !std::holds_alternative<chat::reaction_changed>(in.payload);
+    });
     for (auto& in : events) {
         in.dedup_key = "import:" + std::to_string(import_id) + ":" +
                        (in.dedup_key.empty() ? commands::identity_key(in.payload) : in.dedup_key);
@@ -58,14 +66,18 @@ asio::awaitable<bool> app::import_step() {
     auto job = engine_.store().imports.next_due(clock_.now());
     if (!job) co_return false;
     auto* p = platform_for(job->workspace);
-    if (!p || !p->connected()) co_return false;
+    if (!p || !p->connected()) {
+        // Its platform is not up: this import waits without holding back the others.
+        db_.transact(
+            [&] { engine_.store().imports.wait_until(job->id, clock_.now() + std::chrono::seconds{5}); });
+        co_return false;
+    }
+    if (job->requests >= most_requests) {
+        co_await stop_import(*job, "it took more than " + std::to_string(most_requests) + " requests");
+        co_return true;
+    }
     co_await wait_for_pace(*p);
-    chat::history_request request{job->channel, job->since, job->cursor, {}};
-    auto workspace = job->workspace;
-    auto channel = job->channel;
-    request.known = [this, workspace, channel](const std::string& message_id) {
-        return engine_.store().timeline.find_message(workspace, channel, message_id).has_value();
-    };
+    chat::history_request request{job->channel, job->since, job->cursor};
     auto page = co_await p->read_history(job->workspace, request);
     last_history_read_[p] = std::chrono::steady_clock::now();
     metrics_.add("hindsight_history_requests_total", std::string("outcome=\"") +
@@ -106,7 +118,10 @@ asio::awaitable<void> app::record_page(const storage::history_import& job, chat:
         co_await stop_import(job, {}, std::move(page.events));
         co_return;
     }
-    if (!page.events.empty()) co_await sink().accept(std::move(page.events));
+    if (!page.events.empty()) {
+        auto recorder = sink();  // named: g++ 12 destroys temporaries in a co_await expression twice
+        co_await recorder.accept(std::move(page.events));
+    }
     db_.transact([&] { engine_.store().imports.advanced(job.id, page.next_cursor, read, clock_.now()); });
 }
 
@@ -117,7 +132,8 @@ asio::awaitable<void> app::stop_import(const storage::history_import& job, std::
     auto inc = engine_.store().incidents.find_by_id(job.incident_id);
     chat::history_read done{{job.channel, inc && inc->private_channel, false}, job.id, problem, clock_.now()};
     events.push_back({job.workspace, "history:" + std::to_string(job.id), std::move(done)});
-    co_await sink().accept(std::move(events));
+    auto recorder = sink();  // named: g++ 12 destroys temporaries in a co_await expression twice
+    co_await recorder.accept(std::move(events));
     db_.transact([&] {
         if (read > 0) engine_.store().imports.advanced(job.id, job.cursor, read, clock_.now());
         engine_.store().imports.finishing(job.id, problem);

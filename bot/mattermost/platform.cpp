@@ -312,15 +312,30 @@ asio::awaitable<void> mattermost_platform::catch_up() {
     }
 }
 
+asio::awaitable<void> mattermost_platform::sleep_for(std::chrono::milliseconds delay) {
+    asio::steady_timer wait(io_);  // one per caller: concurrent waits must not cancel each other
+    wait.expires_after(delay);
+    boost::system::error_code ignored;
+    co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
 // `?since=` answers at most 1000 posts: past that, pages from the newest until one reaches before `since`.
 asio::awaitable<void> mattermost_platform::catch_up_channel(chat::channel_ref ref, std::int64_t since) {
     std::string cursor;
+    int retries = 0;
     for (int step = 0; step < 1000; ++step) {
+        if (step > 0) co_await sleep_for(history_pace());
         auto answer = co_await api("GET", mattermost::history_request_path(ref.id, cursor, since), "");
+        if (answer.reply.status == mattermost::api_reply::verdict::retry && ++retries <= 5) {
+            // A 429 or a server hiccup: the same page again after the pause, a few times.
+            co_await sleep_for(std::max(answer.reply.retry_after, std::chrono::milliseconds{1000}));
+            continue;
+        }
         if (answer.reply.status != mattermost::api_reply::verdict::ok) {
             spdlog::warn("could not catch up on channel {}: {}", ref.id, answer.reply.error);
             co_return;
         }
+        retries = 0;
         auto next = mattermost::next_history_cursor(answer.response.body, cursor, since);
         auto events = mattermost::read_posts_since(answer.response.body, ref, team_id_, self_, nullptr);
         if (!events.empty()) {

@@ -97,6 +97,7 @@ private:
     boost::asio::awaitable<void> commit(std::vector<chat::inbound>& batch);
     boost::asio::awaitable<void> catch_up();
     boost::asio::awaitable<void> catch_up_channel(chat::channel_ref channel, std::int64_t since_ms);
+    boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
     boost::asio::awaitable<http_response> on_command(http_request request);
     boost::asio::awaitable<http_response> on_action(http_request request);
 

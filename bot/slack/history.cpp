@@ -77,6 +77,12 @@ std::string next_cursor_of(const json& j) {
 
 }  // namespace
 
+history_position skip_thread(history_position at) {
+    if (!at.threads.empty()) at.threads.erase(at.threads.begin());
+    at.replies_cursor.clear();
+    return at;
+}
+
 std::string encode_position(const history_position& at) {
     if (at.finished()) return {};
     return json{{"history", at.history_cursor},
@@ -116,8 +122,7 @@ std::string next_history_request(const history_position& at, std::string_view ch
 
 result<history_answer> read_history_answer(std::string_view body, const history_position& at,
                                            std::string_view channel, std::string_view workspace,
-                                           const bot_identity& self, std::string_view workspace_url,
-                                           const std::function<bool(const std::string&)>& known) {
+                                           const bot_identity& self, std::string_view workspace_url) {
     auto j = json::parse(body, nullptr, false);
     auto messages = j.is_object() ? j.find("messages") : j.end();
     if (!j.is_object() || messages == j.end() || !messages->is_array())
@@ -139,9 +144,10 @@ result<history_answer> read_history_answer(std::string_view body, const history_
         if (!m->is_object()) continue;
         add_message(*m, r, answer.events);
         auto ts = text_at(*m, "ts");
-        bool is_root = m->value("reply_count", 0) > 0 && text_at(*m, "thread_ts") == ts;
-        auto latest = text_at(*m, "latest_reply");
-        if (is_root && !(known && !latest.empty() && known(latest))) answer.next.threads.push_back(ts);
+        // Every thread is read: knowing its newest reply says nothing about the ones before it (posted while
+        // the bot was down, or before it joined).
+        if (m->value("reply_count", 0) > 0 && text_at(*m, "thread_ts") == ts)
+            answer.next.threads.push_back(ts);
     }
     answer.next.history_cursor = more;
     answer.next.history_done = more.empty();

@@ -2,7 +2,6 @@
 // Reading a channel's history back for `import`: conversations.history pages (newest first, back to the
 // window's start), and for each thread in them conversations.replies, one request per step. Where the reading
 // got to travels as an opaque cursor the core stores between steps. Pure: requests as text, answers in.
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,11 +34,12 @@ struct history_answer {
     std::vector<chat::inbound> events;  // oldest first: each message, then the marks on it
     history_position next;
 };
-// Reads an ok answer to next_history_request. known(ts) says whether a message is stored already: a thread
-// whose newest reply is known is not read again.
+// Reads an ok answer to next_history_request.
 result<history_answer> read_history_answer(std::string_view body, const history_position& at,
                                            std::string_view channel, std::string_view workspace,
-                                           const bot_identity& self, std::string_view workspace_url,
-                                           const std::function<bool(const std::string&)>& known);
+                                           const bot_identity& self, std::string_view workspace_url);
+// A thread that went away between the history page and its replies (thread_not_found): the reading goes on
+// with the next one.
+history_position skip_thread(history_position at);
 
 }  // namespace hindsight::slack

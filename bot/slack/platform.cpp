@@ -751,6 +751,10 @@ asio::awaitable<chat::history_page> slack_platform::read_history(const std::stri
     auto reply = slack::read_reply(response.status, response.body, response.header("retry-after"));
     metrics_.add("hindsight_slack_api_calls_total",
                  "method=\"" + method + "\",outcome=\"" + (reply.error.empty() ? "ok" : reply.error) + "\"");
+    if (method == "conversations.replies" && reply.error == "thread_not_found") {
+        page.next_cursor = slack::encode_position(slack::skip_thread(*position));  // deleted since
+        co_return page;
+    }
     if (reply.status != slack::api_reply::verdict::ok) {
         bool retry = reply.status == slack::api_reply::verdict::retry;
         page.problem = {retry ? chat::call_result::outcome::retry : chat::call_result::outcome::rejected,
@@ -761,7 +765,7 @@ asio::awaitable<chat::history_page> slack_platform::read_history(const std::stri
         co_return page;
     }
     auto answer = slack::read_history_answer(response.body, *position, request.channel, workspace, self_,
-                                             workspace_url_, request.known);
+                                             workspace_url_);
     if (!answer) {
         page.problem = {chat::call_result::outcome::retry, {}, answer.failure().message, {}};
         co_return page;

@@ -86,7 +86,8 @@ TEST_CASE("what an import read is stored once, captured when marked, and reporte
     // People who spoke before the bot was asked still count as participants.
     CHECK(scalar(h, "SELECT COUNT(*) FROM incident_speakers WHERE user_id IN ('carol', 'dave')") == 2);
 
-    // Read again (the same messages, a second import): nothing is captured twice.
+    // The same messages again (a redelivery under other keys, as a second import's would be): nothing is
+    // captured twice.
     h.send(read_back(job, "m1", "carol", "!tl the deploy went out", at), "again-m1");
     h.send(mark_read_back(job, "m2", "erin"), "again-m2");
     CHECK(scalar(h, "SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message'") == 2);
@@ -156,4 +157,22 @@ TEST_CASE(
     auto plain = commands::load_record(store, inc);
     CHECK(domain::render_postmortem_markdown(plain, names).find("## Transcript") == std::string::npos);
     CHECK(domain::render_postmortem_json(plain, names).find("transcript") == std::string::npos);
+}
+
+TEST_CASE("a prefixed message the bot stored before the incident was declared is captured by an import") {
+    harness h;
+    auto early = h.post("carol", "general", "!tl checkout p99 is 4s");  // no incident yet: only stored
+    h.say("alice", "general", "start Checkout errors sev2");
+    CHECK(scalar(h, "SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message'") == 0);
+    auto job = start_import(h, "import from -1h");
+    auto replies = h.send(read_back(job, early, "carol", "!tl checkout p99 is 4s", h.now()));
+    CHECK(testing::joined(replies).find("white_check_mark") != std::string::npos);
+    CHECK(scalar(h, "SELECT COUNT(*) FROM timeline_entries WHERE text = 'checkout p99 is 4s'") == 1);
+    // Read once more: still one entry, no second ✅.
+    CHECK(testing::joined(h.send(read_back(job, early, "carol", "!tl checkout p99 is 4s", h.now()), "again"))
+              .find("white_check_mark") == std::string::npos);
+    CHECK(scalar(h, "SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message'") == 1);
+    auto report = testing::joined(h.send(chat::history_read{{"general"}, job, "", h.now()}));
+    CHECK(report.find("0 new to the bot, 2 it had already. 1 marked one is on the INC-1 timeline now (E2)") !=
+          std::string::npos);
 }

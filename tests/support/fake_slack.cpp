@@ -343,6 +343,8 @@ bot::http_response fake_slack::read_history(const bot::http_request& r, bool rep
     if (replies && ts == "1700000500.000002")
         return ok_json(
             R"({"ok":true,"messages":[{"type":"message","user":"U1","text":"root","thread_ts":"1700000500.000001","ts":"1700000500.000001","reply_count":1},{"type":"message","user":"U2","text":"the reply with the clue","thread_ts":"1700000500.000001","ts":"1700000500.000002","parent_user_id":"U1"}],"has_more":false})");
+    if (query_value(r.target, "channel") != history_channel)
+        return ok_json(R"({"ok":false,"error":"channel_not_found"})");
     std::vector<json> pool;
     if (replies) {
         auto thread = thread_replies.find(ts);

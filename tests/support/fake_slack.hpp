@@ -65,6 +65,7 @@ public:
     std::vector<std::string> history;
     std::map<std::string, std::vector<std::string>> thread_replies;
     std::size_t history_page_cap = 200;
+    std::string history_channel = "C111";  // the channel that history is of: others are channel_not_found
     std::atomic<int> rate_limit_history_call{0};  // that call (1-based, history and replies) answers 429
     // Called on the io thread for each new Socket Mode session, after its hello.
     std::function<void(std::shared_ptr<fake_ws_session>)> on_connection;
