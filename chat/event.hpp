@@ -87,8 +87,35 @@ struct history_read {
     domain::timestamp at{};
 };
 
-using event = std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked,
-                           member_joined, alert_received, history_read>;
+// An issue tracker says something about an issue linked to an action item (SPEC §10): a signed webhook, or
+// the reconciliation read after downtime. The handler finds the action through the link; channel is empty.
+struct tracker_issue_changed {
+    channel_ref channel;
+    std::string tracker;  // "github"
+    std::string issue;    // the issue number
+    std::string state;    // "open", "done", "wontdo", "deleted", or "" when the event says nothing of it
+    std::string reason;   // why it was closed ("not planned"), when the tracker says
+    bool assignee_known = false;  // the event says who is assigned now…
+    std::string assignee;         // …and this is who ("" nobody)
+    std::string actor;            // the tracker login of whoever did it ("" for a reconciliation read)
+    std::string url;
+    domain::timestamp at{};
+};
+
+// A pull request merged or a deployment that names incidents or actions (INC-7, A-12): timeline events.
+struct tracker_mention {
+    channel_ref channel;
+    std::string tracker;  // "github"
+    std::string what;     // "Pull request acme/api#42 merged: Fix the pool size"
+    std::string text;     // where the names are looked for (title and body)
+    std::string url;
+    std::string actor;
+    domain::timestamp at{};
+};
+
+using event =
+    std::variant<message_posted, message_edited, message_deleted, reaction_changed, command_invoked,
+                 member_joined, alert_received, history_read, tracker_issue_changed, tracker_mention>;
 
 struct inbound {
     std::string workspace;

@@ -176,6 +176,7 @@ result<void> create_action(context& ctx, arguments& args) {
     a.created_at = ctx.now;
     ctx.store.actions.insert(a);
     ctx.store.actions.record_change(a.id, {ctx.now, ctx.user, "created"});
+    queue_tracker_issue(ctx, inc, a);
     record_event(ctx, inc, "Action " + a.label() + " created by " + ctx.who(ctx.user) + ": " + a.text);
 
     auto line = confirmation(ctx, inc, a, parsed->type.has_value());

@@ -87,6 +87,9 @@ const std::vector<entry>& entries() {
         {{"snooze", "snooze <A-n> [date]", "no reminders about an action until the date (default: a week)",
           "actions"},
          snooze_action},
+        {{"track", "track <A-n> <issue URL>",
+          "link an action item to an existing issue in the tracker, instead of a new one", "actions"},
+         track_action},
     };
     return table;
 }

@@ -15,6 +15,7 @@
 #include "storage/queue_store.hpp"
 #include "storage/review_store.hpp"
 #include "storage/timeline_store.hpp"
+#include "storage/tracker_store.hpp"
 
 namespace hindsight::commands {
 
@@ -27,6 +28,7 @@ struct stores {
     storage::queue_store queue;
     storage::alert_store alerts;
     storage::import_store imports;
+    storage::tracker_store trackers;
 
     explicit stores(storage::database& database)
         : db(database),
@@ -36,7 +38,8 @@ struct stores {
           actions(database),
           queue(database),
           alerts(database),
-          imports(database) {}
+          imports(database),
+          trackers(database) {}
 };
 
 struct context {

@@ -18,7 +18,9 @@ std::string user_of(const chat::event& e) {
             using T = std::decay_t<decltype(ev)>;
             if constexpr (std::is_same_v<T, chat::message_edited> ||
                           std::is_same_v<T, chat::message_deleted> ||
-                          std::is_same_v<T, chat::alert_received> || std::is_same_v<T, chat::history_read>)
+                          std::is_same_v<T, chat::alert_received> || std::is_same_v<T, chat::history_read> ||
+                          std::is_same_v<T, chat::tracker_issue_changed> ||
+                          std::is_same_v<T, chat::tracker_mention>)
                 return {};
             else
                 return ev.user;
@@ -52,6 +54,11 @@ std::string identity_key(const chat::event& e) {
                        std::string(domain::to_string(ev.alert.status));
             else if constexpr (std::is_same_v<T, chat::history_read>)
                 return "history:" + std::to_string(ev.import_id);
+            else if constexpr (std::is_same_v<T, chat::tracker_issue_changed>)
+                return "tracker:" + ev.tracker + ":" + ev.issue + ":" + ev.state + ":" + ev.assignee + ":" +
+                       std::to_string(domain::to_millis(ev.at));
+            else if constexpr (std::is_same_v<T, chat::tracker_mention>)
+                return "mention:" + ev.tracker + ":" + ev.url + ":" + ev.what;
             else if constexpr (std::is_same_v<T, chat::command_invoked> ||
                                std::is_same_v<T, chat::member_joined>)
                 base += std::to_string(domain::to_millis(ev.at));
@@ -156,6 +163,10 @@ std::vector<chat::outgoing> engine::handle(const std::string& workspace, const c
                 on_alert(ctx, ev);
             } else if constexpr (std::is_same_v<T, chat::history_read>) {
                 on_history_read(ctx, ev);
+            } else if constexpr (std::is_same_v<T, chat::tracker_issue_changed>) {
+                on_tracker_issue(ctx, ev);
+            } else if constexpr (std::is_same_v<T, chat::tracker_mention>) {
+                on_tracker_mention(ctx, ev);
             } else {
                 ctx.thread_root = ev.thread_root;
                 dispatch_command(ctx, ev.text);

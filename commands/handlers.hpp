@@ -103,6 +103,16 @@ void attach_waiting_alerts(context& ctx, const domain::incident& inc);
 void on_imported_message(context& ctx, const chat::message_posted& m, const std::string& bot_user);
 void on_imported_reaction(context& ctx, const chat::reaction_changed& r, const std::string& bot_user);
 void on_history_read(context& ctx, const chat::history_read& done);
+// Issues in the team's tracker (SPEC §10): a new action queued for its tracker by the first route that takes
+// it; what the tracker reports about an issue; pull requests and deployments naming incidents; `track`.
+void queue_tracker_issue(context& ctx, const domain::incident& inc, const domain::action_item& a);
+void on_tracker_issue(context& ctx, const chat::tracker_issue_changed& ev);
+void on_tracker_mention(context& ctx, const chat::tracker_mention& ev);
+result<void> track_action(context&, arguments&);
+// [trackers.users] both ways; "" when the person is not mapped.
+std::string chat_user_for(const config::settings& cfg, const std::string& tracker, const std::string& login);
+std::string tracker_login_for(const config::settings& cfg, const std::string& tracker,
+                              const std::string& chat_user);
 // Private nudges for blaming language; never blocks.
 void nudge_if_blaming(context& ctx, std::string_view text);
 

@@ -108,6 +108,36 @@ struct alerts_settings {
     std::size_t max_body_bytes = 16 << 20;
     bool operator==(const alerts_settings&) const = default;
 };
+// Action items as issues in the team's tracker (SPEC §10). GitHub only: Jira is not built yet.
+struct github_tracker_settings {
+    std::string repo;                                 // owner/name; empty: no GitHub tracker
+    std::string api_url = "https://api.github.com/";  // always ends with '/'
+    std::vector<std::string> labels{"hindsight"};     // put on every issue hindsight opens
+    // The workspace whose incidents merged pull requests and deployments of this repository mention; needed
+    // only when more than one workspace is connected.
+    std::string workspace;
+    bool operator==(const github_tracker_settings&) const = default;
+};
+// The first route whose every condition holds gives an action item its tracker when it is created.
+struct tracker_route {
+    std::string tracker = "github";
+    std::vector<std::string> types;     // action types; empty = any
+    std::vector<std::string> services;  // incident services; empty = any
+    bool allow_private = false;         // whether a private incident's actions may use this route
+    bool operator==(const tracker_route&) const = default;
+};
+struct tracker_user {
+    std::string chat_user;  // the chat user id
+    std::string github;     // the GitHub login
+    bool operator==(const tracker_user&) const = default;
+};
+struct trackers_settings {
+    github_tracker_settings github;
+    std::vector<tracker_route> routes;
+    std::vector<tracker_user> users;
+    bool close_issues = true;  // `done` / `wontdo` in chat close the issue (reopen always reopens it)
+    bool operator==(const trackers_settings&) const = default;
+};
 // From the environment only. mattermost_url also comes from the file's mattermost.url (MATTERMOST_URL wins);
 // it is stored without a trailing '/'.
 struct secrets {
@@ -115,6 +145,7 @@ struct secrets {
         mattermost_command_token;
     std::string alerts_token, grafana_webhook_secret, pagerduty_webhook_secret, alerts_webhook_secret,
         alertmanager_token;
+    std::string github_token, github_webhook_secret;
     bool operator==(const secrets&) const = default;
 };
 struct settings {
@@ -131,6 +162,7 @@ struct settings {
     slack_settings slack;
     mattermost_settings mattermost;
     alerts_settings alerts;
+    trackers_settings trackers;
     secrets secret;
     bool operator==(const settings&) const = default;
 };

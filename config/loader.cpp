@@ -37,7 +37,7 @@ struct secret_variable {
     const char* name;
     std::string secrets::*field;
 };
-const std::array<secret_variable, 11> secret_variables{{
+const std::array<secret_variable, 13> secret_variables{{
     {"SLACK_BOT_TOKEN", &secrets::slack_bot_token},
     {"SLACK_APP_TOKEN", &secrets::slack_app_token},
     {"SLACK_SIGNING_SECRET", &secrets::slack_signing_secret},
@@ -49,6 +49,8 @@ const std::array<secret_variable, 11> secret_variables{{
     {"PAGERDUTY_WEBHOOK_SECRET", &secrets::pagerduty_webhook_secret},
     {"ALERTS_WEBHOOK_SECRET", &secrets::alerts_webhook_secret},
     {"ALERTMANAGER_TOKEN", &secrets::alertmanager_token},
+    {"GITHUB_TOKEN", &secrets::github_token},
+    {"GITHUB_WEBHOOK_SECRET", &secrets::github_webhook_secret},
 }};
 
 bool is_space(char ch) {
@@ -263,6 +265,8 @@ private:
             {"alerts.pagerduty_secret", "PAGERDUTY_WEBHOOK_SECRET"},
             {"alerts.webhook_secret", "ALERTS_WEBHOOK_SECRET"},
             {"alerts.alertmanager_token", "ALERTMANAGER_TOKEN"},
+            {"trackers.github.token", "GITHUB_TOKEN"},
+            {"trackers.github.webhook_secret", "GITHUB_WEBHOOK_SECRET"},
         };
         std::string variable;
         if (auto found = known.find(key); found != known.end()) variable = found->second;
@@ -437,9 +441,10 @@ private:
 
     void register_keys() {
         for (const char* section : {"capture", "incidents", "review", "actions", "reminders", "http", "tls",
-                                    "storage", "slack", "mattermost", "alerts"})
+                                    "storage", "slack", "mattermost", "alerts", "trackers"})
             sections_.insert(section);
         register_alert_keys();
+        register_tracker_keys();
         auto& c = cfg_;
 
         handlers_["time_zone"] = [this, &c](const toml::node& n, const std::string& k) {
@@ -646,6 +651,111 @@ private:
         };
     }
 
+    void register_tracker_keys() {
+        sections_.insert("trackers.github");
+        auto& t = cfg_.trackers;
+        handlers_["trackers.github.repo"] = [this, &t](const toml::node& n, const std::string& k) {
+            read_checked(n, k, t.github.repo, [](const std::string& repo) -> std::optional<std::string> {
+                auto slash = repo.find('/');
+                bool ok = slash != std::string::npos && slash > 0 && slash + 1 < repo.size() &&
+                          repo.find('/', slash + 1) == std::string::npos &&
+                          std::all_of(repo.begin(), repo.end(), [](char ch) {
+                              return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                                     ch == '.' || ch == '/';
+                          });
+                if (ok) return std::nullopt;
+                return "must be owner/name, like \"acme/reliability\"";
+            });
+        };
+        handlers_["trackers.github.api_url"] = [this, &t](const toml::node& n, const std::string& k) {
+            read_checked(n, k, t.github.api_url, check_base_url);
+            if (!t.github.api_url.ends_with('/')) t.github.api_url += '/';
+        };
+        handlers_["trackers.github.labels"] = [this, &t](const toml::node& n, const std::string& k) {
+            read_strings(n, k, t.github.labels, [](const std::string& label) -> std::optional<std::string> {
+                if (label.empty() || label.find(',') != std::string::npos)
+                    return "must not contain an empty label or a comma";
+                return std::nullopt;
+            });
+        };
+        handlers_["trackers.github.workspace"] = [this, &t](const toml::node& n, const std::string& k) {
+            read_checked(n, k, t.github.workspace, none);
+        };
+        handlers_["trackers.close_issues"] = [this, &t](const toml::node& n, const std::string& k) {
+            read_bool(n, k, t.close_issues);
+        };
+        handlers_["trackers.jira"] = [this](const toml::node& n, const std::string& k) {
+            fail(n, k + " is not supported by this build yet (GitHub is: [trackers.github])");
+        };
+        handlers_["trackers.routes"] = [this](const toml::node& n, const std::string& k) {
+            read_tracker_routes(n, k);
+        };
+        handlers_["trackers.users"] = [this](const toml::node& n, const std::string& k) {
+            read_tracker_users(n, k);
+        };
+    }
+
+    // [[trackers.routes]]: every condition of a route must hold; the first that does wins.
+    void read_tracker_routes(const toml::node& node, const std::string& key) {
+        auto* array = node.as_array();
+        if (!array || !array->is_array_of_tables())
+            return fail(node, key + " must be an array of tables ([[trackers.routes]])");
+        auto action_type = [](const std::string& type) -> std::optional<std::string> {
+            if (domain::parse_action_type(type)) return std::nullopt;
+            return "must hold action types: detection, playbook, tooling, training, process or other";
+        };
+        for (const auto& item : *array) {
+            tracker_route route;
+            for (auto&& [raw_key, value] : *item.as_table()) {
+                const std::string name(raw_key.str());
+                const std::string sub = key + "." + name;
+                if (name == "tracker")
+                    read_checked(value, sub, route.tracker,
+                                 [](const std::string& t) -> std::optional<std::string> {
+                                     if (t == "github") return std::nullopt;
+                                     if (t == "jira") return "\"jira\" is not supported by this build yet";
+                                     return "must be \"github\"";
+                                 });
+                else if (name == "types")
+                    read_strings(value, sub, route.types, action_type);
+                else if (name == "services")
+                    read_strings(value, sub, route.services, none);
+                else if (name == "private")
+                    read_bool(value, sub, route.allow_private);
+                else
+                    fail(value, "unknown key " + in_quotes(sub) +
+                                    " (a route has tracker, types, services and private)");
+            }
+            cfg_.trackers.routes.push_back(std::move(route));
+        }
+    }
+
+    // [trackers.users]: "U024BE7LH" = { github = "alice" }.
+    void read_tracker_users(const toml::node& node, const std::string& key) {
+        auto* table = node.as_table();
+        if (!table) return fail(node, key + " must be a table like \"U024BE7LH\" = { github = \"alice\" }");
+        for (auto&& [raw_key, value] : *table) {
+            const std::string sub = key + "." + std::string(raw_key.str());
+            auto* person = value.as_table();
+            if (!person) {
+                fail(value, sub + " must be a table like { github = \"alice\" }");
+                continue;
+            }
+            tracker_user user;
+            user.chat_user = std::string(raw_key.str());
+            for (auto&& [field, login] : *person) {
+                if (field.str() == "github")
+                    read_checked(login, sub + ".github", user.github, not_empty);
+                else if (field.str() == "jira")
+                    fail(login, sub + ".jira is not supported by this build yet");
+                else
+                    fail(login, "unknown key " + in_quotes(sub + "." + std::string(field.str())) +
+                                    " (a user has github)");
+            }
+            cfg_.trackers.users.push_back(std::move(user));
+        }
+    }
+
     // [[alerts.routes]]: an array of tables, each checked whole so every problem names its line.
     void read_routes(const toml::node& node, const std::string& key) {
         auto* array = node.as_array();
@@ -712,6 +822,12 @@ private:
     }
 
     void cross_check(const toml::table& root) {
+        bool github_routed =
+            std::any_of(cfg_.trackers.routes.begin(), cfg_.trackers.routes.end(),
+                        [](const tracker_route& route) { return route.tracker == "github"; });
+        if (github_routed && cfg_.trackers.github.repo.empty())
+            if (auto* at = root.at_path("trackers.routes").node())
+                fail(*at, "trackers.routes names \"github\" but trackers.github.repo is not set");
         const auto& http = cfg_.http;
         if (http.tls_cert.empty() != http.tls_key.empty()) {
             const char* missing = http.tls_cert.empty() ? "http.tls_cert" : "http.tls_key";
@@ -840,6 +956,8 @@ std::string missing_platform_secrets(const settings& cfg) {
     if (cfg.mattermost.enabled == true && !mattermost_secrets_set(cfg))
         out += std::string(out.empty() ? "" : "; ") +
                "mattermost.enabled is true but MATTERMOST_URL and MATTERMOST_TOKEN are not both set";
+    if (!cfg.trackers.github.repo.empty() && cfg.secret.github_token.empty())
+        out += std::string(out.empty() ? "" : "; ") + "trackers.github.repo is set but GITHUB_TOKEN is not";
     return out;
 }
 

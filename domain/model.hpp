@@ -132,6 +132,7 @@ struct action_item {
     timestamp created_at{};
     std::optional<timestamp> closed_at;
     std::optional<civil_date> snoozed_until;  // no reminders before this day
+    std::string issue_url;                    // its issue in the team's tracker, once linked (SPEC §10)
     std::vector<action_change> history;
 
     std::string label() const { return "A-" + std::to_string(number); }

@@ -5,9 +5,13 @@
 namespace hindsight::storage {
 namespace {
 
+// With the issue the action is linked to, when it is (tracker_links, SPEC §10).
 constexpr const char* action_columns =
-    "id, workspace, number, incident_id, text, owner, due, type, status, resolution, created_by, created_at, "
-    "closed_at, snoozed_until";
+    "actions.id, actions.workspace, number, incident_id, text, owner, due, type, status, resolution, "
+    "created_by, created_at, closed_at, snoozed_until, tracker_links.url";
+constexpr const char* linked_actions =
+    " FROM actions LEFT JOIN tracker_links ON tracker_links.action_id = actions.id AND "
+    "tracker_links.state = 'linked'";
 
 domain::action_item read_action(SQLite::Statement& row) {
     domain::action_item a;
@@ -26,6 +30,7 @@ domain::action_item read_action(SQLite::Statement& row) {
     a.created_at = domain::from_millis(row.getColumn(11).getInt64());
     a.closed_at = detail::optional_time(row.getColumn(12));
     if (auto snoozed = domain::parse_date(row.getColumn(13).getString())) a.snoozed_until = *snoozed;
+    if (!row.getColumn(14).isNull()) a.issue_url = row.getColumn(14).getString();
     return a;
 }
 
@@ -69,6 +74,11 @@ void action_store::update(const domain::action_item& a) {
     s.bind(8, a.snoozed_until ? domain::format_date(*a.snoozed_until) : std::string());
     s.bind(9, static_cast<int64_t>(a.id));
     s.exec();
+    // Its issue follows (a no-op without one): in the same transaction, so no change is ever left behind.
+    SQLite::Statement touch(db_.handle(),
+                            "UPDATE tracker_links SET change_seq = change_seq + 1 WHERE action_id = ?");
+    touch.bind(1, static_cast<int64_t>(a.id));
+    touch.exec();
 }
 
 void action_store::record_change(std::int64_t action_id, const domain::action_change& change) {
@@ -82,8 +92,8 @@ void action_store::record_change(std::int64_t action_id, const domain::action_ch
 }
 
 std::optional<domain::action_item> action_store::find(const std::string& workspace, int number) {
-    SQLite::Statement s(db_.handle(), std::string("SELECT ") + action_columns +
-                                          " FROM actions WHERE workspace = ? AND number = ?");
+    SQLite::Statement s(db_.handle(), std::string("SELECT ") + action_columns + linked_actions +
+                                          " WHERE actions.workspace = ? AND number = ?");
     s.bind(1, workspace);
     s.bind(2, number);
     if (!s.executeStep()) return std::nullopt;
@@ -98,7 +108,8 @@ std::optional<domain::action_item> action_store::find(const std::string& workspa
 }
 
 std::vector<domain::action_item> action_store::list(const action_query& q) {
-    std::string sql = std::string("SELECT ") + action_columns + " FROM actions WHERE workspace = ?";
+    std::string sql =
+        std::string("SELECT ") + action_columns + linked_actions + " WHERE actions.workspace = ?";
     if (q.owner) sql += " AND owner = ?";
     if (q.incident_id) sql += " AND incident_id = ?";
     if (q.open_only) sql += " AND status = 'open'";
@@ -122,7 +133,8 @@ std::optional<domain::action_item> action_store::find_by_id(std::int64_t action_
 
 void action_store::remove(std::int64_t action_id) {
     for (const char* sql :
-         {"DELETE FROM action_history WHERE action_id = ?", "DELETE FROM actions WHERE id = ?"}) {
+         {"DELETE FROM action_history WHERE action_id = ?", "DELETE FROM tracker_links WHERE action_id = ?",
+          "DELETE FROM actions WHERE id = ?"}) {
         SQLite::Statement s(db_.handle(), sql);
         s.bind(1, static_cast<int64_t>(action_id));
         s.exec();

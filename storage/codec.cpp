@@ -130,6 +130,31 @@ void write_fields(flat_object_writer& w, const chat::command_invoked& ev) {
     w.number("at", millis(ev.at));
 }
 
+void write_fields(flat_object_writer& w, const chat::tracker_issue_changed& ev) {
+    w.field("type", "tracker_issue");
+    w.channel(ev.channel);
+    w.field("tracker", ev.tracker);
+    w.field("issue", ev.issue);
+    w.field("state", ev.state);
+    w.field("reason", ev.reason);
+    w.flag("assignee_known", ev.assignee_known);
+    w.field("assignee", ev.assignee);
+    w.field("actor", ev.actor);
+    w.field("url", ev.url);
+    w.number("at", millis(ev.at));
+}
+
+void write_fields(flat_object_writer& w, const chat::tracker_mention& ev) {
+    w.field("type", "tracker_mention");
+    w.channel(ev.channel);
+    w.field("tracker", ev.tracker);
+    w.field("what", ev.what);
+    w.field("text", ev.text);
+    w.field("url", ev.url);
+    w.field("actor", ev.actor);
+    w.number("at", millis(ev.at));
+}
+
 json labels_json(const domain::label_set& labels) {
     json out = json::object();
     for (const auto& [name, value] : labels) out[domain::sanitize_utf8(name)] = domain::sanitize_utf8(value);
@@ -230,6 +255,25 @@ std::optional<chat::event> decode_event(const std::string& text) {
         if (type == "history")
             return chat::history_read{channel, j.at("import").get<std::int64_t>(), j.value("problem", ""),
                                       read_time(j, "at")};
+        if (type == "tracker_issue")
+            return chat::tracker_issue_changed{channel,
+                                               j.at("tracker").get<std::string>(),
+                                               j.at("issue").get<std::string>(),
+                                               j.value("state", ""),
+                                               j.value("reason", ""),
+                                               j.value("assignee_known", false),
+                                               j.value("assignee", ""),
+                                               j.value("actor", ""),
+                                               j.value("url", ""),
+                                               read_time(j, "at")};
+        if (type == "tracker_mention")
+            return chat::tracker_mention{channel,
+                                         j.at("tracker").get<std::string>(),
+                                         j.at("what").get<std::string>(),
+                                         j.value("text", ""),
+                                         j.value("url", ""),
+                                         j.value("actor", ""),
+                                         read_time(j, "at")};
         if (type == "joined")
             return chat::member_joined{channel, j.at("user").get<std::string>(), read_time(j, "at")};
         if (type == "command")

@@ -398,6 +398,38 @@ CREATE TABLE imports (
 CREATE INDEX imports_reading ON imports (next_at) WHERE state = 'reading';
 ALTER TABLE messages ADD COLUMN by_hindsight INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // 9: action items linked to issues in a tracker (SPEC §10). One row per action: the issue it has
+        // (or is being created), what hindsight last knew the issue to say, and how far the action's own
+        // changes were pushed (change_seq counts them, synced_seq is the last one the issue has).
+        R"sql(
+CREATE TABLE tracker_links (
+    action_id INTEGER PRIMARY KEY REFERENCES actions(id),
+    workspace TEXT NOT NULL,
+    tracker TEXT NOT NULL,                 -- 'github'
+    marker TEXT NOT NULL,                  -- the hidden identity in the issue
+    ours INTEGER NOT NULL DEFAULT 1,       -- hindsight created it (and writes its title and body)
+    state TEXT NOT NULL,                   -- queued, creating (a create was sent), linked, gone
+    issue TEXT NOT NULL DEFAULT '',        -- GitHub's issue number
+    url TEXT NOT NULL DEFAULT '',
+    remote_status TEXT NOT NULL DEFAULT 'open',
+    remote_assignee TEXT NOT NULL DEFAULT '',
+    pushed_owner TEXT NOT NULL DEFAULT '',  -- the owner and due date the issue's body was last written with
+    pushed_due TEXT NOT NULL DEFAULT '',
+    change_seq INTEGER NOT NULL DEFAULT 1,
+    synced_seq INTEGER NOT NULL DEFAULT 0,
+    creating_since INTEGER,
+    next_at INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    problem TEXT NOT NULL DEFAULT '',      -- the last problem said in the channel (said once)
+    UNIQUE (tracker, marker)
+);
+CREATE INDEX tracker_links_by_issue ON tracker_links (tracker, issue) WHERE issue <> '';
+CREATE INDEX tracker_links_due ON tracker_links (next_at) WHERE state IN ('queued', 'creating', 'linked');
+CREATE TABLE tracker_state (
+    tracker TEXT PRIMARY KEY,
+    reconciled_at INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql",
     };
     return steps;
 }

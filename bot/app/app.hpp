@@ -36,6 +36,8 @@ public:
     // Keeps pumping in the background: woken by new events and by the next retry time.
     boost::asio::awaitable<void> run_worker();
     void stop();
+    // Something was queued outside the inbox (a tracker's notice): deliver it soon.
+    void wake();
 
     // `import`: one request of the history reading due first, and the events it read recorded; false when
     // none is due (or its platform is not up yet). run_imports keeps at it in the background; the console
@@ -70,7 +72,6 @@ private:
     void record_delivery(const storage::outbox_row& row, const chat::outgoing& message,
                          const chat::call_result& result);
     void flush_delivered_reactions();
-    void wake();
     void adapt_round_limit(std::chrono::steady_clock::duration took, std::size_t handled);
 
     boost::asio::io_context& io_;

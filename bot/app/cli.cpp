@@ -22,6 +22,7 @@
 #include "bot/mattermost/platform.hpp"
 #include "bot/net/http_server.hpp"
 #include "bot/slack/platform.hpp"
+#include "bot/trackers/github_worker.hpp"
 #include "commands/arguments.hpp"
 #include "commands/handlers.hpp"
 #include "commands/zones.hpp"
@@ -304,6 +305,14 @@ int run_service(const common_options& common, bool http_only) {
     if (!cfg->alerts.alertmanager_url.empty()) {
         silences.emplace(io, *cfg, time, application.stats(), application.engine());
         spawn_logged(io, silences->run(), "silence watch");
+    }
+    std::optional<trackers::github_worker> github;
+    if (!cfg->trackers.github.repo.empty()) {
+        github.emplace(
+            io, *cfg, time, application.stats(), application.engine(), application.sink(),
+            [&application] { return application.workspaces(); }, [&application] { application.wake(); });
+        github->add_routes(*server);
+        spawn_logged(io, github->run(), "github");
     }
     auto platforms =
         http_only ? connections{} : start_platforms(io, *cfg, time, application, *server, health);

@@ -156,6 +156,7 @@ struct http_server::impl {
             http::response<http::string_body> reply{static_cast<http::status>(response.status), 11};
             reply.set(http::field::server, "hindsight");
             reply.set(http::field::content_type, response.content_type);
+            for (const auto& [name, value] : response.headers) reply.set(name, value);
             reply.keep_alive(keep_alive && !stopping);
             reply.body() = std::move(response.body);
             reply.prepare_payload();

@@ -30,6 +30,7 @@ struct http_response {
     int status = 200;
     std::string content_type = "text/plain; charset=utf-8";
     std::string body;
+    header_list headers = {};  // more headers to send (test doubles answer Retry-After)
 };
 
 using http_handler = std::function<boost::asio::awaitable<http_response>(const http_request&)>;
