@@ -656,6 +656,7 @@ private:
         auto& t = cfg_.trackers;
         handlers_["trackers.github.repo"] = [this, &t](const toml::node& n, const std::string& k) {
             read_checked(n, k, t.github.repo, [](const std::string& repo) -> std::optional<std::string> {
+                if (repo.empty()) return std::nullopt;  // no GitHub tracker
                 auto slash = repo.find('/');
                 bool ok = slash != std::string::npos && slash > 0 && slash + 1 < repo.size() &&
                           repo.find('/', slash + 1) == std::string::npos &&

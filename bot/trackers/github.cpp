@@ -324,6 +324,9 @@ result<github_webhook_events> read_github_webhook(const github_delivery& deliver
         out.ignored = "about another repository";
         return out;
     }
+    for (const char* part : {"issue", "pull_request", "deployment_status"})
+        if (payload.contains(part) && !payload[part].is_object())
+            return make_error(errc::bad_input, std::string("the payload's ") + part + " is not an object");
     try {
         if (delivery.event == "issues" && payload.contains("issue")) {
             if (auto change = read_issue_event(payload, received_at))

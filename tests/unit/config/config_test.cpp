@@ -540,3 +540,66 @@ alertmanager_url = "http://alertmanager.example:9093"
     CHECK(contains(message, "alerts.alertmanager_url "));
     CHECK(contains(error_of("[alerts]\ntoken = \"x\"\n"), "ALERTS_TOKEN"));
 }
+
+TEST_CASE("[trackers]: a GitHub repository, routes, users; secrets only from the environment") {
+    auto loaded =
+        load_config_text(R"(
+[trackers]
+close_issues = false
+[trackers.github]
+repo = "acme/reliability"
+api_url = "http://127.0.0.1:9000"
+labels = ["hindsight", "postmortem-action"]
+[[trackers.routes]]
+tracker = "github"
+types = ["tooling", "detection"]
+private = true
+[[trackers.routes]]
+[trackers.users]
+"U024BE7LH" = { github = "alice" }
+)",
+                         "test.toml", env_of({{"GITHUB_TOKEN", "ghp_x"}, {"GITHUB_WEBHOOK_SECRET", "s"}}));
+    INFO((loaded ? std::string() : loaded.failure().message));
+    REQUIRE(loaded);
+    const auto& t = loaded->trackers;
+    CHECK_FALSE(t.close_issues);
+    CHECK(t.github.repo == "acme/reliability");
+    CHECK(t.github.api_url == "http://127.0.0.1:9000/");
+    CHECK(t.github.labels == std::vector<std::string>{"hindsight", "postmortem-action"});
+    REQUIRE(t.routes.size() == 2);
+    CHECK(t.routes[0].types == std::vector<std::string>{"tooling", "detection"});
+    CHECK(t.routes[0].allow_private);
+    CHECK(t.routes[1].tracker == "github");
+    CHECK_FALSE(t.routes[1].allow_private);
+    REQUIRE(t.users.size() == 1);
+    CHECK(t.users[0].chat_user == "U024BE7LH");
+    CHECK(t.users[0].github == "alice");
+    CHECK(loaded->secret.github_token == "ghp_x");
+    CHECK(loaded->secret.github_webhook_secret == "s");
+    CHECK(missing_platform_secrets(*loaded).empty());
+
+    auto message = error_of(R"(
+[trackers.github]
+repo = "not a repo"
+token = "ghp_leak"
+[[trackers.routes]]
+tracker = "jira"
+types = ["chores"]
+when = "always"
+[trackers.users]
+"U1" = "alice"
+)");
+    INFO(message);
+    CHECK(contains(message, "test.toml:3: trackers.github.repo must be owner/name"));
+    CHECK(contains(message, "GITHUB_TOKEN"));
+    CHECK_FALSE(contains(message, "ghp_leak"));
+    CHECK(contains(message, "\"jira\" is not supported by this build yet"));
+    CHECK(contains(message, "trackers.routes.types must hold action types"));
+    CHECK(contains(message, "unknown key 'trackers.routes.when'"));
+    CHECK(contains(message, "trackers.users.U1 must be a table"));
+    CHECK(
+        contains(error_of("[[trackers.routes]]\ntracker = \"github\"\n"), "trackers.github.repo is not set"));
+    auto without_token = load_config_text("[trackers.github]\nrepo = \"acme/r\"\n", "test.toml", no_env);
+    REQUIRE(without_token);
+    CHECK(contains(missing_platform_secrets(*without_token), "GITHUB_TOKEN"));
+}
