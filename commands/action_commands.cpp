@@ -6,6 +6,7 @@
 #include "domain/due_date.hpp"
 #include "domain/rules.hpp"
 #include "domain/text.hpp"
+#include "domain/tracker_text.hpp"
 
 namespace hindsight::commands {
 
@@ -59,7 +60,7 @@ std::string action_line(context& ctx, const action_item& a, domain::civil_date t
         line += " (*overdue*)";
     line += " · " + std::string(domain::to_string(a.type));
     if (a.status != action_status::open) line += " · " + std::string(domain::to_string(a.status));
-    return line;
+    return line + domain::issue_suffix(a.issue_url);
 }
 
 result<void> close_action(context& ctx, arguments& args, action_status to) {

@@ -9,6 +9,7 @@
 
 #include "commands/zones.hpp"
 #include "domain/text.hpp"
+#include "domain/tracker_text.hpp"
 
 namespace hindsight::commands {
 namespace {
@@ -180,7 +181,7 @@ chat::outgoing owner_digest_message(planner& p, const std::string& owner, owner_
         const auto& inc = p.incident_of(a->incident_id);
         text += "• " + a->label() + " " + domain::defuse_crowd_mentions(domain::truncate_utf8(a->text, 200)) +
                 " — due " + domain::format_date(a->due) + (late ? " (*overdue*)" : "") +
-                (inc ? " · " + inc->label() : "") + "\n";
+                (inc ? " · " + inc->label() : "") + domain::issue_suffix(a->issue_url) + "\n";
     }
     chat::direct_message dm;
     dm.user = owner;
@@ -240,8 +241,9 @@ chat::outgoing escalation_message(planner& p, const domain::action_item& a, cons
     std::string text = "⏰ " + a.label() + " (" + inc.label() + ", owner " + p.name(a.owner) + ") is " +
                        domain::plural(static_cast<std::size_t>(overdue_days), "day") +
                        " overdue: " + domain::defuse_crowd_mentions(domain::truncate_utf8(a.text, 200)) +
-                       "\nAs commander of " + inc.label() + ", could you help unblock it, reassign it (`/" +
-                       p.cfg.incidents.command + " assign " + a.label() + " @someone`), or close it?";
+                       domain::issue_suffix(a.issue_url) + "\nAs commander of " + inc.label() +
+                       ", could you help unblock it, reassign it (`/" + p.cfg.incidents.command + " assign " +
+                       a.label() + " @someone`), or close it?";
     std::vector<chat::button> buttons{
         {"Reassign " + a.label(), "assign " + a.label(), "Who should own it? (@name)"},
         {"Won't do " + a.label(), "wontdo " + a.label(), "Why will it not be done?"}};

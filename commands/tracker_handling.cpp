@@ -173,6 +173,7 @@ result<void> track_action(context& ctx, arguments& args) {
     auto url = std::string(domain::trim(args.rest()));
     if (url.starts_with('<') && url.ends_with('>')) url = url.substr(1, url.size() - 2);  // Slack's <url>
     url = url.substr(0, url.find('|'));
+    if (url.empty()) return make_error(errc::bad_input, "Say which issue: `track A-3 <issue URL>`.");
     auto action = ctx.store.actions.find(ctx.workspace, *number);
     if (!action) return make_error(errc::not_found, "There is no A-" + std::to_string(*number) + " here.");
     auto inc = ctx.store.incidents.find_by_id(action->incident_id);

@@ -8,6 +8,7 @@
 #include "domain/json_writer.hpp"
 #include "domain/rules.hpp"
 #include "domain/text.hpp"
+#include "domain/tracker_text.hpp"
 
 namespace hindsight::domain {
 namespace {
@@ -497,7 +498,10 @@ void append_actions(std::string& out, const incident_record& record, const name_
         std::string status(to_string(a.status));
         if (is_overdue(a, record.as_of)) status += " · **overdue**";
         if (!a.resolution.empty()) status += ": " + markdown_cell(defuse_crowd_mentions(a.resolution));
-        out += "| " + a.label() + " | " + markdown_cell(defuse_crowd_mentions(a.text)) + " | " +
+        std::string id = a.label();
+        if (auto target = link_target(a.issue_url); !target.empty())
+            id += " ([" + markdown_cell(issue_reference(a.issue_url)) + "](" + target + "))";
+        out += "| " + id + " | " + markdown_cell(defuse_crowd_mentions(a.text)) + " | " +
                std::string(to_string(a.type)) + " | " + user(name_of, a.owner) + " | " + format_date(a.due) +
                " | " + status + " |\n";
     }
@@ -663,6 +667,7 @@ void write_lists_and_actions(json_writer& json, const incident_record& record, c
         json.key("status").value(to_string(a.status));
         json.key("overdue").value(is_overdue(a, record.as_of));
         json.key("resolution").value(a.resolution);
+        json.key("issue").value(a.issue_url);
         json.end_object();
     }
     json.end_array();

@@ -61,6 +61,11 @@ std::string issue_reference(std::string_view url) {
     return std::string(url);
 }
 
+std::string issue_suffix(std::string_view url) {
+    if (url.empty()) return {};
+    return " · " + std::string(url);
+}
+
 std::string tracker_marker(std::string_view workspace, int action_number) {
     // FNV-1a over "workspace:number": stable across versions and databases, which a row id is not.
     std::uint64_t hash = 14695981039346656037ull;

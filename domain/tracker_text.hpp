@@ -26,6 +26,9 @@ std::string tracker_marker(std::string_view workspace, int action_number);
 std::string marker_comment(std::string_view marker);
 bool body_has_marker(std::string_view body, std::string_view marker);
 
+// " · https://github.com/acme/reliability/issues/12" after an action shown in chat; "" without an issue.
+std::string issue_suffix(std::string_view url);
+
 struct mentioned {
     std::vector<int> incidents;  // INC-7 → 7
     std::vector<int> actions;    // A-12 → 12

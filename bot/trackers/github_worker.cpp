@@ -172,6 +172,19 @@ void github_worker::say_problem(const tracker_link& link, const std::string& pro
     if (wake_outbox_) wake_outbox_();
 }
 
+// "🔗 A-3 is acme/reliability#12 …" in the incident's channel, in the transaction that records the link.
+void github_worker::announce_issue(const tracker_link& link, const domain::action_item& a,
+                                   const std::string& url) {
+    auto& store = engine_.store();
+    auto inc = store.incidents.find_by_id(a.incident_id);
+    if (!inc || url.empty()) return;
+    store.queue.outbox_add(link.workspace,
+                           chat::channel_post{inc->channel, "🔗 " + a.label() + " is tracked in " +
+                                                                domain::issue_reference(url) + ": " + url},
+                           clock_.now());
+    if (wake_outbox_) wake_outbox_();
+}
+
 std::optional<issue_content> github_worker::content_for(const tracker_link& link,
                                                         const domain::action_item& a) {
     auto& store = engine_.store();
