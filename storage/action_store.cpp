@@ -1,6 +1,7 @@
 #include "storage/action_store.hpp"
 
 #include "storage/row_mapping.hpp"
+#include "storage/tracker_store.hpp"
 
 namespace hindsight::storage {
 namespace {
@@ -75,10 +76,7 @@ void action_store::update(const domain::action_item& a) {
     s.bind(9, static_cast<int64_t>(a.id));
     s.exec();
     // Its issue follows (a no-op without one): in the same transaction, so no change is ever left behind.
-    SQLite::Statement touch(db_.handle(),
-                            "UPDATE tracker_links SET change_seq = change_seq + 1 WHERE action_id = ?");
-    touch.bind(1, static_cast<int64_t>(a.id));
-    touch.exec();
+    tracker_store(db_).touch(a.id);
 }
 
 void action_store::record_change(std::int64_t action_id, const domain::action_change& change) {

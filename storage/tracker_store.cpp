@@ -145,9 +145,7 @@ void tracker_store::mark_creating(std::int64_t action_id, domain::timestamp now)
 }
 
 void tracker_store::mark_queued(std::int64_t action_id) {
-    SQLite::Statement s(db_.handle(), "UPDATE tracker_links SET state = 'queued' WHERE action_id = ?");
-    s.bind(1, static_cast<int64_t>(action_id));
-    s.exec();
+    exec_for(action_id, "UPDATE tracker_links SET state = 'queued' WHERE action_id = ?");
 }
 
 void tracker_store::linked(std::int64_t action_id, const issue_mirror& issue, std::int64_t synced_seq) {
@@ -185,9 +183,7 @@ void tracker_store::remote_changed(std::int64_t action_id, const std::string& st
 }
 
 void tracker_store::gone(std::int64_t action_id) {
-    SQLite::Statement s(db_.handle(), "UPDATE tracker_links SET state = 'gone' WHERE action_id = ?");
-    s.bind(1, static_cast<int64_t>(action_id));
-    s.exec();
+    exec_for(action_id, "UPDATE tracker_links SET state = 'gone' WHERE action_id = ?");
 }
 
 void tracker_store::postpone(std::int64_t action_id, domain::timestamp next_at) {
@@ -206,8 +202,11 @@ void tracker_store::set_problem(std::int64_t action_id, const std::string& probl
 }
 
 void tracker_store::touch(std::int64_t action_id) {
-    SQLite::Statement s(db_.handle(),
-                        "UPDATE tracker_links SET change_seq = change_seq + 1 WHERE action_id = ?");
+    exec_for(action_id, "UPDATE tracker_links SET change_seq = change_seq + 1 WHERE action_id = ?");
+}
+
+void tracker_store::exec_for(std::int64_t action_id, const char* sql) {
+    SQLite::Statement s(db_.handle(), sql);
     s.bind(1, static_cast<int64_t>(action_id));
     s.exec();
 }

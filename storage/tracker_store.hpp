@@ -89,6 +89,7 @@ public:
     std::int64_t count(const std::string& tracker, link_state state);
 
 private:
+    void exec_for(std::int64_t action_id, const char* sql);  // a statement whose one parameter is the action
     database& db_;
 };
 

@@ -55,6 +55,15 @@ bot::http_response json_response(int status, std::string body) {
     return {status, "application/json; charset=utf-8", std::move(body)};
 }
 
+// The first scripted answer, taken off the list.
+bot::http_response take_canned(std::vector<github_answer>& answers) {
+    auto answer = answers.front();
+    answers.erase(answers.begin());
+    auto response = json_response(answer.status, answer.body);
+    response.headers = answer.headers;
+    return response;
+}
+
 }  // namespace
 
 fake_github::fake_github(asio::io_context& io) : io_(io) {
@@ -197,13 +206,7 @@ asio::awaitable<bot::http_response> fake_github::handle(const bot::http_request&
 }
 
 bot::http_response fake_github::create(const bot::http_request& request) {
-    if (!create_answers.empty()) {
-        auto answer = create_answers.front();
-        create_answers.erase(create_answers.begin());
-        auto refused = json_response(answer.status, answer.body);
-        refused.headers = answer.headers;
-        return refused;
-    }
+    if (!create_answers.empty()) return take_canned(create_answers);
     auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.contains("title"))
         return json_response(422, R"({"message":"Validation Failed"})");
@@ -226,13 +229,7 @@ bot::http_response fake_github::create(const bot::http_request& request) {
 
 bot::http_response fake_github::update(int number, const bot::http_request& request) {
     ++state_.patches;
-    if (!patch_answers.empty()) {
-        auto answer = patch_answers.front();
-        patch_answers.erase(patch_answers.begin());
-        auto refused = json_response(answer.status, answer.body);
-        refused.headers = answer.headers;
-        return refused;
-    }
+    if (!patch_answers.empty()) return take_canned(patch_answers);
     auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded()) return json_response(400, R"({"message":"Problems parsing JSON"})");
     auto& issue = state_.issues.at(number);
