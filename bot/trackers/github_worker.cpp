@@ -39,6 +39,21 @@ std::string iso(domain::timestamp t) {
     return domain::format_iso(t);
 }
 
+// A login in a query string: GitHub Apps sign in as "name[bot]".
+std::string query_escaped(const std::string& text) {
+    std::string out;
+    for (unsigned char ch : text) {
+        if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.') {
+            out += static_cast<char>(ch);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", ch);
+            out += hex;
+        }
+    }
+    return out;
+}
+
 std::string quote_label(const std::string& label) {
     return "\"" + domain::truncate_utf8(label, 50) + "\"";
 }
@@ -185,6 +200,15 @@ void github_worker::announce_issue(const tracker_link& link, const domain::actio
     if (wake_outbox_) wake_outbox_();
 }
 
+// An action or incident that is not there any more (a row left behind): not looked at again for an hour,
+// so the worker never spins on it.
+void github_worker::postpone_orphan(const tracker_link& link) {
+    spdlog::warn("GitHub worker: action {} or its incident is gone; its issue is left as it is",
+                 link.action_id);
+    engine_.store().db.transact(
+        [&] { engine_.store().trackers.postpone(link.action_id, clock_.now() + std::chrono::hours{1}); });
+}
+
 std::optional<issue_content> github_worker::content_for(const tracker_link& link,
                                                         const domain::action_item& a) {
     auto& store = engine_.store();
@@ -244,7 +268,12 @@ asio::awaitable<void> github_worker::run() {
             co_await step(*due);
             continue;
         }
-        auto next = engine_.store().trackers.next_due_at(github);
+        std::optional<domain::timestamp> next;
+        try {
+            next = engine_.store().trackers.next_due_at(github);
+        } catch (const std::exception& failure) {
+            spdlog::error("GitHub worker: reading its work failed: {}", failure.what());
+        }
         auto wait = std::chrono::milliseconds{2000};
         if (next)
             wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now),
@@ -291,7 +320,7 @@ asio::awaitable<void> github_worker::create(tracker_link link) {
         store.db.transact([&] { store.trackers.mark_queued(link.action_id); });
     }
     auto content = content_for(link, *action);
-    if (!content) co_return;
+    if (!content) co_return postpone_orphan(link);
     store.db.transact([&] { store.trackers.mark_creating(link.action_id, clock_.now()); });
     auto response = co_await call("POST", repo_path() + "/issues", create_issue_json(*content), true);
     auto verdict = judge(response, link, false);
@@ -330,7 +359,7 @@ asio::awaitable<std::optional<github_issue>> github_worker::look_for_created(con
                                                                              bool& complete) {
     auto since = link.creating_since.value_or(clock_.now()) - std::chrono::minutes{1};
     for (int page = 1; page <= lookup_pages; ++page) {
-        auto path = repo_path() + "/issues?creator=" + login_ +
+        auto path = repo_path() + "/issues?creator=" + query_escaped(login_) +
                     "&state=all&sort=created&direction=desc&since=" + iso(since) +
                     "&per_page=100&page=" + std::to_string(page);
         auto response = co_await call("GET", path, "", false);
@@ -360,7 +389,7 @@ asio::awaitable<void> github_worker::push(const tracker_link& link) {
     if (!link.ours && link.synced_seq == 0) co_return co_await read_linked(link, "github-linked:");
     auto action = store.actions.find_by_id(link.action_id);
     auto content = action ? content_for(link, *action) : std::nullopt;
-    if (!content) co_return;
+    if (!content) co_return postpone_orphan(link);
     auto status = content->status;
     if (!cfg_.trackers.close_issues && status != "open") status = link.remote_status;
     bool state_changed = status != link.remote_status;
@@ -444,10 +473,20 @@ asio::awaitable<void> github_worker::reconcile() {
     }
     for (const auto& link : links) {
         if (stopping_) co_return;
-        co_await read_linked(link, "github-reconcile:");
+        try {
+            co_await read_linked(link, "github-reconcile:");
+        } catch (const std::exception& failure) {
+            // A full disk or a held lock: this issue is read again at the next reconciliation.
+            spdlog::error("GitHub reconciliation of issue #{}: {}", link.issue, failure.what());
+        }
     }
     if (!links.empty()) spdlog::info("GitHub: read back {} linked issue(s)", links.size());
-    engine_.store().db.transact([&] { engine_.store().trackers.set_reconciled_at(github, clock_.now()); });
+    try {
+        engine_.store().db.transact(
+            [&] { engine_.store().trackers.set_reconciled_at(github, clock_.now()); });
+    } catch (const std::exception& failure) {
+        spdlog::error("GitHub reconciliation could not be recorded: {}", failure.what());
+    }
 }
 
 std::string github_worker::workspace_for_mentions() {

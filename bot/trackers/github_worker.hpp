@@ -54,6 +54,7 @@ private:
     github_verdict judge(const bot::web_response& response, const storage::tracker_link& link,
                          bool about_issue);
     void say_problem(const storage::tracker_link& link, const std::string& problem);
+    void postpone_orphan(const storage::tracker_link& link);
     void announce_issue(const storage::tracker_link& link, const domain::action_item& a,
                         const std::string& url);
     std::optional<issue_content> content_for(const storage::tracker_link& link, const domain::action_item& a);
