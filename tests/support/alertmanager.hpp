@@ -1,6 +1,7 @@
 #pragma once
 // A real Prometheus Alertmanager (Debian's prometheus-alertmanager) for the end-to-end test and the storm
 // benchmark: started on loopback in a directory of its own, clustering off, its log kept beside its config.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -32,12 +33,15 @@ inline std::string alertmanager_config(unsigned short bot_port, const std::strin
 inline pid_t start_alertmanager(const std::string& binary, const std::string& dir, unsigned short port,
                                 const std::string& config) {
     std::ofstream(dir + "/alertmanager.yml") << config;
+    // Everything the child needs is made before fork (see start_bot): after it, only open, dup2 and exec.
+    std::string log_path = dir + "/alertmanager.log",
+                config_flag = "--config.file=" + dir + "/alertmanager.yml",
+                storage = "--storage.path=" + dir + "/am",
+                listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
     pid_t child = fork();
     if (child == 0) {
-        std::freopen((dir + "/alertmanager.log").c_str(), "w", stderr);
-        std::string config_flag = "--config.file=" + dir + "/alertmanager.yml",
-                    storage = "--storage.path=" + dir + "/am",
-                    listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
+        int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log >= 0) ::dup2(log, STDERR_FILENO);
         execl(binary.c_str(), binary.c_str(), config_flag.c_str(), storage.c_str(), listen.c_str(),
               "--cluster.listen-address=", "--log.level=warn", static_cast<char*>(nullptr));
         _exit(127);

@@ -60,13 +60,30 @@ private:
 };
 
 // `binary run --config config_path` with the given environment added.
+// The child's environment and arguments are built before fork: between fork and exec a child of a
+// threaded process may only make async-signal-safe calls, and setenv allocates (under ASan a lock another
+// thread held at the fork never comes free, and the child hangs before exec).
 inline pid_t start_bot(const std::string& binary, const std::string& config_path,
                        const std::vector<std::pair<std::string, std::string>>& environment) {
+    std::vector<std::string> variables;
+    for (char** entry = environ; *entry; ++entry) {
+        std::string variable(*entry);
+        auto name = variable.substr(0, variable.find('='));
+        bool replaced = false;
+        for (const auto& added : environment) replaced = replaced || added.first == name;
+        if (!replaced) variables.push_back(std::move(variable));
+    }
+    for (const auto& [name, value] : environment) variables.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (auto& variable : variables) envp.push_back(variable.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> words{binary, "run", "--config", config_path};
+    std::vector<char*> argv;
+    for (auto& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
     pid_t child = fork();
     if (child == 0) {
-        for (const auto& [name, value] : environment) setenv(name.c_str(), value.c_str(), 1);
-        execl(binary.c_str(), binary.c_str(), "run", "--config", config_path.c_str(),
-              static_cast<char*>(nullptr));
+        execve(binary.c_str(), argv.data(), envp.data());
         _exit(127);
     }
     return child;
