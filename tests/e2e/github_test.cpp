@@ -233,6 +233,21 @@ void rate_limits(harness& h) {
         seconds{30});
     check(reopened && h.github.snapshot().patches == patches + 3,
           "`reopen A-1` reached its issue after a secondary rate limit and a 429 were waited out");
+    auto reads = h.github.snapshot().calls.size();
+    h.slash("track A-2 https://github.com/acme/reliability/issues/2");
+    testing::wait_until([&] { return h.posts_saying("A-2 is tracked in acme/reliability#2 (") == 1; },
+                        seconds{10});
+    bool read_back = testing::wait_until(
+        [&] {
+            auto calls = h.github.snapshot().calls;
+            return std::any_of(calls.begin() + static_cast<long>(reads), calls.end(),
+                               [](const testing::github_call& c) {
+                                   return c.method == "GET" && c.target.ends_with("/issues/2");
+                               });
+        },
+        seconds{10});
+    check(h.posts_saying("A-2 is tracked in acme/reliability#2 (") == 1 && read_back,
+          "`track A-2 <url>` links the issue, says so, and reads the issue before pushing anything to it");
 }
 
 void reconcile_and_mentions(harness& h) {
