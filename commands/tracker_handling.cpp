@@ -16,6 +16,7 @@ using domain::action_status;
 namespace {
 
 constexpr const char* github = "github";
+constexpr const char* jira = "jira";
 
 bool route_takes(const config::tracker_route& route, const domain::incident& inc, const action_item& a) {
     if (inc.private_channel && !route.allow_private) return false;
@@ -27,7 +28,17 @@ bool route_takes(const config::tracker_route& route, const domain::incident& inc
 }
 
 std::string tracker_name(const std::string& tracker) {
-    return tracker == github ? "GitHub" : tracker;
+    return tracker == github ? "GitHub" : tracker == jira ? "Jira" : tracker;
+}
+
+bool tracker_connected(const config::settings& cfg, const std::string& tracker) {
+    if (tracker == github) return !cfg.trackers.github.repo.empty();
+    if (tracker == jira) return !cfg.trackers.jira.url.empty();
+    return false;
+}
+
+const std::string& login_in(const config::tracker_user& user, const std::string& tracker) {
+    return tracker == github ? user.github : user.jira;
 }
 
 std::string by_whom(const chat::tracker_issue_changed& ev) {
@@ -83,24 +94,28 @@ std::string follow_assignee(context& ctx, action_item& a, const chat::tracker_is
 }  // namespace
 
 std::string chat_user_for(const config::settings& cfg, const std::string& tracker, const std::string& login) {
-    if (tracker != github || login.empty()) return {};
-    for (const auto& user : cfg.trackers.users)
-        if (domain::ascii_lower(user.github) == domain::ascii_lower(login)) return user.chat_user;
+    if ((tracker != github && tracker != jira) || login.empty()) return {};
+    for (const auto& user : cfg.trackers.users) {
+        const auto& theirs = login_in(user, tracker);
+        // GitHub logins are case-insensitive; Jira accountIds and user names are compared as they are.
+        if (tracker == github ? domain::ascii_lower(theirs) == domain::ascii_lower(login) : theirs == login)
+            return user.chat_user;
+    }
     return {};
 }
 
 std::string tracker_login_for(const config::settings& cfg, const std::string& tracker,
                               const std::string& chat_user) {
-    if (tracker != github) return {};
+    if (tracker != github && tracker != jira) return {};
     for (const auto& user : cfg.trackers.users)
-        if (user.chat_user == chat_user) return user.github;
+        if (user.chat_user == chat_user) return login_in(user, tracker);
     return {};
 }
 
 void queue_tracker_issue(context& ctx, const domain::incident& inc, const action_item& a) {
     for (const auto& route : ctx.cfg.trackers.routes) {
         if (!route_takes(route, inc, a)) continue;
-        if (route.tracker == github && ctx.cfg.trackers.github.repo.empty()) return;
+        if (!tracker_connected(ctx.cfg, route.tracker)) return;
         ctx.store.trackers.queue_create(a.id, a.workspace, route.tracker,
                                         domain::tracker_marker(a.workspace, a.number), ctx.now);
         return;
@@ -165,6 +180,44 @@ void on_tracker_mention(context& ctx, const chat::tracker_mention& ev) {
     }
 }
 
+namespace {
+
+struct issue_to_track {
+    std::string tracker;
+    std::string issue;
+};
+
+// Which connected tracker the URL is an issue of, or what is wrong with it.
+result<issue_to_track> issue_of_url(const config::settings& cfg, const std::string& url) {
+    const auto& repo = cfg.trackers.github.repo;
+    const auto& jira_url = cfg.trackers.jira.url;
+    if (repo.empty() && jira_url.empty())
+        return make_error(
+            errc::conflict,
+            "No tracker is connected: set `[trackers.github] repo` or `[trackers.jira] url` first.");
+    if (auto address = domain::parse_issue_url(url); address && !repo.empty()) {
+        if (domain::ascii_lower(address->repo) != domain::ascii_lower(repo))
+            return make_error(errc::bad_input, "That issue is in " + quote(address->repo) +
+                                                   "; hindsight follows " + repo + " only.");
+        return issue_to_track{github, address->number};
+    }
+    if (auto key = domain::parse_jira_url(url); key && !jira_url.empty()) {
+        auto project = key->substr(0, key->rfind('-'));
+        if (!url.starts_with(jira_url) || project != cfg.trackers.jira.project)
+            return make_error(errc::bad_input, "That issue is not in the Jira project hindsight follows (" +
+                                                   cfg.trackers.jira.project + " on " + jira_url + ").");
+        return issue_to_track{jira, *key};
+    }
+    std::string like;
+    if (!repo.empty()) like = "https://github.com/" + repo + "/issues/12";
+    if (!jira_url.empty())
+        like += (like.empty() ? "" : " or ") + jira_url + "browse/" + cfg.trackers.jira.project + "-12";
+    return make_error(errc::bad_input,
+                      "'" + quote(url) + "' is not an issue URL hindsight follows (like " + like + ").");
+}
+
+}  // namespace
+
 result<void> track_action(context& ctx, arguments& args) {
     auto word = args.next();
     auto number = word ? parse_action_ref(*word) : std::nullopt;
@@ -180,22 +233,13 @@ result<void> track_action(context& ctx, arguments& args) {
     if (inc && inc->private_channel && inc->channel != ctx.channel.id)
         return make_error(errc::forbidden,
                           action->label() + " belongs to a private incident: link it there.");
-    const auto& repo = ctx.cfg.trackers.github.repo;
-    if (repo.empty())
-        return make_error(errc::conflict, "No tracker is connected: set `[trackers.github] repo` first.");
-    auto address = domain::parse_issue_url(url);
-    if (!address)
-        return make_error(errc::bad_input, "'" + quote(url) +
-                                               "' is not a GitHub issue URL (like https://github.com/" +
-                                               repo + "/issues/12).");
-    if (domain::ascii_lower(address->repo) != domain::ascii_lower(repo))
-        return make_error(errc::bad_input, "That issue is in " + quote(address->repo) +
-                                               "; hindsight follows " + repo + " only.");
-    if (auto other = ctx.store.trackers.find_by_issue(github, address->number);
+    auto target = issue_of_url(ctx.cfg, url);
+    if (!target) return target.failure();
+    if (auto other = ctx.store.trackers.find_by_issue(target->tracker, target->issue);
         other && other->action_id != action->id)
         return make_error(errc::conflict, "That issue already belongs to another action.");
-    ctx.store.trackers.link_existing(action->id, ctx.workspace, github,
-                                     domain::tracker_marker(ctx.workspace, action->number), address->number,
+    ctx.store.trackers.link_existing(action->id, ctx.workspace, target->tracker,
+                                     domain::tracker_marker(ctx.workspace, action->number), target->issue,
                                      url);
     ctx.store.actions.record_change(action->id,
                                     {ctx.now, ctx.user, "tracked in " + domain::issue_reference(url)});

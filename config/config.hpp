@@ -108,7 +108,7 @@ struct alerts_settings {
     std::size_t max_body_bytes = 16 << 20;
     bool operator==(const alerts_settings&) const = default;
 };
-// Action items as issues in the team's tracker (SPEC §10). GitHub only: Jira is not built yet.
+// Action items as issues in the team's tracker (SPEC §10): GitHub Issues and/or a Jira project.
 struct github_tracker_settings {
     std::string repo;                                 // owner/name; empty: no GitHub tracker
     std::string api_url = "https://api.github.com/";  // always ends with '/'
@@ -117,6 +117,16 @@ struct github_tracker_settings {
     // only when more than one workspace is connected.
     std::string workspace;
     bool operator==(const github_tracker_settings&) const = default;
+};
+struct jira_tracker_settings {
+    std::string url;      // the site or server, always ending with '/'; empty: no Jira tracker
+    bool cloud = true;    // flavor "cloud" (REST v3, e-mail + API token) or "datacenter" (REST v2, PAT)
+    std::string project;  // the project key issues are created in
+    std::string issue_type = "Task";
+    std::vector<std::string> labels{"hindsight"};  // put on every issue hindsight opens (no spaces)
+    // Resolutions that mean "won't do" when an issue is closed with them; the first is set by `wontdo`.
+    std::vector<std::string> wontdo_resolutions{"Won't Do", "Won't Fix"};
+    bool operator==(const jira_tracker_settings&) const = default;
 };
 // The first route whose every condition holds gives an action item its tracker when it is created.
 struct tracker_route {
@@ -129,10 +139,12 @@ struct tracker_route {
 struct tracker_user {
     std::string chat_user;  // the chat user id
     std::string github;     // the GitHub login
+    std::string jira;       // the Jira accountId (Cloud) or user name (Data Center)
     bool operator==(const tracker_user&) const = default;
 };
 struct trackers_settings {
     github_tracker_settings github;
+    jira_tracker_settings jira;
     std::vector<tracker_route> routes;
     std::vector<tracker_user> users;
     bool close_issues = true;  // `done` / `wontdo` in chat close the issue (reopen always reopens it)
@@ -146,6 +158,7 @@ struct secrets {
     std::string alerts_token, grafana_webhook_secret, pagerduty_webhook_secret, alerts_webhook_secret,
         alertmanager_token;
     std::string github_token, github_webhook_secret;
+    std::string jira_email, jira_api_token, jira_pat, jira_webhook_secret;
     bool operator==(const secrets&) const = default;
 };
 struct settings {

@@ -37,7 +37,7 @@ struct secret_variable {
     const char* name;
     std::string secrets::*field;
 };
-const std::array<secret_variable, 13> secret_variables{{
+const std::array<secret_variable, 17> secret_variables{{
     {"SLACK_BOT_TOKEN", &secrets::slack_bot_token},
     {"SLACK_APP_TOKEN", &secrets::slack_app_token},
     {"SLACK_SIGNING_SECRET", &secrets::slack_signing_secret},
@@ -51,6 +51,10 @@ const std::array<secret_variable, 13> secret_variables{{
     {"ALERTMANAGER_TOKEN", &secrets::alertmanager_token},
     {"GITHUB_TOKEN", &secrets::github_token},
     {"GITHUB_WEBHOOK_SECRET", &secrets::github_webhook_secret},
+    {"JIRA_EMAIL", &secrets::jira_email},
+    {"JIRA_API_TOKEN", &secrets::jira_api_token},
+    {"JIRA_PAT", &secrets::jira_pat},
+    {"JIRA_WEBHOOK_SECRET", &secrets::jira_webhook_secret},
 }};
 
 bool is_space(char ch) {
@@ -267,6 +271,11 @@ private:
             {"alerts.alertmanager_token", "ALERTMANAGER_TOKEN"},
             {"trackers.github.token", "GITHUB_TOKEN"},
             {"trackers.github.webhook_secret", "GITHUB_WEBHOOK_SECRET"},
+            {"trackers.jira.email", "JIRA_EMAIL"},
+            {"trackers.jira.token", "JIRA_API_TOKEN"},
+            {"trackers.jira.api_token", "JIRA_API_TOKEN"},
+            {"trackers.jira.pat", "JIRA_PAT"},
+            {"trackers.jira.webhook_secret", "JIRA_WEBHOOK_SECRET"},
         };
         std::string variable;
         if (auto found = known.find(key); found != known.end()) variable = found->second;
@@ -685,14 +694,58 @@ private:
         handlers_["trackers.close_issues"] = [this, &t](const toml::node& n, const std::string& k) {
             read_bool(n, k, t.close_issues);
         };
-        handlers_["trackers.jira"] = [this](const toml::node& n, const std::string& k) {
-            fail(n, k + " is not supported by this build yet (GitHub is: [trackers.github])");
-        };
         handlers_["trackers.routes"] = [this](const toml::node& n, const std::string& k) {
             read_tracker_routes(n, k);
         };
+        register_jira_keys();
         handlers_["trackers.users"] = [this](const toml::node& n, const std::string& k) {
             read_tracker_users(n, k);
+        };
+    }
+
+    void register_jira_keys() {
+        sections_.insert("trackers.jira");
+        auto& j = cfg_.trackers.jira;
+        handlers_["trackers.jira.url"] = [this, &j](const toml::node& n, const std::string& k) {
+            read_checked(n, k, j.url, [](const std::string& url) -> std::optional<std::string> {
+                return url.empty() ? std::nullopt : check_base_url(url);
+            });
+            if (!j.url.empty() && !j.url.ends_with('/')) j.url += '/';
+        };
+        handlers_["trackers.jira.flavor"] = [this, &j](const toml::node& n, const std::string& k) {
+            std::string flavor;
+            read_checked(n, k, flavor, [](const std::string& f) -> std::optional<std::string> {
+                if (f == "cloud" || f == "datacenter") return std::nullopt;
+                return "must be \"cloud\" (REST v3) or \"datacenter\" (REST v2)";
+            });
+            if (!flavor.empty()) j.cloud = flavor == "cloud";
+        };
+        handlers_["trackers.jira.project"] = [this, &j](const toml::node& n, const std::string& k) {
+            read_checked(n, k, j.project, [](const std::string& key) -> std::optional<std::string> {
+                bool plain = std::all_of(key.begin(), key.end(), [](char ch) {
+                    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                });
+                if (!key.empty() && plain) return std::nullopt;
+                return "must be a project key like \"OPS\"";
+            });
+        };
+        handlers_["trackers.jira.issue_type"] = [this, &j](const toml::node& n, const std::string& k) {
+            read_checked(n, k, j.issue_type, not_empty);
+        };
+        handlers_["trackers.jira.labels"] = [this, &j](const toml::node& n, const std::string& k) {
+            read_strings(n, k, j.labels, [](const std::string& label) -> std::optional<std::string> {
+                if (label.empty() || label.find_first_of(" \t,") != std::string::npos)
+                    return "must not contain an empty label, a space or a comma (Jira labels have none)";
+                return std::nullopt;
+            });
+        };
+        handlers_["trackers.jira.wontdo_resolutions"] = [this, &j](const toml::node& n,
+                                                                   const std::string& k) {
+            read_strings(n, k, j.wontdo_resolutions,
+                         [](const std::string& name) -> std::optional<std::string> {
+                             if (name.empty()) return "must not contain an empty resolution";
+                             return std::nullopt;
+                         });
         };
     }
 
@@ -713,9 +766,8 @@ private:
                 if (name == "tracker")
                     read_checked(value, sub, route.tracker,
                                  [](const std::string& t) -> std::optional<std::string> {
-                                     if (t == "github") return std::nullopt;
-                                     if (t == "jira") return "\"jira\" is not supported by this build yet";
-                                     return "must be \"github\"";
+                                     if (t == "github" || t == "jira") return std::nullopt;
+                                     return "must be \"github\" or \"jira\"";
                                  });
                 else if (name == "types")
                     read_strings(value, sub, route.types, action_type);
@@ -731,7 +783,7 @@ private:
         }
     }
 
-    // [trackers.users]: "U024BE7LH" = { github = "alice" }.
+    // [trackers.users]: "U024BE7LH" = { github = "alice", jira = "5b10ac8d82e05b22cc7d4ef5" }.
     void read_tracker_users(const toml::node& node, const std::string& key) {
         auto* table = node.as_table();
         if (!table) return fail(node, key + " must be a table like \"U024BE7LH\" = { github = \"alice\" }");
@@ -748,10 +800,10 @@ private:
                 if (field.str() == "github")
                     read_checked(login, sub + ".github", user.github, not_empty);
                 else if (field.str() == "jira")
-                    fail(login, sub + ".jira is not supported by this build yet");
+                    read_checked(login, sub + ".jira", user.jira, not_empty);
                 else
                     fail(login, "unknown key " + in_quotes(sub + "." + std::string(field.str())) +
-                                    " (a user has github)");
+                                    " (a user has github and jira)");
             }
             cfg_.trackers.users.push_back(std::move(user));
         }
@@ -823,12 +875,19 @@ private:
     }
 
     void cross_check(const toml::table& root) {
-        bool github_routed =
-            std::any_of(cfg_.trackers.routes.begin(), cfg_.trackers.routes.end(),
-                        [](const tracker_route& route) { return route.tracker == "github"; });
-        if (github_routed && cfg_.trackers.github.repo.empty())
+        auto routed = [&](const char* tracker) {
+            return std::any_of(cfg_.trackers.routes.begin(), cfg_.trackers.routes.end(),
+                               [&](const tracker_route& route) { return route.tracker == tracker; });
+        };
+        if (routed("github") && cfg_.trackers.github.repo.empty())
             if (auto* at = root.at_path("trackers.routes").node())
                 fail(*at, "trackers.routes names \"github\" but trackers.github.repo is not set");
+        if (routed("jira") && cfg_.trackers.jira.url.empty())
+            if (auto* at = root.at_path("trackers.routes").node())
+                fail(*at, "trackers.routes names \"jira\" but trackers.jira.url is not set");
+        if (!cfg_.trackers.jira.url.empty() && cfg_.trackers.jira.project.empty())
+            if (auto* at = root.at_path("trackers.jira.url").node())
+                fail(*at, "trackers.jira.url is set but trackers.jira.project is not");
         const auto& http = cfg_.http;
         if (http.tls_cert.empty() != http.tls_key.empty()) {
             const char* missing = http.tls_cert.empty() ? "http.tls_cert" : "http.tls_key";
@@ -959,6 +1018,14 @@ std::string missing_platform_secrets(const settings& cfg) {
                "mattermost.enabled is true but MATTERMOST_URL and MATTERMOST_TOKEN are not both set";
     if (!cfg.trackers.github.repo.empty() && cfg.secret.github_token.empty())
         out += std::string(out.empty() ? "" : "; ") + "trackers.github.repo is set but GITHUB_TOKEN is not";
+    const auto& jira = cfg.trackers.jira;
+    if (!jira.url.empty() && jira.cloud &&
+        (cfg.secret.jira_email.empty() || cfg.secret.jira_api_token.empty()))
+        out += std::string(out.empty() ? "" : "; ") +
+               "trackers.jira.url is set (Jira Cloud) but JIRA_EMAIL and JIRA_API_TOKEN are not both set";
+    if (!jira.url.empty() && !jira.cloud && cfg.secret.jira_pat.empty())
+        out += std::string(out.empty() ? "" : "; ") +
+               "trackers.jira.url is set (Jira Data Center) but JIRA_PAT is not";
     return out;
 }
 

@@ -28,11 +28,17 @@ std::vector<std::string_view> path_parts(std::string_view path) {
     return parts;
 }
 
-// The path of an https:// URL, without query and fragment; nullopt for anything else.
-std::optional<std::string_view> https_path(std::string_view url) {
+// The path of an https:// (or, where allowed, http://) URL, without query and fragment; nullopt for
+// anything else.
+std::optional<std::string_view> https_path(std::string_view url, bool plain_http_too = false) {
     constexpr std::string_view scheme = "https://";
-    if (!url.starts_with(scheme)) return std::nullopt;
-    url.remove_prefix(scheme.size());
+    constexpr std::string_view plain = "http://";
+    if (url.starts_with(scheme))
+        url.remove_prefix(scheme.size());
+    else if (plain_http_too && url.starts_with(plain))
+        url.remove_prefix(plain.size());
+    else
+        return std::nullopt;
     auto slash = url.find('/');
     if (slash == std::string_view::npos || slash == 0) return std::nullopt;
     auto path = url.substr(slash);
@@ -51,7 +57,30 @@ std::optional<issue_address> parse_issue_url(std::string_view url) {
     return issue_address{std::string(parts[0]) + "/" + std::string(parts[1]), std::string(parts[3])};
 }
 
+bool is_jira_key(std::string_view key) {
+    auto dash = key.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || key.size() > 64) return false;
+    auto project = key.substr(0, dash);
+    return std::isupper(static_cast<unsigned char>(project.front())) &&
+           std::all_of(project.begin(), project.end(),
+                       [](char ch) {
+                           return std::isupper(static_cast<unsigned char>(ch)) ||
+                                  std::isdigit(static_cast<unsigned char>(ch)) || ch == '_';
+                       }) &&
+           all_digits(key.substr(dash + 1));
+}
+
+std::optional<std::string> parse_jira_url(std::string_view url) {
+    auto path = https_path(url, true);
+    if (!path) return std::nullopt;
+    auto parts = path_parts(*path);
+    if (parts.size() < 2 || parts[parts.size() - 2] != "browse" || !is_jira_key(parts.back()))
+        return std::nullopt;
+    return std::string(parts.back());
+}
+
 std::string issue_reference(std::string_view url) {
+    if (auto key = parse_jira_url(url)) return *key;
     auto path = https_path(url);
     if (path) {
         auto parts = path_parts(*path);

@@ -8,8 +8,8 @@
 
 namespace hindsight::domain {
 
-// "acme/reliability#12" for https://github.com/acme/reliability/issues/12 (or /pull/12); the URL itself when
-// it is not shaped so.
+// "acme/reliability#12" for https://github.com/acme/reliability/issues/12 (or /pull/12), "OPS-123" for a
+// Jira issue's page; the URL itself when it is not shaped so.
 std::string issue_reference(std::string_view url);
 
 struct issue_address {
@@ -18,6 +18,10 @@ struct issue_address {
 };
 // https://<host>/<owner>/<name>/issues/<number>, with nothing after it but a fragment or a query.
 std::optional<issue_address> parse_issue_url(std::string_view url);
+
+// A Jira issue's page, <base>/browse/<KEY-n> (http or https: a Data Center server may be either) → the key.
+std::optional<std::string> parse_jira_url(std::string_view url);
+bool is_jira_key(std::string_view key);  // "OPS-123"
 
 // The identity an issue carries for one action, the same however often it is computed: opaque (no
 // workspace id or action text in a public repository), 16 hex digits.

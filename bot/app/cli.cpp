@@ -23,6 +23,7 @@
 #include "bot/net/http_server.hpp"
 #include "bot/slack/platform.hpp"
 #include "bot/trackers/github_worker.hpp"
+#include "bot/trackers/jira_worker.hpp"
 #include "commands/arguments.hpp"
 #include "commands/handlers.hpp"
 #include "commands/zones.hpp"
@@ -306,13 +307,20 @@ int run_service(const common_options& common, bool http_only) {
         silences.emplace(io, *cfg, time, application.stats(), application.engine());
         spawn_logged(io, silences->run(), "silence watch");
     }
-    std::optional<trackers::github_worker> github;
-    if (!cfg->trackers.github.repo.empty()) {
-        github.emplace(
-            io, *cfg, time, application.stats(), application.engine(), application.sink(),
-            [&application] { return application.workspaces(); }, [&application] { application.wake(); });
-        github->add_routes(*server);
-        spawn_logged(io, github->run(), "github");
+    std::vector<std::unique_ptr<trackers::tracker_worker>> tracker_workers;
+    auto workspaces = [&application] { return application.workspaces(); };
+    auto wake_outbox = [&application] { application.wake(); };
+    if (!cfg->trackers.github.repo.empty())
+        tracker_workers.push_back(std::make_unique<trackers::github_worker>(
+            io, *cfg, time, application.stats(), application.engine(), application.sink(), workspaces,
+            wake_outbox));
+    if (!cfg->trackers.jira.url.empty())
+        tracker_workers.push_back(
+            std::make_unique<trackers::jira_worker>(io, *cfg, time, application.stats(), application.engine(),
+                                                    application.sink(), workspaces, wake_outbox));
+    for (auto& worker : tracker_workers) {
+        worker->add_routes(*server);
+        spawn_logged(io, worker->run(), "tracker");
     }
     auto platforms =
         http_only ? connections{} : start_platforms(io, *cfg, time, application, *server, health);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "bot/common/signing.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/tracker_text.hpp"
@@ -12,20 +11,6 @@ namespace hindsight::trackers {
 namespace {
 
 using nlohmann::json;
-
-std::string header_value(const header_pairs& headers, std::string_view name) {
-    for (const auto& [key, value] : headers)
-        if (domain::ascii_lower(key) == domain::ascii_lower(name)) return value;
-    return {};
-}
-
-std::optional<std::int64_t> header_number(const header_pairs& headers, std::string_view name) {
-    auto text = header_value(headers, name);
-    if (text.empty() || text.size() > 18 ||
-        !std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-        return std::nullopt;
-    return std::stoll(text);
-}
 
 std::string text_at(const json& j, const char* key) {
     auto found = j.find(key);
@@ -263,19 +248,13 @@ result<std::string> read_login(std::string_view json_text) {
     return text_at(j, "login");
 }
 
-github_verdict judge_github(int status, const header_pairs& headers, std::string_view body,
-                            std::int64_t now_epoch, int attempts, bool about_issue) {
-    using kind = github_verdict::kind;
+tracker_verdict judge_github(int status, const header_pairs& headers, std::string_view body,
+                             std::int64_t now_epoch, int attempts, bool about_issue) {
+    using kind = tracker_verdict::kind;
     if (status >= 200 && status < 300) return {kind::ok};
     if (is_rate_limit(status, headers, body))
         return {kind::wait, rate_limit_wait(headers, now_epoch, attempts)};
-    if (status == 0 || status >= 500 || status == 408) {
-        auto wait =
-            std::min(std::chrono::seconds{5} * (1 << std::clamp(attempts, 0, 6)), std::chrono::seconds{600});
-        if (auto after = header_number(headers, "retry-after"))
-            wait = std::chrono::seconds{std::max<std::int64_t>(*after, 1)};
-        return {kind::unknown, wait};
-    }
+    if (status == 0 || status >= 500 || status == 408) return {kind::unknown, retry_wait(headers, attempts)};
     auto said = github_message(body);
     auto quoted = said.empty() ? std::string() : " (GitHub said: " + said + ")";
     if (about_issue && (status == 404 || status == 410))
@@ -345,13 +324,6 @@ result<github_webhook_events> read_github_webhook(const github_delivery& deliver
     if (out.issues.empty() && out.mentions.empty())
         out.ignored = delivery.event + " " + text_at(payload, "action");
     return out;
-}
-
-bool github_signature_valid(std::string_view secret, std::string_view body, std::string_view header) {
-    constexpr std::string_view prefix = "sha256=";
-    if (secret.empty() || !header.starts_with(prefix)) return false;
-    auto expected = common::hmac_sha256_hex(secret, body);
-    return common::equal_in_constant_time(expected, domain::ascii_lower(header.substr(prefix.size())));
 }
 
 }  // namespace hindsight::trackers

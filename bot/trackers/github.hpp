@@ -9,13 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "bot/trackers/tracker_http.hpp"
 #include "chat/event.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 
 namespace hindsight::trackers {
-
-using header_pairs = std::vector<std::pair<std::string, std::string>>;
 
 // The API version hindsight is written against, sent with every request.
 inline constexpr std::string_view github_api_version = "2022-11-28";
@@ -70,23 +69,10 @@ result<std::string> read_login(std::string_view json_text);
 // "open", or "done" / "wontdo" for a closed issue by its state_reason.
 std::string action_state_of(std::string_view state, std::string_view state_reason);
 
-// What an answer means for the request that got it.
-struct github_verdict {
-    enum class kind {
-        ok,
-        wait,         // rate limited (primary or secondary): the same request again after `after`
-        unknown,      // no answer or a server error: the request may or may not have taken effect
-        needs_human,  // a revoked token, no access, issues off, a field refused: `problem` says what to do
-        issue_not_found,  // the issue is gone (deleted, or transferred where the token cannot see)
-    };
-    kind what = kind::ok;
-    std::chrono::seconds after{0};
-    std::string problem = {};
-};
 // status 0 = no HTTP answer. now_epoch: the current Unix time (for x-ratelimit-reset). attempts: tries in
 // a row so far (exponential backoff when GitHub names no time). about_issue: the request named one issue.
-github_verdict judge_github(int status, const header_pairs& headers, std::string_view body,
-                            std::int64_t now_epoch, int attempts, bool about_issue);
+tracker_verdict judge_github(int status, const header_pairs& headers, std::string_view body,
+                             std::int64_t now_epoch, int attempts, bool about_issue);
 // After a success: when the primary limit is used up, how long to hold every request (else 0).
 std::chrono::seconds github_quota_pause(const header_pairs& headers, std::int64_t now_epoch);
 
@@ -105,8 +91,5 @@ struct github_webhook_events {
 // own GitHub user; its own changes are still reported (the handler recognises them by state).
 result<github_webhook_events> read_github_webhook(const github_delivery& delivery, const std::string& repo,
                                                   domain::timestamp received_at);
-
-// X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body, compared in constant time.
-bool github_signature_valid(std::string_view secret, std::string_view body, std::string_view header);
 
 }  // namespace hindsight::trackers

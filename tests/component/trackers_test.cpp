@@ -142,7 +142,8 @@ TEST_CASE("trackers: `track A-n <url>` links an existing issue; the link shows w
     CHECK(has(h.say("alice", "ops", "track A-1"), "track A-3 <issue URL>"));
     CHECK(has(h.say("alice", "ops", "track A-1 https://github.com/acme/other/issues/3"),
               "hindsight follows acme/reliability only"));
-    CHECK(has(h.say("alice", "ops", "track A-1 https://example.com/3"), "is not a GitHub issue URL"));
+    CHECK(has(h.say("alice", "ops", "track A-1 https://example.com/3"),
+              "is not an issue URL hindsight follows (like https://github.com/acme/reliability/issues/12)"));
     CHECK(has(h.say("alice", "ops", "track A-9 https://github.com/acme/reliability/issues/3"),
               "There is no A-9"));
     auto tracked = h.say("alice", "ops", "track A-1 <https://github.com/acme/reliability/issues/40>");
@@ -177,4 +178,45 @@ TEST_CASE(
     auto entries = h.engine().store().timeline.list(h.engine().store().incidents.find("console", 1)->id);
     CHECK(std::count_if(entries.begin(), entries.end(),
                         [](const domain::timeline_entry& e) { return e.source.platform == "github"; }) == 1);
+}
+
+TEST_CASE(
+    "trackers: Jira routes, `track` with a Jira issue's page, and a Jira resolution closing an action") {
+    auto cfg = github_settings();
+    cfg.trackers.jira.url = "https://acme.atlassian.net/";
+    cfg.trackers.jira.project = "OPS";
+    config::tracker_route to_jira;
+    to_jira.tracker = "jira";
+    to_jira.types = {"detection"};
+    cfg.trackers.routes.insert(cfg.trackers.routes.begin(), to_jira);
+    cfg.trackers.users[0].jira = "5b10ac8d82e05b22cc7d4ef5";
+    harness h(cfg);
+    h.say("alice", "ops", "start Checkout down");
+    h.say("alice", "ops", "action Add a pool size alert #detection");
+    h.say("alice", "ops", "action Write the runbook #playbook");
+    storage::tracker_store links(h.db());
+    auto& actions = h.engine().store().actions;
+    CHECK(links.find(actions.find("console", 1)->id)->tracker == "jira");
+    CHECK(links.find(actions.find("console", 2)->id)->tracker == "github");
+
+    h.say("alice", "ops", "action Page the database owner #process");
+    CHECK(has(h.say("alice", "ops", "track A-3 https://acme.atlassian.net/browse/ENG-4"),
+              "not in the Jira project hindsight follows (OPS on https://acme.atlassian.net/)"));
+    CHECK(has(h.say("alice", "ops", "track A-3 https://acme.atlassian.net/browse/OPS-41"),
+              "A-3 is tracked in OPS-41"));
+    auto tracked = links.find(actions.find("console", 3)->id);
+    REQUIRE(tracked);
+    CHECK(tracked->tracker == "jira");
+    CHECK(tracked->issue == "OPS-41");  // known by its key until Jira is read
+
+    chat::tracker_issue_changed resolved;
+    resolved.tracker = "jira";
+    resolved.issue = "OPS-41";
+    resolved.state = "wontdo";
+    resolved.reason = "Won't Fix";
+    resolved.actor = "Carol";
+    resolved.url = "https://acme.atlassian.net/browse/OPS-41";
+    auto said = joined(h.send(resolved, "jira-1"));
+    CHECK(has(said, "A-3 won't be done: its issue OPS-41 was closed as Won't Fix on Jira by Carol."));
+    CHECK(actions.find("console", 3)->status == domain::action_status::wontdo);
 }

@@ -13,11 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/common/signing.hpp"
-#include "loopback_client.hpp"
-#include "support/child_process.hpp"
-#include "support/e2e.hpp"
 #include "support/fake_github.hpp"
-#include "support/fake_mattermost.hpp"
+#include "support/tracker_e2e.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono;
@@ -30,87 +27,29 @@ namespace {
 
 testing::checklist check;
 
-constexpr const char* channel = "chan0000000000000000000001";
-constexpr const char* alice = "alice000000000000000000001";
+constexpr const char* channel = testing::tracker_harness::channel;
+constexpr const char* alice = testing::tracker_harness::alice;
 constexpr const char* webhook_secret = "It's a Secret to Everybody";
-
-unsigned short free_port() {
-    asio::io_context io;
-    asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
 
 json fixture(const std::string& name) {
     std::ifstream in(std::string(HINDSIGHT_SOURCE_DIR) + "/tests/fixtures/github/webhooks/" + name + ".json");
     return json::parse(in);
 }
 
-struct harness {
-    std::string binary, db_path, config_path;
-    std::vector<std::pair<std::string, std::string>> environment;
-    unsigned short port = 0;
-    asio::io_context& io;
-    fake_mattermost& chat;
+struct harness : testing::tracker_harness {
     fake_github& github;
-    pid_t bot = -1;
-    int commands = 0;  // each slash command has its own trigger_id (the platform's event id)
 
-    std::int64_t count(const std::string& sql) const { return testing::count_rows(db_path, sql); }
-    void start() {
-        bot = testing::start_bot(binary, config_path, environment);
-        testing::wait_until([&] { return testing::on_io(io, [&] { return chat.connected(); }); },
-                            seconds{20});
-    }
-    int stop() {
-        kill(bot, SIGTERM);
-        return testing::wait_for_bot(bot).status;
-    }
-    std::string slash(const std::string& text) {
-        std::string encoded;
-        for (unsigned char ch : text) {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", ch);
-            encoded += std::isalnum(ch) ? std::string(1, static_cast<char>(ch)) : std::string(hex);
-        }
-        auto body = std::string("channel_id=") + channel +
-                    "&channel_name=incidents&command=%2Fincident&team_id=" + fake_mattermost::team_id +
-                    "&text=" + encoded + "&token=cmd-token&trigger_id=t" + std::to_string(++commands) +
-                    "&user_id=" + alice;
-        return testing::round_trip(port,
-                                   "POST /mattermost/command HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                                   "Authorization: Token cmd-token\r\nContent-Type: "
-                                   "application/x-www-form-urlencoded\r\nContent-Length: " +
-                                       std::to_string(body.size()) + "\r\n\r\n" + body);
-    }
     std::string webhook(const std::string& event, const std::string& delivery, const std::string& body,
                         const std::string& signature) {
-        return testing::round_trip(
-            port,
-            "POST /trackers/github HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-            "Content-Type: application/json\r\nX-GitHub-Event: " +
-                event + "\r\nX-GitHub-Delivery: " + delivery + "\r\nX-Hub-Signature-256: " + signature +
-                "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+        return post_json("/trackers/github",
+                         "X-GitHub-Event: " + event + "\r\nX-GitHub-Delivery: " + delivery +
+                             "\r\nX-Hub-Signature-256: " + signature + "\r\n",
+                         body);
     }
     std::string signed_webhook(const std::string& event, const std::string& delivery,
                                const std::string& body) {
         return webhook(event, delivery, body,
                        "sha256=" + hindsight::common::hmac_sha256_hex(webhook_secret, body));
-    }
-    // Posts the bot made in the channel whose text contains the words.
-    std::size_t posts_saying(const std::string& words) {
-        std::size_t n = 0;
-        for (const auto& call : chat.snapshot().calls)
-            if (call.method == "POST /posts" && call.body.find(words) != std::string::npos) ++n;
-        return n;
-    }
-    std::string action_status(int number) {
-        SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-        SQLite::Statement s(db, "SELECT status FROM actions WHERE number = ?");
-        s.bind(1, number);
-        return s.executeStep() ? s.getColumn(0).getString() : std::string();
-    }
-    std::string metrics() {
-        return testing::round_trip(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     }
 };
 
@@ -154,11 +93,7 @@ void create_once(harness& h) {
     check(linked && state.creates == 1 && state.issues.size() == 1,
           "after the kill -9 the issue was found by its marker and adopted: exactly one issue");
     check(state.lists >= 1, "it was looked up in the repository's issue list (not search)");
-    if (state.issues.empty()) {
-        for (const auto& call : h.chat.snapshot().calls)
-            std::printf("     chat: %s %s\n", call.method.c_str(), call.body.substr(0, 300).c_str());
-        return;
-    }
+    if (state.issues.empty()) return h.print_chat();
     auto issue = state.issues.begin()->second;
     check(issue.body.find("<!-- hindsight:action=") != std::string::npos &&
               issue.labels == std::vector<std::string>{"hindsight"} &&
@@ -166,6 +101,10 @@ void create_once(harness& h) {
           "the issue carries the hidden marker, the label and the mapped assignee");
     check(issue.title.find("[INC-1 A-1]") != std::string::npos,
           "its title names the incident and the action");
+    testing::wait_until([&] { return h.posts_saying("A-1 is tracked in acme/reliability#1: ") == 1; },
+                        seconds{10});
+    check(h.posts_saying("A-1 is tracked in acme/reliability#1: ") == 1,
+          "the incident channel was told once where A-1 is tracked");
 
     testing::on_io(h.io, [&] { return h.github.fail_create_replies = 1; });
     h.slash("action Write the failover runbook #playbook");
@@ -294,9 +233,14 @@ int main(int argc, char** argv) {
     chat.add_channel(channel, "O");
     fake_github github(io);
     testing::io_runner runner(io);
-    harness h{
-        argv[1], (dir / "github.db").string(), (dir / "github.toml").string(), {}, free_port(), io, chat,
-        github};
+    harness h{{argv[1],
+               (dir / "github.db").string(),
+               (dir / "github.toml").string(),
+               {},
+               testing::free_port(),
+               io,
+               chat},
+              github};
     {
         std::ofstream config(h.config_path);
         config << "log_level = \"" << (std::getenv("E2E_LOG") ? std::getenv("E2E_LOG") : "warn")

@@ -593,7 +593,7 @@ when = "always"
     CHECK(contains(message, "test.toml:3: trackers.github.repo must be owner/name"));
     CHECK(contains(message, "GITHUB_TOKEN"));
     CHECK_FALSE(contains(message, "ghp_leak"));
-    CHECK(contains(message, "\"jira\" is not supported by this build yet"));
+    CHECK(contains(message, "trackers.routes names \"jira\" but trackers.jira.url is not set"));
     CHECK(contains(message, "trackers.routes.types must hold action types"));
     CHECK(contains(message, "unknown key 'trackers.routes.when'"));
     CHECK(contains(message, "trackers.users.U1 must be a table"));
@@ -602,4 +602,63 @@ when = "always"
     auto without_token = load_config_text("[trackers.github]\nrepo = \"acme/r\"\n", "test.toml", no_env);
     REQUIRE(without_token);
     CHECK(contains(missing_platform_secrets(*without_token), "GITHUB_TOKEN"));
+}
+
+TEST_CASE("[trackers.jira]: Cloud or Data Center, a project, won't-do resolutions; its secrets") {
+    auto loaded = load_config_text(
+        R"(
+[trackers.jira]
+url = "https://acme.atlassian.net"
+project = "OPS"
+issue_type = "Bug"
+labels = ["postmortem-action"]
+wontdo_resolutions = ["Won't Fix"]
+[[trackers.routes]]
+tracker = "jira"
+[trackers.users]
+"U024BE7LH" = { github = "alice", jira = "5b10ac8d82e05b22cc7d4ef5" }
+)",
+        "test.toml",
+        env_of({{"JIRA_EMAIL", "bot@acme.example"}, {"JIRA_API_TOKEN", "t"}, {"JIRA_WEBHOOK_SECRET", "w"}}));
+    INFO((loaded ? std::string() : loaded.failure().message));
+    REQUIRE(loaded);
+    const auto& j = loaded->trackers.jira;
+    CHECK(j.url == "https://acme.atlassian.net/");
+    CHECK(j.cloud);
+    CHECK(j.project == "OPS");
+    CHECK(j.issue_type == "Bug");
+    CHECK(j.labels == std::vector<std::string>{"postmortem-action"});
+    CHECK(j.wontdo_resolutions == std::vector<std::string>{"Won't Fix"});
+    CHECK(loaded->trackers.routes.at(0).tracker == "jira");
+    CHECK(loaded->trackers.users.at(0).jira == "5b10ac8d82e05b22cc7d4ef5");
+    CHECK(loaded->secret.jira_webhook_secret == "w");
+    CHECK(missing_platform_secrets(*loaded).empty());
+
+    auto dc = load_config_text(
+        "[trackers.jira]\nurl = \"https://jira.corp\"\nflavor = \"datacenter\"\nproject = \"OPS\"\n",
+        "test.toml", no_env);
+    REQUIRE(dc);
+    CHECK_FALSE(dc->trackers.jira.cloud);
+    CHECK(contains(missing_platform_secrets(*dc), "JIRA_PAT"));
+    auto cloud = load_config_text(
+        "[trackers.jira]\nurl = \"https://acme.atlassian.net\"\nproject = \"OPS\"\n", "test.toml", no_env);
+    REQUIRE(cloud);
+    CHECK(contains(missing_platform_secrets(*cloud), "JIRA_EMAIL and JIRA_API_TOKEN"));
+
+    auto message = error_of(R"(
+[trackers.jira]
+url = "https://acme.atlassian.net"
+flavor = "server"
+project = "ops team"
+labels = ["two words"]
+token = "leaked-token"
+)");
+    INFO(message);
+    CHECK(contains(message, "test.toml:4: trackers.jira.flavor must be \"cloud\""));
+    CHECK(contains(message, "trackers.jira.project must be a project key"));
+    CHECK(contains(message, "trackers.jira.labels must not contain an empty label, a space"));
+    CHECK(contains(message, "JIRA_API_TOKEN"));
+    CHECK_FALSE(contains(message, "leaked-token"));
+    CHECK(contains(error_of("[trackers.jira]\nurl = \"https://acme.atlassian.net\"\n"),
+                   "trackers.jira.url is set but trackers.jira.project is not"));
 }

@@ -89,7 +89,7 @@ TEST_CASE("the issue's content: marker, title, mapped assignee, and no @-mention
 }
 
 TEST_CASE("GitHub's answers judged: rate limits wait, a lost answer is unknown, refusals need a human") {
-    using kind = github_verdict::kind;
+    using kind = tracker_verdict::kind;
     const std::int64_t now = 1'770'000'000;
     CHECK(judge_github(201, {}, "", now, 0, false).what == kind::ok);
     auto secondary =
@@ -126,12 +126,12 @@ TEST_CASE("GitHub's answers judged: rate limits wait, a lost answer is unknown, 
 
 TEST_CASE("X-Hub-Signature-256 is checked against GitHub's documented test vector") {
     const std::string good = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-    CHECK(github_signature_valid("It's a Secret to Everybody", "Hello, World!", good));
-    CHECK_FALSE(github_signature_valid("It's a Secret to Everybody", "Hello, World?", good));
-    CHECK_FALSE(github_signature_valid("another secret", "Hello, World!", good));
+    CHECK(hub_signature_valid("It's a Secret to Everybody", "Hello, World!", good));
+    CHECK_FALSE(hub_signature_valid("It's a Secret to Everybody", "Hello, World?", good));
+    CHECK_FALSE(hub_signature_valid("another secret", "Hello, World!", good));
     CHECK_FALSE(
-        github_signature_valid("It's a Secret to Everybody", "Hello, World!", good.substr(7)));  // no prefix
-    CHECK_FALSE(github_signature_valid("", "Hello, World!", good));
+        hub_signature_valid("It's a Secret to Everybody", "Hello, World!", good.substr(7)));  // no prefix
+    CHECK_FALSE(hub_signature_valid("", "Hello, World!", good));
 }
 
 TEST_CASE("webhook payloads from @octokit/webhooks-examples become issue changes") {
