@@ -200,6 +200,19 @@ struct action_listing {
 };
 
 // What `actions [filter]` lists, and the heading that says so.
+// `actions service checkout`, `actions tag dns`: open actions of the incidents so classified.
+result<action_listing> labelled_listing(context& ctx, std::string_view kind, arguments& args) {
+    auto word = args.next();
+    auto name = word ? domain::label_name(*word) : std::nullopt;
+    if (!name || !args.empty())
+        return make_error(errc::bad_input, "Say which " + std::string(kind) + ": `actions " +
+                                               std::string(kind) + " checkout`.");
+    action_listing listing{{ctx.workspace, std::nullopt, std::nullopt, true}, {}};
+    listing.query.incident_label = std::pair{std::string(kind), *name};
+    listing.heading = "Open action items of incidents with " + std::string(kind) + " " + *name;
+    return listing;
+}
+
 result<action_listing> listing_for(context& ctx, std::optional<std::string_view> word) {
     action_listing listing{{ctx.workspace, std::nullopt, std::nullopt, true}, {}};
     auto& q = listing.query;
@@ -267,6 +280,12 @@ std::string action_list_text(context& ctx, const std::string& heading, std::vect
 
 result<void> list_actions(context& ctx, arguments& args) {
     auto word = args.next();
+    if (word && (domain::ascii_lower(*word) == "service" || domain::ascii_lower(*word) == "tag")) {
+        auto labelled = labelled_listing(ctx, domain::ascii_lower(*word), args);
+        if (!labelled) return labelled.failure();
+        ctx.tell(action_list_text(ctx, labelled->heading, ctx.store.actions.list(labelled->query)));
+        return {};
+    }
     if (!args.empty()) return make_error(errc::bad_input, "actions takes one filter.");
     auto listing = listing_for(ctx, word);
     if (!listing) return listing.failure();

@@ -48,6 +48,18 @@ domain::severity severity_for(context& ctx, const chat::alert_received& ev) {
     return domain::parse_severity(ctx.cfg.incidents.default_severity).value_or(domain::severity::sev3);
 }
 
+// SPEC §11: an alert's `service` label classifies the incident it lands on (the declaration shows it).
+void take_service(context& ctx, const domain::incident& inc, const domain::alert& a) {
+    auto name = domain::label_name(domain::value_of(a.labels, "service"));
+    if (!name || inc.services.size() >= 10 ||
+        std::find(inc.services.begin(), inc.services.end(), *name) != inc.services.end())
+        return;
+    if (!ctx.store.incidents.add_label(inc.id, storage::label_kind::service, *name, ctx.now,
+                                       "alert:" + a.source))
+        return;
+    if (auto now = ctx.store.incidents.find_by_id(inc.id)) refresh_header(ctx, *now);
+}
+
 }  // namespace
 
 void on_alert(context& ctx, const chat::alert_received& ev) {
@@ -64,6 +76,7 @@ void on_alert(context& ctx, const chat::alert_received& ev) {
     }
     ctx.store.alerts.attach(*row, inc->id);
     add_alert_entry(ctx, *inc, *row, a);
+    if (a.status == domain::alert_status::firing) take_service(ctx, *inc, a);
 }
 
 void attach_waiting_alerts(context& ctx, const domain::incident& inc) {

@@ -29,6 +29,12 @@ result<void> reopen(context&, arguments&);  // an incident, or an action with A-
 result<void> list_incidents(context&, arguments&);
 result<void> import_history(context&, arguments&);
 
+// classification (SPEC §11)
+result<void> add_service(context&, arguments&);
+result<void> remove_service(context&, arguments&);
+result<void> add_tag(context&, arguments&);
+result<void> remove_tag(context&, arguments&);
+
 // review
 result<void> open_review(context&, arguments&);
 result<void> add_factor(context&, arguments&);
@@ -53,6 +59,9 @@ result<void> reopen_action(context&, arguments&, int number);
 // Applies the private-channel rule of SPEC §3.
 result<domain::incident> target_incident(context& ctx, arguments& args);
 result<void> check_visible(const context& ctx, const domain::incident& inc);
+// Announces in the incident's channel: where the command ran when it ran there, else in the incident channel
+// with a private confirmation to the caller.
+void announce_for(context& ctx, const domain::incident& inc, std::string text);
 // Appends a bot event to the incident's timeline ("Severity sev3 → sev1 by @alice").
 // An event on the incident's timeline, at occurred_at (a corrected key time) or now.
 void record_event(context& ctx, const domain::incident& inc, const std::string& text,

@@ -110,16 +110,13 @@ void refresh_header(context& ctx, const incident& inc) {
              quote(inc.title) + "* (" + std::string(domain::to_string(inc.sev)) + ") · *" +
              std::string(domain::to_string(inc.status)) + "*";
     if (inc.resolved_at) o.text += " after " + domain::format_duration(*inc.resolved_at - inc.started_at);
+    if (auto classes = domain::classification_text(inc); !classes.empty()) o.text += " · " + classes;
     o.text += " · commander " + ctx.who(inc.commander) +
               "\nMark messages for the timeline with :pushpin: or start them with `!tl`. `" + ctx.trigger() +
               " status` shows the details.";
     ctx.replies.push_back(std::move(o));
 }
 
-namespace {
-
-// Announces in the incident's channel: where the command ran when it ran there, else in the incident channel
-// with a private confirmation to the caller.
 void announce_for(context& ctx, const incident& inc, std::string text) {
     if (inc.channel == ctx.channel.id) {
         ctx.announce(std::move(text));
@@ -128,6 +125,8 @@ void announce_for(context& ctx, const incident& inc, std::string text) {
         ctx.tell("Done: " + text);
     }
 }
+
+namespace {
 
 std::string status_line(context& ctx, const incident& inc) {
     auto elapsed = (inc.resolved_at ? *inc.resolved_at : ctx.now) - inc.started_at;
@@ -146,6 +145,7 @@ std::string status_line(context& ctx, const incident& inc) {
         " · Open actions: " + std::to_string(open_actions);
     if (!inc.summary.empty()) out += "\nSummary: " + quote(inc.summary);
     if (!inc.impact.empty()) out += "\nImpact: " + quote(inc.impact);
+    if (auto classes = domain::classification_text(inc); !classes.empty()) out += "\n" + classes;
     return out;
 }
 
@@ -696,17 +696,34 @@ result<void> reopen(context& ctx, arguments& args) {
 
 result<void> list_incidents(context& ctx, arguments& args) {
     auto filter = storage::incident_filter::open;
-    if (auto word = args.next()) {
+    std::optional<std::pair<storage::label_kind, std::string>> label;
+    while (auto word = args.next()) {
         auto which = domain::ascii_lower(*word);
-        if (which == "recent")
-            filter = storage::incident_filter::recent;
-        else if (which != "open")
+        if (which == "recent" || which == "open") {
+            filter = which == "recent" ? storage::incident_filter::recent : storage::incident_filter::open;
+            continue;
+        }
+        if (which != "service" && which != "tag")
             return make_error(errc::bad_input,
-                              "'" + quote(*word) + "' is not a list filter; use open or recent.");
+                              "'" + quote(*word) +
+                                  "' is not a list filter; use open, recent, service <name> or "
+                                  "tag <name>.");
+        auto name_word = args.next();
+        auto name = name_word ? domain::label_name(*name_word) : std::nullopt;
+        if (!name)
+            return make_error(errc::bad_input, "Say which " + which + ": `list " + which + " checkout`.");
+        label =
+            std::pair{which == "service" ? storage::label_kind::service : storage::label_kind::tag, *name};
     }
-    auto all = ctx.store.incidents.list(ctx.workspace, filter, 200);
+    auto all =
+        label ? ctx.store.incidents.list_labelled(ctx.workspace, label->first, label->second, filter, 200)
+              : ctx.store.incidents.list(ctx.workspace, filter, 200);
     std::string out =
-        filter == storage::incident_filter::open ? "*Open incidents*\n" : "*Recent incidents*\n";
+        std::string(filter == storage::incident_filter::open ? "*Open incidents" : "*Recent incidents") +
+        (label ? std::string(label->first == storage::label_kind::service ? " of service " : " tagged ") +
+                     label->second
+               : std::string()) +
+        "*\n";
     int shown = 0, hidden = 0;
     for (const auto& inc : all) {
         if (!check_visible(ctx, inc)) {
@@ -717,7 +734,8 @@ result<void> list_incidents(context& ctx, arguments& args) {
         ++shown;
         out += inc.label() + " · " + std::string(domain::to_string(inc.sev)) + " · " +
                std::string(domain::to_string(inc.status)) + " · " + quote(inc.title) + " · commander " +
-               ctx.who(inc.commander) + "\n";
+               ctx.who(inc.commander) +
+               (inc.services.empty() ? "" : " · " + domain::classification_text(inc)) + "\n";
     }
     if (shown == 0) out += "None.\n";
     if (hidden > 0) out += std::to_string(hidden) + " more in private channels.\n";

@@ -23,8 +23,10 @@ bool route_takes(const config::tracker_route& route, const domain::incident& inc
     auto type = std::string(domain::to_string(a.type));
     if (!route.types.empty() && std::find(route.types.begin(), route.types.end(), type) == route.types.end())
         return false;
-    // Incidents carry no services yet: a route that names some takes none of them.
-    return route.services.empty();
+    if (route.services.empty()) return true;
+    return std::any_of(route.services.begin(), route.services.end(), [&](const std::string& service) {
+        return std::find(inc.services.begin(), inc.services.end(), service) != inc.services.end();
+    });
 }
 
 std::string tracker_name(const std::string& tracker) {

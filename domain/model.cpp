@@ -1,6 +1,7 @@
 #include "domain/model.hpp"
 
 #include <array>
+#include <cctype>
 #include <utility>
 
 #include "domain/text.hpp"
@@ -136,6 +137,31 @@ std::optional<entry_tag> parse_entry_tag(std::string_view text) {
         if (text == to_string(tag)) return tag;
     if (text == "none") return entry_tag::none;
     return std::nullopt;
+}
+
+std::optional<std::string> label_name(std::string_view text) {
+    if (text.empty() || text.size() > 40) return std::nullopt;
+    std::string out;
+    for (char raw : text) {
+        auto ch = static_cast<char>(std::tolower(static_cast<unsigned char>(raw)));
+        bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+                       ch == '-' || ch == '/';
+        if (!allowed) return std::nullopt;
+        out += ch;
+    }
+    return out;
+}
+
+std::string classification_text(const incident& inc) {
+    auto joined = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+        return out;
+    };
+    std::string out;
+    if (!inc.services.empty()) out = "Services: " + joined(inc.services);
+    if (!inc.tags.empty()) out += (out.empty() ? "" : " · ") + std::string("Tags: ") + joined(inc.tags);
+    return out;
 }
 
 }  // namespace hindsight::domain

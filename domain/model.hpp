@@ -65,6 +65,8 @@ struct incident {
     // A time-boxed session (`review start 45m`): kept in the database so a restart keeps the clock.
     std::optional<timestamp> timebox_started_at, timebox_ends_at;
     bool summary_posted = false;  // the review's summary post exists and is edited from then on
+    // Classification (SPEC §11), sorted: the services it touched ("checkout") and free tags ("dns").
+    std::vector<std::string> services, tags;
 
     std::string label() const { return "INC-" + std::to_string(number); }
 };
@@ -161,5 +163,11 @@ struct incident_record {
     std::optional<std::vector<transcript_line>> transcript;
     bool transcript_cut = false;  // there were more than an export takes
 };
+
+// A service or tag name as stored (SPEC §11): lower case; letters, digits, '.', '_', '-' and '/'; 1 to 40
+// characters. nullopt for anything else (so names never carry a mention, markup or a separator).
+std::optional<std::string> label_name(std::string_view text);
+// "Services: checkout, payments · Tags: dns", or "" for an incident with neither.
+std::string classification_text(const incident& inc);
 
 }  // namespace hindsight::domain

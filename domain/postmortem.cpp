@@ -329,6 +329,14 @@ void append_header(std::string& out, const incident_record& record, const name_l
     out += "| Severity | " + std::string(to_string(inc.sev)) + " |\n";
     out += "| Status | " + std::string(to_string(inc.status)) + " |\n";
     out += "| Commander | " + user(name_of, inc.commander) + " |\n";
+    // Names are [a-z0-9._/-] only (label_name), so they need no escaping.
+    auto names = [](const std::vector<std::string>& list) {
+        std::string joined;
+        for (const auto& name : list) joined += (joined.empty() ? "" : ", ") + name;
+        return joined;
+    };
+    if (!inc.services.empty()) out += "| Services | " + names(inc.services) + " |\n";
+    if (!inc.tags.empty()) out += "| Tags | " + names(inc.tags) + " |\n";
     out += "| Started | " + format_minute(inc.started_at) + " UTC |\n";
     out += "| Detected | " + optional_time(inc.detected_at) + " |\n";
     out += "| Mitigated | " + optional_time(inc.mitigated_at) + " |\n";
@@ -553,6 +561,11 @@ void write_incident_fields(json_writer& json, const incident_record& record, con
     json.key("severity").value(to_string(inc.sev));
     json.key("status").value(to_string(inc.status));
     json.key("commander").value(inc.commander.empty() ? std::string() : name_of(inc.commander));
+    for (const auto& [key, list] : {std::pair{"services", &inc.services}, std::pair{"tags", &inc.tags}}) {
+        json.key(key).begin_array();
+        for (const auto& name : *list) json.value(name);
+        json.end_array();
+    }
     json.key("started").value(format_iso(inc.started_at));
     optional_instant("detected", inc.detected_at);
     optional_instant("mitigated", inc.mitigated_at);

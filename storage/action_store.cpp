@@ -111,12 +111,18 @@ std::vector<domain::action_item> action_store::list(const action_query& q) {
     if (q.owner) sql += " AND owner = ?";
     if (q.incident_id) sql += " AND incident_id = ?";
     if (q.open_only) sql += " AND status = 'open'";
+    if (q.incident_label)
+        sql += " AND incident_id IN (SELECT incident_id FROM incident_labels WHERE kind = ? AND name = ?)";
     sql += " ORDER BY number";
     SQLite::Statement s(db_.handle(), sql);
     int index = 1;
     s.bind(index++, q.workspace);
     if (q.owner) s.bind(index++, *q.owner);
     if (q.incident_id) s.bind(index++, static_cast<int64_t>(*q.incident_id));
+    if (q.incident_label) {
+        s.bind(index++, q.incident_label->first);
+        s.bind(index++, q.incident_label->second);
+    }
     std::vector<domain::action_item> out;
     while (s.executeStep()) out.push_back(read_action(s));
     return out;

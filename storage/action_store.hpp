@@ -13,6 +13,8 @@ struct action_query {
     std::optional<std::string> owner;
     std::optional<std::int64_t> incident_id;
     bool open_only = true;
+    // Only actions of incidents with this service or tag (SPEC §11): {"service", "checkout"}.
+    std::optional<std::pair<std::string, std::string>> incident_label = {};
 };
 
 class action_store {

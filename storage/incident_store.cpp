@@ -1,5 +1,7 @@
 #include "storage/incident_store.hpp"
 
+#include <algorithm>
+
 #include "storage/row_mapping.hpp"
 
 namespace hindsight::storage {
@@ -8,7 +10,27 @@ namespace {
 constexpr const char* incident_columns =
     "id, workspace, number, channel, private_channel, title, severity, status, commander, started_at, "
     "detected_at, mitigated_at, resolved_at, reviewed_at, summary, impact, review_thread, no_action_decided, "
-    "review_stage, review_focus, detection, timebox_started_at, timebox_ends_at, summary_posted";
+    "review_stage, review_focus, detection, timebox_started_at, timebox_ends_at, summary_posted, "
+    "(SELECT group_concat(kind || ':' || name, ',') FROM incident_labels WHERE incident_id = incidents.id)";
+
+// "service:checkout,tag:dns" → the two sorted lists (names hold neither ',' nor ':').
+void read_labels(const std::string& joined, domain::incident& inc) {
+    std::size_t start = 0;
+    while (start < joined.size()) {
+        auto end = joined.find(',', start);
+        if (end == std::string::npos) end = joined.size();
+        auto item = std::string_view(joined).substr(start, end - start);
+        auto colon = item.find(':');
+        if (colon != std::string_view::npos) {
+            auto name = std::string(item.substr(colon + 1));
+            if (item.substr(0, colon) == "service") inc.services.push_back(name);
+            if (item.substr(0, colon) == "tag") inc.tags.push_back(name);
+        }
+        start = end + 1;
+    }
+    std::sort(inc.services.begin(), inc.services.end());
+    std::sort(inc.tags.begin(), inc.tags.end());
+}
 
 domain::incident read_incident(SQLite::Statement& row) {
     domain::incident inc;
@@ -38,6 +60,7 @@ domain::incident read_incident(SQLite::Statement& row) {
     inc.timebox_started_at = detail::optional_time(row.getColumn(21));
     inc.timebox_ends_at = detail::optional_time(row.getColumn(22));
     inc.summary_posted = row.getColumn(23).getInt() != 0;
+    if (!row.getColumn(24).isNull()) read_labels(row.getColumn(24).getString(), inc);
     return inc;
 }
 
@@ -255,6 +278,46 @@ std::string incident_store::workspace_platform(const std::string& workspace) {
     SQLite::Statement s(db_.handle(), "SELECT platform FROM workspaces WHERE id = ?");
     s.bind(1, workspace);
     return s.executeStep() ? s.getColumn(0).getString() : std::string();
+}
+
+bool incident_store::add_label(std::int64_t incident_id, label_kind kind, const std::string& name,
+                               domain::timestamp at, const std::string& by) {
+    SQLite::Statement s(db_.handle(),
+                        "INSERT OR IGNORE INTO incident_labels (incident_id, kind, name, added_at, added_by) "
+                        "VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, static_cast<int64_t>(incident_id));
+    s.bind(2, kind == label_kind::service ? "service" : "tag");
+    s.bind(3, name);
+    s.bind(4, static_cast<int64_t>(domain::to_millis(at)));
+    s.bind(5, by);
+    return s.exec() > 0;
+}
+
+bool incident_store::remove_label(std::int64_t incident_id, label_kind kind, const std::string& name) {
+    SQLite::Statement s(db_.handle(),
+                        "DELETE FROM incident_labels WHERE incident_id = ? AND kind = ? AND name = ?");
+    s.bind(1, static_cast<int64_t>(incident_id));
+    s.bind(2, kind == label_kind::service ? "service" : "tag");
+    s.bind(3, name);
+    return s.exec() > 0;
+}
+
+std::vector<domain::incident> incident_store::list_labelled(const std::string& workspace, label_kind kind,
+                                                            const std::string& name, incident_filter filter,
+                                                            std::size_t limit) {
+    std::string where =
+        " WHERE workspace = ? AND id IN (SELECT incident_id FROM incident_labels WHERE kind = ? AND name = "
+        "?)";
+    if (filter == incident_filter::open) where += " AND status IN ('active', 'mitigated')";
+    SQLite::Statement s(db_.handle(), std::string("SELECT ") + incident_columns + " FROM incidents" + where +
+                                          " ORDER BY number DESC LIMIT ?");
+    s.bind(1, workspace);
+    s.bind(2, kind == label_kind::service ? "service" : "tag");
+    s.bind(3, name);
+    s.bind(4, static_cast<int64_t>(limit));
+    std::vector<domain::incident> out;
+    while (s.executeStep()) out.push_back(read_incident(s));
+    return out;
 }
 
 }  // namespace hindsight::storage

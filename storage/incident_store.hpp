@@ -10,6 +10,7 @@
 namespace hindsight::storage {
 
 enum class incident_filter { open, recent, all };
+enum class label_kind { service, tag };
 
 struct user_profile {
     std::string id;
@@ -37,6 +38,15 @@ public:
     void move_channel(const std::string& workspace, const std::string& from, const std::string& to);
     std::vector<domain::incident> list(const std::string& workspace, incident_filter filter,
                                        std::size_t limit);
+
+    // Services and tags (SPEC §11). add_label is false when the incident had it already, remove_label when
+    // it did not.
+    bool add_label(std::int64_t incident_id, label_kind kind, const std::string& name, domain::timestamp at,
+                   const std::string& by);
+    bool remove_label(std::int64_t incident_id, label_kind kind, const std::string& name);
+    std::vector<domain::incident> list_labelled(const std::string& workspace, label_kind kind,
+                                                const std::string& name, incident_filter filter,
+                                                std::size_t limit);
 
     void upsert_user(const std::string& workspace, const user_profile& user);
     std::vector<user_profile> users(const std::string& workspace);  // everyone known, for planning in bulk

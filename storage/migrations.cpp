@@ -430,6 +430,19 @@ CREATE TABLE tracker_state (
     reconciled_at INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 )sql",
+        // 10: an incident's services and tags (SPEC §11): classification that insights and related
+        // incidents group by. One row per label; the index answers "which incidents have service X".
+        R"sql(
+CREATE TABLE incident_labels (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    kind TEXT NOT NULL,                    -- 'service' or 'tag'
+    name TEXT NOT NULL,                    -- normalised: lower case, [a-z0-9._/-]
+    added_at INTEGER NOT NULL,
+    added_by TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (incident_id, kind, name)
+) WITHOUT ROWID;
+CREATE INDEX incident_labels_by_name ON incident_labels (kind, name, incident_id);
+)sql",
     };
     return steps;
 }
