@@ -722,11 +722,12 @@ private:
         };
         handlers_["trackers.jira.project"] = [this, &j](const toml::node& n, const std::string& k) {
             read_checked(n, k, j.project, [](const std::string& key) -> std::optional<std::string> {
-                bool plain = std::all_of(key.begin(), key.end(), [](char ch) {
-                    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                auto upper = [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) != 0; };
+                bool plain = std::all_of(key.begin(), key.end(), [&](char ch) {
+                    return upper(ch) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '_';
                 });
-                if (!key.empty() && plain) return std::nullopt;
-                return "must be a project key like \"OPS\"";
+                if (key.empty() || (plain && upper(key.front()))) return std::nullopt;  // "": no Jira
+                return "must be a project key like \"OPS\" (upper case, as Jira writes it)";
             });
         };
         handlers_["trackers.jira.issue_type"] = [this, &j](const toml::node& n, const std::string& k) {

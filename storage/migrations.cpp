@@ -443,6 +443,12 @@ CREATE TABLE incident_labels (
 ) WITHOUT ROWID;
 CREATE INDEX incident_labels_by_name ON incident_labels (kind, name, incident_id);
 )sql",
+        // 11: when a tracker create was last sent and how many were sent without a known answer: Jira's
+        // search lags the latest send (not the first), and creates that never answer stop being repeated.
+        R"sql(
+ALTER TABLE tracker_links ADD COLUMN last_sent_at INTEGER;
+ALTER TABLE tracker_links ADD COLUMN sends INTEGER NOT NULL DEFAULT 0;
+)sql",
     };
     return steps;
 }

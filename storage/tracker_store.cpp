@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* link_columns =
     "action_id, workspace, tracker, marker, state, issue, url, remote_status, remote_assignee, pushed_owner, "
-    "pushed_due, change_seq, synced_seq, creating_since, next_at, attempts, problem, ours";
+    "pushed_due, change_seq, synced_seq, creating_since, next_at, attempts, problem, ours, last_sent_at, "
+    "sends";
 
 link_state state_from(const std::string& text) {
     if (text == "creating") return link_state::creating;
@@ -36,6 +37,8 @@ tracker_link read_link(SQLite::Statement& row) {
     link.attempts = row.getColumn(15).getInt();
     link.problem = row.getColumn(16).getString();
     link.ours = row.getColumn(17).getInt() != 0;
+    link.last_sent_at = detail::optional_time(row.getColumn(18));
+    link.sends = row.getColumn(19).getInt();
     return link;
 }
 
@@ -137,10 +140,11 @@ std::optional<domain::timestamp> tracker_store::next_due_at(const std::string& t
 void tracker_store::mark_creating(std::int64_t action_id, domain::timestamp now) {
     SQLite::Statement s(
         db_.handle(),
-        "UPDATE tracker_links SET state = 'creating', creating_since = COALESCE(creating_since, "
-        "?) WHERE action_id = ?");
+        "UPDATE tracker_links SET state = 'creating', creating_since = COALESCE(creating_since, ?), "
+        "last_sent_at = ?, sends = sends + 1 WHERE action_id = ?");
     detail::bind_time(s, 1, now);
-    s.bind(2, static_cast<int64_t>(action_id));
+    detail::bind_time(s, 2, now);
+    s.bind(3, static_cast<int64_t>(action_id));
     s.exec();
 }
 
@@ -197,6 +201,13 @@ void tracker_store::postpone(std::int64_t action_id, domain::timestamp next_at) 
 void tracker_store::set_problem(std::int64_t action_id, const std::string& problem) {
     SQLite::Statement s(db_.handle(), "UPDATE tracker_links SET problem = ? WHERE action_id = ?");
     s.bind(1, problem);
+    s.bind(2, static_cast<int64_t>(action_id));
+    s.exec();
+}
+
+void tracker_store::set_issue(std::int64_t action_id, const std::string& issue) {
+    SQLite::Statement s(db_.handle(), "UPDATE tracker_links SET issue = ? WHERE action_id = ?");
+    s.bind(1, issue);
     s.bind(2, static_cast<int64_t>(action_id));
     s.exec();
 }

@@ -31,6 +31,8 @@ struct tracker_link {
     std::int64_t change_seq = 1;
     std::int64_t synced_seq = 0;
     std::optional<domain::timestamp> creating_since;  // when the first create was sent
+    std::optional<domain::timestamp> last_sent_at;    // when the latest create was sent
+    int sends = 0;                                    // creates sent without a known answer
     domain::timestamp next_at{};
     int attempts = 0;
     std::string problem;
@@ -78,6 +80,8 @@ public:
     // Try again at next_at (attempts counts the tries in a row; a success sets it back to 0).
     void postpone(std::int64_t action_id, domain::timestamp next_at);
     void set_problem(std::int64_t action_id, const std::string& problem);
+    // The tracker's own id for an issue first known otherwise (a Jira issue `track`ed by its key).
+    void set_issue(std::int64_t action_id, const std::string& issue);
     // The action changed: its issue must follow.
     void touch(std::int64_t action_id);
 

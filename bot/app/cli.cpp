@@ -320,7 +320,7 @@ int run_service(const common_options& common, bool http_only) {
                                                     application.sink(), workspaces, wake_outbox));
     for (auto& worker : tracker_workers) {
         worker->add_routes(*server);
-        spawn_logged(io, worker->run(), "tracker");
+        spawn_logged(io, worker->run(), worker->name());
     }
     auto platforms =
         http_only ? connections{} : start_platforms(io, *cfg, time, application, *server, health);

@@ -159,11 +159,12 @@ asio::awaitable<tracker_worker::created> github_worker::send_create(const tracke
 
 // One PATCH: state (and why), assignee, and for an issue hindsight wrote, its title and body.
 asio::awaitable<tracker_verdict> github_worker::send_update(const tracker_link& link,
-                                                            const domain::action_item& a,
-                                                            const update_plan& plan) {
+                                                            const domain::action_item& a, update_plan& plan) {
     auto content = content_for(link, a);
     if (!content) co_return tracker_verdict{kind::needs_human, std::chrono::hours{1}, "its incident is gone"};
     content->status = plan.status;
+    content->assignees.clear();
+    if (!plan.assignee.empty()) content->assignees.push_back(plan.assignee);
     auto response = co_await call("PATCH", repo_path() + "/issues/" + link.issue,
                                   update_issue_json(*content, plan.state_changed, link.ours), true);
     co_return judge(response, link, true);

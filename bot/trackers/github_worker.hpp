@@ -22,7 +22,7 @@ private:
                                                 const domain::action_item& a) override;
     boost::asio::awaitable<tracker_verdict> send_update(const storage::tracker_link& link,
                                                         const domain::action_item& a,
-                                                        const update_plan& plan) override;
+                                                        update_plan& plan) override;
     boost::asio::awaitable<fetched> fetch(const storage::tracker_link& link) override;
     tracker_verdict judge_answer(const bot::web_response& response, int attempts, bool about_issue) override;
     header_pairs request_headers() override;

@@ -65,11 +65,19 @@ bool is_wontdo(const config::jira_tracker_settings& jira, std::string_view resol
 }
 
 // Wiki markup would turn user text into links, macros or [~user] mentions: each special character is
-// escaped, so the text shows as typed.
-std::string wiki_escaped(std::string_view text) {
+// escaped, so the text shows as typed. At most `limit` code points come out, never half an escape.
+std::string wiki_escaped(std::string_view text, std::size_t limit) {
     std::string out;
+    std::size_t count = 0;
     for (char ch : domain::sanitize_utf8(text)) {
-        if (std::string_view("[]{}~|!*_^+?#-\\").find(ch) != std::string_view::npos) out += '\\';
+        bool special = std::string_view("[]{}~|!*_^+?#-\\").find(ch) != std::string_view::npos;
+        bool starts_code_point = (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+        if (starts_code_point && count + (special ? 2 : 1) > limit) break;
+        if (special) {
+            out += '\\';
+            ++count;
+        }
+        if (starts_code_point) ++count;
         out += ch;
     }
     return out;
@@ -169,12 +177,16 @@ jira_content jira_issue_for(const config::jira_tracker_settings& jira, const jir
     auto tag = " [" + facts.incident.label() + " " + a.label() + "]";
     issue.summary = domain::truncate_utf8(one_line(a.text), summary_limit - tag.size() - 3) + tag;
     auto lines = description_lines(facts);
-    for (auto& line : lines) line = domain::truncate_utf8(line, description_limit / lines.size());
+    // Each paragraph's share of Jira's limit, counted after escaping (which can double a paragraph).
+    auto share = description_limit / lines.size();
     if (jira.cloud) {
+        for (auto& line : lines) line = domain::truncate_utf8(line, share);
         issue.description = adf_document(lines).dump();
     } else {
         std::string wiki;
-        for (const auto& line : lines) wiki += wiki_escaped(line) + "\n\n";
+        for (const auto& line : lines) {
+            wiki += wiki_escaped(line, share) + "\n\n";
+        }
         issue.description = json(wiki).dump();
     }
     issue.labels = jira.labels;
@@ -290,7 +302,15 @@ std::vector<offered_transition> offered_transitions(const json& j) {
 // The resolution a closing transition sets, or why none will do.
 result<std::string> resolution_for(const config::jira_tracker_settings& jira, const offered_transition& t,
                                    std::string_view status) {
-    if (!t.has_resolution) return std::string();
+    if (!t.has_resolution) {
+        // Without a resolution the issue would read back as done: won't do needs one.
+        if (status == "wontdo")
+            return make_error(errc::conflict,
+                              "the \"" + t.name +
+                                  "\" transition's screen has no Resolution field, so Jira cannot "
+                                  "record won't do: add Resolution to that screen.");
+        return std::string();
+    }
     auto offered = [&](std::string_view name) -> std::optional<std::string> {
         for (const auto& value : t.resolutions)
             if (same_name(value, name)) return value;
@@ -327,13 +347,18 @@ result<jira_transition> choose_jira_transition(const config::jira_tracker_settin
         return same_name(t.to_name, "To Do") || same_name(t.name, "Reopen");
     };
     for (const auto& category : categories) {
-        const offered_transition* chosen = nullptr;
+        std::vector<const offered_transition*> candidates;
         for (const auto& t : offered)
-            if (t.category == category && (!chosen || (preferred(t) && !preferred(*chosen)))) chosen = &t;
-        if (!chosen) continue;
-        auto resolution = resolution_for(jira, *chosen, status);
-        if (!resolution) return resolution.failure();
-        return jira_transition{chosen->id, *resolution};
+            if (t.category == category) candidates.push_back(&t);
+        std::stable_partition(candidates.begin(), candidates.end(),
+                              [&](const offered_transition* t) { return preferred(*t); });
+        std::optional<error> refusal;
+        for (const auto* t : candidates) {
+            auto resolution = resolution_for(jira, *t, status);
+            if (resolution) return jira_transition{t->id, *resolution};
+            if (!refusal) refusal = resolution.failure();
+        }
+        if (refusal) return *refusal;
     }
     std::string names;
     for (const auto& t : offered) names += (names.empty() ? "" : ", ") + t.name;
@@ -444,7 +469,10 @@ result<jira_webhook_events> read_jira_webhook(const config::jira_tracker_setting
     ev.change.tracker = "jira";
     ev.change.issue = read.id;
     ev.change.url = read.key.empty() ? std::string() : jira_browse_url(jira, read.key);
-    if (const json* user = object_at(payload, "user")) ev.change.actor = text_at(*user, "displayName");
+    if (const json* user = object_at(payload, "user")) {
+        ev.change.actor = text_at(*user, "displayName");
+        ev.actor_id = user_of(user);
+    }
     ev.change.at = received_at;
     if (event == "jira:issue_deleted") {
         ev.change.state = "deleted";

@@ -95,6 +95,7 @@ bool jira_refused_only_due(int status, std::string_view body);
 struct jira_issue_event {
     chat::tracker_issue_changed change;  // issue = the id
     std::string key;                     // for an issue linked by `track` (known by its key)
+    std::string actor_id;                // who made the change: accountId (Cloud) or name
 };
 struct jira_webhook_events {
     std::vector<jira_issue_event> issues;

@@ -83,6 +83,7 @@ asio::awaitable<bool> jira_worker::sign_in() {
         auto verdict = judge_answer(response, std::min(attempt, 6), false);
         if (verdict.what == kind::ok)
             if (auto who = read_jira_myself(response.body)) {
+                account_ = *who;
                 spdlog::info("Jira: signed in as {}, following project {} on {}", *who, jira_.project,
                              jira_.url);
                 co_return true;
@@ -99,13 +100,15 @@ asio::awaitable<bool> jira_worker::sign_in() {
     co_return false;
 }
 
-// JQL by the marker label, once the index has had time to show a create that went through.
+// JQL by the marker label, once the index has had time to show the latest create that went through (longer
+// after each unanswered one).
 asio::awaitable<tracker_worker::lookup> jira_worker::find_created(const tracker_link& link) {
-    auto sent = link.creating_since.value_or(clock_.now());
-    if (auto age = clock_.now() - sent; age < search_lag)
+    auto sent = link.last_sent_at.value_or(link.creating_since.value_or(clock_.now()));
+    auto lag = search_lag * std::clamp(link.sends, 1, 6);
+    if (auto age = clock_.now() - sent; age < lag)
         co_return lookup{
             std::nullopt, false,
-            std::chrono::duration_cast<std::chrono::seconds>(search_lag - age) + std::chrono::seconds{1}};
+            std::chrono::duration_cast<std::chrono::seconds>(lag - age) + std::chrono::seconds{1}};
     auto path = jira_.cloud ? "search/jql" : "search";
     auto response = co_await call("POST", path, jira_lookup_json(jira_, link.marker), false);
     auto verdict = judge(response, link, false);
@@ -140,8 +143,7 @@ asio::awaitable<tracker_worker::created> jira_worker::send_create(const tracker_
 
 // The fields (PUT issue), then the workflow transition when the state changes.
 asio::awaitable<tracker_verdict> jira_worker::send_update(const tracker_link& link,
-                                                          const domain::action_item& a,
-                                                          const update_plan& plan) {
+                                                          const domain::action_item& a, update_plan& plan) {
     if (plan.assignee_changed || plan.body_changed) {
         auto content = content_for(link, a);
         if (!content)
@@ -161,12 +163,23 @@ asio::awaitable<tracker_verdict> jira_worker::send_update(const tracker_link& li
     co_return co_await send_transition(link, plan.status);
 }
 
-// The transitions the workflow offers from the issue's status now, and the one to the wanted category.
-asio::awaitable<tracker_verdict> jira_worker::send_transition(const tracker_link& link,
-                                                              const std::string& status) {
+// What the issue says now, as an action state ("" when it could not be read).
+asio::awaitable<std::string> jira_worker::state_now(const tracker_link& link, tracker_verdict& verdict) {
+    auto read = co_await fetch(link);
+    verdict = read.verdict;
+    co_return read.issue ? read.issue->state : std::string();
+}
+
+// The workflow's transition to the wanted category, from the status the issue is in now: read first, so a
+// transition whose answer was lost is not sent again from where it led; read again after, so what hindsight
+// records is what Jira says.
+asio::awaitable<tracker_verdict> jira_worker::send_transition(const tracker_link& link, std::string& status) {
+    tracker_verdict verdict;
+    auto before = co_await state_now(link, verdict);
+    if (verdict.what != kind::ok || before == status) co_return verdict;
     auto offered =
         co_await call("GET", "issue/" + link.issue + "/transitions?expand=transitions.fields", "", false);
-    auto verdict = judge(offered, link, true);
+    verdict = judge(offered, link, true);
     if (verdict.what != kind::ok) co_return verdict;
     auto chosen = choose_jira_transition(jira_, offered.body, status);
     if (!chosen) {
@@ -178,7 +191,16 @@ asio::awaitable<tracker_verdict> jira_worker::send_transition(const tracker_link
     }
     auto response =
         co_await call("POST", "issue/" + link.issue + "/transitions", jira_transition_json(*chosen), true);
-    co_return judge(response, link, true);
+    verdict = judge(response, link, true);
+    if (verdict.what != kind::ok) co_return verdict;
+    tracker_verdict reread;
+    auto after = co_await state_now(link, reread);
+    if (reread.what == kind::ok && after != status) {
+        say_problem(link, "after the transition Jira shows the issue as " + after + ", not " + status +
+                              ": check the workflow's transitions and trackers.jira.wontdo_resolutions.");
+        status = after;  // recorded as it is, so reading it back later is not taken for a change
+    }
+    co_return verdict;
 }
 
 asio::awaitable<tracker_worker::fetched> jira_worker::fetch(const tracker_link& link) {
@@ -213,6 +235,8 @@ asio::awaitable<http_response> jira_worker::on_webhook(const http_request& reque
     auto& links = engine_.store().trackers;
     for (std::size_t i = 0; i < read->issues.size(); ++i) {
         auto change = read->issues[i].change;
+        // hindsight's own change, perhaps retried long after a newer one: what it did is recorded already.
+        if (!account_.empty() && read->issues[i].actor_id == account_) continue;
         auto link = links.find_by_issue(jira_name, change.issue);
         if (!link && !read->issues[i].key.empty()) link = links.find_by_issue(jira_name, read->issues[i].key);
         if (!link) continue;

@@ -23,14 +23,16 @@ private:
                                                 const domain::action_item& a) override;
     boost::asio::awaitable<tracker_verdict> send_update(const storage::tracker_link& link,
                                                         const domain::action_item& a,
-                                                        const update_plan& plan) override;
+                                                        update_plan& plan) override;
     boost::asio::awaitable<fetched> fetch(const storage::tracker_link& link) override;
     tracker_verdict judge_answer(const bot::web_response& response, int attempts, bool about_issue) override;
     header_pairs request_headers() override;
     std::string base_url() override;
 
     boost::asio::awaitable<tracker_verdict> send_transition(const storage::tracker_link& link,
-                                                            const std::string& status);
+                                                            std::string& status);
+    boost::asio::awaitable<std::string> state_now(const storage::tracker_link& link,
+                                                  tracker_verdict& verdict);
     boost::asio::awaitable<bot::http_response> on_webhook(const bot::http_request& request);
     std::optional<jira_content> content_for(const storage::tracker_link& link, const domain::action_item& a);
     tracked_issue tracked(const jira_issue& issue) const;
@@ -38,6 +40,7 @@ private:
 
     const config::jira_tracker_settings& jira_;
     bool with_due_ = true;  // false once Jira said duedate is not on the project's screens
+    std::string account_;   // the account hindsight acts as (GET myself)
 };
 
 }  // namespace hindsight::trackers

@@ -264,6 +264,7 @@ asio::awaitable<void> tracker_worker::create(tracker_link link) {
             co_return;
         }
         if (!looked.complete) co_return postpone(link, looked.retry_after);
+        if (auto wait = hold_repeated_creates(link); wait.count() > 0) co_return postpone(link, wait);
         store.db.transact([&] { store.trackers.mark_queued(link.action_id); });
     }
     store.db.transact([&] { store.trackers.mark_creating(link.action_id, clock_.now()); });
@@ -292,6 +293,21 @@ asio::awaitable<void> tracker_worker::create(tracker_link link) {
     });
 }
 
+// Creates that keep getting no answer while nothing shows up for them: said once, then one more an hour
+// (a tracker that creates and then fails to answer would otherwise get an issue per try).
+std::chrono::seconds tracker_worker::hold_repeated_creates(const tracker_link& link) {
+    constexpr int most_unanswered = 3;
+    constexpr auto between = std::chrono::hours{1};
+    if (link.sends < most_unanswered || !link.last_sent_at) return std::chrono::seconds{0};
+    auto since = clock_.now() - *link.last_sent_at;
+    if (since >= between) return std::chrono::seconds{0};
+    say_problem(link, std::to_string(link.sends) +
+                          " creates went unanswered and no issue for it shows up in " + who_.display +
+                          ": one more is sent each hour. If one was made, link it with `track " +
+                          "A-n <issue URL>`.");
+    return std::chrono::duration_cast<std::chrono::seconds>(between - since) + std::chrono::seconds{1};
+}
+
 // The action's changes. Nothing is sent when the issue already says it all (a change that came from the
 // issue itself).
 asio::awaitable<void> tracker_worker::push(const tracker_link& link) {
@@ -303,16 +319,20 @@ asio::awaitable<void> tracker_worker::push(const tracker_link& link) {
     plan.status = std::string(domain::to_string(action->status));
     if (!cfg_.trackers.close_issues && plan.status != "open") plan.status = link.remote_status;
     plan.state_changed = plan.status != link.remote_status;
+    // An owner with no tracker user leaves the issue's assignee as it is: unassigning it would undo a
+    // person's choice there.
     plan.assignee = commands::tracker_login_for(cfg_, who_.name, action->owner);
+    if (plan.assignee.empty()) plan.assignee = link.remote_assignee;
     plan.assignee_changed = domain::ascii_lower(plan.assignee) != domain::ascii_lower(link.remote_assignee);
     auto due = domain::format_date(action->due);
     plan.body_changed = link.ours && (action->owner != link.pushed_owner || due != link.pushed_due);
-    storage::issue_mirror after{link.issue, link.url, plan.status, plan.assignee, action->owner, due};
     if (!plan.state_changed && !plan.assignee_changed && !plan.body_changed) {
-        store.db.transact([&] { store.trackers.synced(link.action_id, after, link.change_seq); });
+        storage::issue_mirror same{link.issue, link.url, plan.status, plan.assignee, action->owner, due};
+        store.db.transact([&] { store.trackers.synced(link.action_id, same, link.change_seq); });
         co_return;
     }
     auto verdict = co_await send_update(link, *action, plan);
+    storage::issue_mirror after{link.issue, link.url, plan.status, plan.assignee, action->owner, due};
     auto now = clock_.now();
     store.db.transact([&] {
         if (verdict.what == kind::ok)
@@ -353,6 +373,9 @@ asio::awaitable<void> tracker_worker::read_linked(const tracker_link& link, cons
                      key_prefix + link.issue + ":" + change.state + ":" + change.assignee + ":" + version,
                      change};
     co_await chat::record_one(sink_, in);
+    if (read.issue && !read.issue->issue.empty() && read.issue->issue != link.issue)
+        engine_.store().db.transact(  // a Jira issue `track`ed by its key: known by its id from now on
+            [&] { engine_.store().trackers.set_issue(link.action_id, read.issue->issue); });
     if (!link.ours && link.synced_seq == 0)
         engine_.store().db.transact([&] {
             engine_.store().trackers.synced(

@@ -35,7 +35,7 @@ struct tracked_issue {
 // What a push must change on the issue.
 struct update_plan {
     std::string status;    // open, done, wontdo: what the issue should say
-    std::string assignee;  // the tracker user, "" when the owner has none
+    std::string assignee;  // the tracker user (the owner's, or the issue's own when the owner has none)
     bool state_changed = false;
     bool assignee_changed = false;
     bool body_changed = false;  // the owner or due date an issue hindsight wrote shows
@@ -60,6 +60,7 @@ public:
     boost::asio::awaitable<void> run();
     void stop();
     void wake();  // something may be due now (a new action, a change)
+    const std::string& name() const { return who_.name; }
 
 protected:
     struct lookup {
@@ -81,9 +82,10 @@ protected:
     virtual boost::asio::awaitable<lookup> find_created(const storage::tracker_link& link) = 0;
     virtual boost::asio::awaitable<created> send_create(const storage::tracker_link& link,
                                                         const domain::action_item& a) = 0;
+    // May set plan.status to what the issue says after the update (a workflow that went elsewhere).
     virtual boost::asio::awaitable<tracker_verdict> send_update(const storage::tracker_link& link,
                                                                 const domain::action_item& a,
-                                                                const update_plan& plan) = 0;
+                                                                update_plan& plan) = 0;
     virtual boost::asio::awaitable<fetched> fetch(const storage::tracker_link& link) = 0;
     virtual tracker_verdict judge_answer(const bot::web_response& response, int attempts,
                                          bool about_issue) = 0;
@@ -126,6 +128,7 @@ private:
     boost::asio::awaitable<void> read_linked(const storage::tracker_link& link,
                                              const std::string& key_prefix);
     void postpone_orphan(const storage::tracker_link& link);
+    std::chrono::seconds hold_repeated_creates(const storage::tracker_link& link);
     void announce_issue(const storage::tracker_link& link, const domain::action_item& a,
                         const std::string& url);
 

@@ -220,3 +220,35 @@ TEST_CASE(
     CHECK(has(said, "A-3 won't be done: its issue OPS-41 was closed as Won't Fix on Jira by Carol."));
     CHECK(actions.find("console", 3)->status == domain::action_status::wontdo);
 }
+
+TEST_CASE("services and tags: set and removed by name, shown, filtering lists, choosing tracker routes") {
+    auto cfg = github_settings();
+    config::tracker_route checkout_only;
+    checkout_only.services = {"checkout"};
+    checkout_only.types = {"process"};
+    cfg.trackers.routes = {checkout_only};
+    harness h(cfg);
+    h.say("alice", "ops", "start Checkout down");
+    CHECK(has(h.say("alice", "ops", "service Checkout payments"), "INC-1: service checkout, payments"));
+    CHECK(has(h.say("alice", "ops", "service checkout"), "INC-1 already has checkout."));
+    CHECK(has(h.say("alice", "ops", "service @here"), "is not a service name"));
+    CHECK(has(h.say("alice", "ops", "tag dns capacity"), "tags: capacity, dns."));
+    CHECK(has(h.say("alice", "ops", "untag dns"), "no longer tag dns"));
+    CHECK(has(h.say("alice", "ops", "status"), "Services: checkout, payments · Tags: capacity"));
+    h.say("alice", "ops", "action Page the database owner #process");
+    storage::tracker_store links(h.db());
+    CHECK(links.find(h.engine().store().actions.find("console", 1)->id));  // the route's service matched
+
+    h.say("bob", "web", "start Search slow");
+    h.say("bob", "web", "service search");
+    h.say("bob", "web", "action Cache the index #process");
+    CHECK_FALSE(links.find(h.engine().store().actions.find("console", 2)->id));  // not checkout: no issue
+    auto listed = h.say("alice", "ops", "list service checkout");
+    CHECK(has(listed, "INC-1"));
+    CHECK_FALSE(has(listed, "INC-2"));
+    auto actions = h.say("alice", "ops", "actions service search");
+    CHECK(has(actions, "Cache the index"));
+    CHECK_FALSE(has(actions, "Page the database owner"));
+    CHECK(has(h.say("alice", "ops", "unservice payments"), "services: checkout."));
+    CHECK(has(h.say("alice", "ops", "postmortem"), "| Services | checkout |"));
+}

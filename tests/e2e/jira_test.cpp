@@ -33,6 +33,7 @@ constexpr const char* alice_account = "5b10ac8d82e05b22cc7d4ef5";
 
 struct harness : testing::tracker_harness {
     fake_jira& jira;
+    std::string late_echo = {};  // the webhook of hindsight's own `done A-1`, delivered after a newer reopen
 
     std::string webhook(const std::string& identifier, const std::string& body,
                         const std::string& signature) {
@@ -113,6 +114,7 @@ void both_ways(harness& h) {
     bool closed = testing::wait_until([&] { return h.status_of("10000") == "Done/Done"; }, seconds{20});
     check(closed,
           "`done A-1` moved its issue to Done (the transition to the done category) with resolution Done");
+    h.late_echo = h.jira.webhook_body("10000", {"status", "resolution"}, fake_jira::account);
     auto before = h.posts_saying("its issue");
     check(h.signed_webhook("echo-1", h.jira.webhook_body("10000", {"status", "resolution"}))
               .starts_with("HTTP/1.1 202"),
@@ -157,6 +159,18 @@ void limits_and_problems(harness& h) {
     bool reopened = testing::wait_until([&] { return h.status_of("10000") == "To Do/"; }, seconds{30});
     check(reopened && h.jira.snapshot().transitions == transitions + 2,
           "`reopen A-1` reached its issue after a 429 with Retry-After was waited out");
+    testing::wait_until(  // the reopen is recorded as what the issue says before the late retry comes
+        [&] {
+            return h.links(
+                       "remote_status = 'open' AND synced_seq = change_seq AND action_id = "
+                       "(SELECT id FROM actions WHERE number = 1)") == 1;
+        },
+        seconds{10});
+    check(h.signed_webhook("late-echo", h.late_echo).starts_with("HTTP/1.1 202"),
+          "Jira's late retry of hindsight's own `done` transition was accepted");
+    std::this_thread::sleep_for(milliseconds{800});
+    check(h.action_status(1) == "open" && h.posts_saying("A-1 done: its issue") == 0,
+          "and did not close A-1 again: hindsight's own change is recognised by its account, however late");
 
     testing::on_io(h.io, [&] { return h.jira.due_on_screens = false; });
     h.slash("due A-1 +2w");
@@ -166,6 +180,23 @@ void limits_and_problems(harness& h) {
           "a due date Jira's screens refuse was said once in the channel, and the rest went through");
     check(h.metrics().find("hindsight_tracker_problems_total{tracker=\"jira\"}") != std::string::npos,
           "and counted in /metrics");
+
+    h.slash("wontdo A-1 not worth it after the redesign");
+    bool wontdo = testing::wait_until([&] { return h.status_of("10000") == "Done/Won't Do"; }, seconds{20});
+    std::this_thread::sleep_for(milliseconds{500});
+    check(wontdo && h.action_status(1) == "wontdo" && h.posts_saying("A-1 done: its issue") == 0,
+          "`wontdo A-1` resolved its issue as Won't Do (a resolution its Done screen offers); A-1 stays "
+          "won't do");
+    h.slash("reopen A-1");
+    testing::wait_until([&] { return h.status_of("10000") == "To Do/"; }, seconds{20});
+    testing::on_io(h.io, [&] { return h.jira.resolution_on_done_screen = false; });
+    h.slash("wontdo A-1 still not worth it");
+    bool refused =
+        testing::wait_until([&] { return h.posts_saying("has no Resolution field") == 1; }, seconds{20});
+    check(refused && h.status_of("10000") == "To Do/",
+          "on a workflow whose Done screen has no Resolution, `wontdo` is said once as a problem instead of "
+          "closing the issue as done");
+    testing::on_io(h.io, [&] { return h.jira.resolution_on_done_screen = true; });
 }
 
 void reconcile(harness& h) {

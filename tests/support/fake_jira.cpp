@@ -157,9 +157,24 @@ std::string fake_jira::issue_json(const std::string& id) {
     return j.dump();
 }
 
-std::string fake_jira::webhook_body(const std::string& id, const std::vector<std::string>& changed_fields) {
+std::string fake_jira::issue_json(const std::string& id, const std::vector<std::string>& fields) {
+    auto whole = json::parse(issue_json(id));
+    json kept = json::object();
+    for (const auto& field : fields)
+        if (whole["fields"].contains(field)) kept[field] = whole["fields"][field];
+    whole["fields"] = kept;
+    return whole.dump();
+}
+
+std::string fake_jira::webhook_body(const std::string& id, const std::vector<std::string>& changed_fields,
+                                    const std::string& actor) {
     std::lock_guard guard(lock_);
     auto j = json::parse(webhook_example_);
+    if (!actor.empty()) {
+        j["user"].erase("accountId");
+        j["user"][user_field()] = actor;
+        j["user"]["displayName"] = actor == account ? "hindsight" : actor;
+    }
     j["timestamp"] = now_ms();
     j["issue"] = json::parse(issue_json(id));
     json items = json::array();
@@ -228,7 +243,8 @@ bot::http_response fake_jira::route(const bot::http_request& request, const std:
     bool transitions = parts[2].matched;
     if (request.method == "GET" && !transitions) return json_response(200, issue_json(id));
     if (request.method == "PUT" && !transitions) return edit(id, request);
-    if (request.method == "GET") return transitions_of(id);
+    if (request.method == "GET")
+        return transitions_of(id, request.target.find("expand=transitions.fields") != std::string::npos);
     if (request.method == "POST") return transition(id, request);
     return message_error(405, "Method not allowed");
 }
@@ -341,7 +357,7 @@ bot::http_response fake_jira::edit(const std::string& id, const bot::http_reques
     return no_content();
 }
 
-bot::http_response fake_jira::transitions_of(const std::string& id) {
+bot::http_response fake_jira::transitions_of(const std::string& id, bool with_fields) {
     json list = json::array();
     for (const auto& [tid, name, to] : offered_from(state_.issues.at(id).status)) {
         auto t = json::parse(transition_example_);
@@ -351,13 +367,14 @@ bot::http_response fake_jira::transitions_of(const std::string& id) {
         t["to"]["name"] = to;
         t["to"]["id"] = info.id;
         t["to"]["statusCategory"]["key"] = info.category;
-        if (std::string(to) == "Done")
+        if (std::string(to) == "Done" && resolution_on_done_screen)
             t["fields"]["resolution"]["allowedValues"] =
                 json::array({{{"name", "Done"}, {"id", "10000"}},
                              {{"name", "Won't Do"}, {"id", "10001"}},
                              {{"name", "Duplicate"}, {"id", "10002"}}});
         else
             t.erase("fields");
+        if (!with_fields) t.erase("fields");  // only with ?expand=transitions.fields
         list.push_back(t);
     }
     return json_response(200, json{{"expand", "transitions"}, {"transitions", list}}.dump());
@@ -373,12 +390,14 @@ bot::http_response fake_jira::transition(const std::string& id, const bot::http_
     for (const auto& [tid, name, to] : offered_from(issue.status)) {
         if (wanted != tid) continue;
         auto resolution = body.value("/fields/resolution/name"_json_pointer, std::string());
-        if (std::string(to) == "Done" && resolution.empty())
-            return field_error("resolution", "Resolution is required.");
-        if (std::string(to) != "Done" && !resolution.empty())
+        bool screen = std::string(to) == "Done" && resolution_on_done_screen;
+        if (screen && resolution.empty()) return field_error("resolution", "Resolution is required.");
+        if (!screen && !resolution.empty())
             return field_error(
                 "resolution",
                 "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown.");
+        if (screen && resolution != "Done" && resolution != "Won't Do" && resolution != "Duplicate")
+            return field_error("resolution", "Could not find valid 'id' or 'name' in resolution object.");
         issue.status = to;
         issue.resolution = resolution;
         issue.updated_ms = now_ms();
@@ -403,7 +422,8 @@ bot::http_response fake_jira::search(const bot::http_request& request) {
         bool labelled =
             std::find(issue.labels.begin(), issue.labels.end(), parts[2].str()) != issue.labels.end();
         if (labelled && parts[1] == project && issue.created_ms <= visible_before)
-            found.push_back(json::parse(issue_json(it->first)));
+            found.push_back(
+                json::parse(issue_json(it->first, body.value("fields", std::vector<std::string>{}))));
     }
     if (!cloud_)
         return json_response(

@@ -69,6 +69,7 @@ public:
     std::vector<jira_answer> edit_answers;        // answered instead of the next PUT issue
     std::int64_t search_lag_ms = 0;               // issues this new are not found by search yet
     bool due_on_screens = true;                   // false: duedate is refused as not on the screens
+    bool resolution_on_done_screen = true;        // false: the Done transition has no Resolution field
     // Someone in Jira moved the issue (no webhook is sent: the test sends one, or not).
     void set_status(const std::string& id, const std::string& status, const std::string& resolution);
     void set_assignee(const std::string& id, const std::string& who);
@@ -76,15 +77,19 @@ public:
 
     fake_jira_state snapshot();
     std::string issue_json(const std::string& id);
+    // The issue with only these fields (a search answers with the fields it was asked for, else none).
+    std::string issue_json(const std::string& id, const std::vector<std::string>& fields);
     // A jira:issue_updated delivery for the issue as it is now, whose changelog names these fields.
-    std::string webhook_body(const std::string& id, const std::vector<std::string>& changed_fields);
+    // actor: the accountId (or name) of who changed it; "" for the fixture's user.
+    std::string webhook_body(const std::string& id, const std::vector<std::string>& changed_fields,
+                             const std::string& actor = "");
 
 private:
     boost::asio::awaitable<bot::http_response> handle(const bot::http_request& request);
     bot::http_response route(const bot::http_request& request, const std::string& path);
     bot::http_response create(const bot::http_request& request);
     bot::http_response edit(const std::string& id, const bot::http_request& request);
-    bot::http_response transitions_of(const std::string& id);
+    bot::http_response transitions_of(const std::string& id, bool with_fields);
     bot::http_response transition(const std::string& id, const bot::http_request& request);
     bot::http_response search(const bot::http_request& request);
     std::string find_id(const std::string& id_or_key);

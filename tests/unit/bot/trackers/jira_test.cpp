@@ -96,6 +96,15 @@ TEST_CASE("Jira: the transition is chosen by the target's status category, with 
     auto stuck = choose_jira_transition(jira, only_done.dump(), "open");
     REQUIRE_FALSE(stuck);
     CHECK(stuck.failure().message.find("it offers: Move to Closed") != std::string::npos);
+    // Won't do needs a resolution: a done transition without that field is passed over, and none is refused.
+    json two_done{{"transitions", json::array({transition("7", "Closed", "done"),
+                                               transition("8", "Rejected", "done", {"Won't Do"})})}};
+    CHECK(choose_jira_transition(jira, two_done.dump(), "wontdo")->id == "8");
+    CHECK(choose_jira_transition(jira, two_done.dump(), "done")->id == "7");
+    json bare{{"transitions", json::array({transition("7", "Closed", "done")})}};
+    auto no_field = choose_jira_transition(jira, bare.dump(), "wontdo");
+    REQUIRE_FALSE(no_field);
+    CHECK(no_field.failure().message.find("no Resolution field") != std::string::npos);
     // Atlassian's own example: "Close Issue" to a done status, resolution Done on its screen.
     auto example = choose_jira_transition(jira, fixture("transitions.json").dump(), "done");
     REQUIRE(example);
@@ -131,6 +140,14 @@ TEST_CASE("Jira: Cloud sends ADF and accountIds, Data Center wiki markup (escape
     auto text = json::parse(wiki.description).get<std::string>();
     CHECK(text.find("\\[\\~everyone\\] \\{code\\}") != std::string::npos);
     CHECK(json::parse(jira_create_json(dc, wiki, true))["fields"]["assignee"]["name"] == "5b10");
+    a.text = std::string(40000, '[');  // escaping doubles it: still within Jira's limit, no half escape
+    auto long_text = json::parse(jira_issue_for(dc, facts).description).get<std::string>();
+    CHECK(long_text.size() < 32767);
+    bool every_bracket_escaped = true;
+    for (std::size_t i = 0; i < long_text.size(); ++i)
+        if (long_text[i] == '[' && (i == 0 || long_text[i - 1] != '\\')) every_bracket_escaped = false;
+    CHECK(every_bracket_escaped);
+    CHECK(long_text.find("\\[\\[") != std::string::npos);
     CHECK(jira_api(dc) == "rest/api/2/");
     config::secrets dc_secrets;
     dc_secrets.jira_pat = "pat-1";
