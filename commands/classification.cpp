@@ -76,6 +76,7 @@ result<void> change_labels(context& ctx, arguments& args, const label_words& wor
                  "🏷️ " + inc.label() + (adding ? ": " : ": no longer ") + words.singular + " " +
                      joined(changed) + " (by " + ctx.who(ctx.user) + "). " + words.plural + ": " +
                      (now.empty() ? std::string("none") : joined(now)) + ".");
+    if (adding && words.kind == label_kind::service) say_related(ctx, inc);
     return {};
 }
 

@@ -66,6 +66,10 @@ const std::vector<entry>& entries() {
           "incident"},
          add_tag},
         {{"untag", "untag [INC-n] <name>…", "take a tag off the incident", "incident"}, remove_tag},
+        {{"related", "related [INC-n]",
+          "earlier incidents like this one (shared services, tags and words), with their open actions",
+          "incident"},
+         show_related},
         {{"review", "review [INC-n] [start [45m] | next | skip | done | none | finish]",
           "open (or link to) the review thread, start a time-boxed session, move the review on, or finish it "
           "(the summary says what is missing)",

@@ -3,6 +3,7 @@
 // action_commands.cpp. Each returns an expected failure as a value; the dispatcher adds the usage line.
 #include "commands/arguments.hpp"
 #include "commands/context.hpp"
+#include "domain/related.hpp"
 #include "domain/result.hpp"
 
 namespace hindsight::commands {
@@ -28,6 +29,19 @@ result<void> resolve_incident(context&, arguments&);
 result<void> reopen(context&, arguments&);  // an incident, or an action with A-n
 result<void> list_incidents(context&, arguments&);
 result<void> import_history(context&, arguments&);
+
+// related incidents (SPEC §11)
+struct related_incident {
+    domain::incident inc;
+    domain::relation_evidence evidence;
+    double score = 0;
+};
+// Every incident of the workspace related to this one above the threshold, best first (no visibility rule:
+// callers apply it).
+std::vector<related_incident> find_related(stores& store, const domain::incident& inc);
+// Up to three related incidents the caller may see, told to the caller; nothing when none is.
+void say_related(context& ctx, const domain::incident& inc);
+result<void> show_related(context&, arguments&);
 
 // classification (SPEC §11)
 result<void> add_service(context&, arguments&);

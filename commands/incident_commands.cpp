@@ -165,6 +165,7 @@ result<void> set_text_field(context& ctx, arguments& args, std::string incident:
     announce_for(ctx, inc,
                  label + " of " + inc.label() + " set by " + ctx.who(ctx.user) + ": " + quote(*text));
     if (field != &incident::title) nudge_if_blaming(ctx, *text);
+    if (field == &incident::title) say_related(ctx, inc);
     return {};
 }
 
@@ -448,9 +449,11 @@ result<void> start_incident(context& ctx, arguments& args) {
         ctx.announce(std::move(declaration));
         chat::define_thread(ctx.replies.back(), header_key(inc));
         attach_waiting_alerts(ctx, inc);
+        say_related(ctx, inc);
         return {};
     }
     declare_in_new_channel(ctx, inc, std::move(declaration));
+    say_related(ctx, inc);
     return {};
 }
 

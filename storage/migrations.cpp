@@ -449,6 +449,50 @@ CREATE INDEX incident_labels_by_name ON incident_labels (kind, name, incident_id
 ALTER TABLE tracker_links ADD COLUMN last_sent_at INTEGER;
 ALTER TABLE tracker_links ADD COLUMN sends INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // 12: what related incidents are found by (SPEC §11): an FTS5 index (bm25) over each incident's
+        // title,
+        // and its summary, impact, detection and review answers (factors and causes). Triggers keep it
+        // current in the same transaction as every change to them.
+        R"sql(
+CREATE VIRTUAL TABLE incident_search USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2');
+INSERT INTO incident_search (rowid, title, body)
+    SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+        COALESCE((SELECT group_concat(text, ' ') FROM review_nodes n WHERE n.incident_id = incidents.id
+                  AND removed = 0), '')
+    FROM incidents;
+CREATE TRIGGER incident_search_insert AFTER INSERT ON incidents BEGIN
+    DELETE FROM incident_search WHERE rowid = new.id;
+    INSERT INTO incident_search (rowid, title, body)
+        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+            COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
+                      WHERE incident_id = new.id AND removed = 0), '')
+        FROM incidents WHERE id = new.id;
+END;
+CREATE TRIGGER incident_search_update AFTER UPDATE OF title, summary, impact, detection ON incidents BEGIN
+    DELETE FROM incident_search WHERE rowid = new.id;
+    INSERT INTO incident_search (rowid, title, body)
+        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+            COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
+                      WHERE incident_id = new.id AND removed = 0), '')
+        FROM incidents WHERE id = new.id;
+END;
+CREATE TRIGGER incident_search_node_insert AFTER INSERT ON review_nodes BEGIN
+    DELETE FROM incident_search WHERE rowid = new.incident_id;
+    INSERT INTO incident_search (rowid, title, body)
+        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+            COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
+                      WHERE incident_id = new.incident_id AND removed = 0), '')
+        FROM incidents WHERE id = new.incident_id;
+END;
+CREATE TRIGGER incident_search_node_update AFTER UPDATE OF text, removed ON review_nodes BEGIN
+    DELETE FROM incident_search WHERE rowid = new.incident_id;
+    INSERT INTO incident_search (rowid, title, body)
+        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+            COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
+                      WHERE incident_id = new.incident_id AND removed = 0), '')
+        FROM incidents WHERE id = new.incident_id;
+END;
+)sql",
     };
     return steps;
 }

@@ -1,0 +1,82 @@
+#include "domain/related.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace hindsight::domain {
+namespace {
+
+constexpr std::array<std::string_view, 48> stop_words{
+    "the",  "and",   "for",  "from", "with", "after", "again", "was",  "were", "are",   "not",  "our",
+    "its",  "this",  "that", "into", "onto", "down",  "out",   "off",  "over", "under", "than", "then",
+    "but",  "all",   "any",  "too",  "very", "when",  "while", "what", "who",  "has",   "had",  "have",
+    "been", "being", "by",   "of",   "on",   "in",    "at",    "to",   "is",   "it",    "an",   "or"};
+
+std::string stem(std::string word) {
+    for (std::string_view suffix : {"ing", "ed", "es", "s"})
+        if (word.size() > suffix.size() + 3 && word.ends_with(suffix))
+            return word.substr(0, word.size() - suffix.size());
+    return word;
+}
+
+}  // namespace
+
+std::vector<std::string> content_words(std::string_view text, std::size_t most) {
+    std::vector<std::string> out;
+    std::string word;
+    auto flush = [&] {
+        if (word.size() >= 3 && std::find(stop_words.begin(), stop_words.end(), word) == stop_words.end()) {
+            auto stemmed = stem(word);
+            if (out.size() < most && std::find(out.begin(), out.end(), stemmed) == out.end())
+                out.push_back(std::move(stemmed));
+        }
+        word.clear();
+    };
+    for (char raw : text) {
+        auto ch = static_cast<unsigned char>(raw);
+        if (std::isalnum(ch))
+            word += static_cast<char>(std::tolower(ch));
+        else
+            flush();
+    }
+    flush();
+    return out;
+}
+
+std::string related_query(const std::vector<std::string>& words) {
+    std::string out;
+    // A stem as a prefix query ("exhaust"*) finds "exhausted" and "exhaustion" through the porter tokenizer.
+    for (const auto& word : words) out += (out.empty() ? "" : " OR ") + ("\"" + word + "\"*");
+    return out;
+}
+
+double related_score(const relation_evidence& evidence, const related_weights& weights) {
+    double text = evidence.words == 0 ? 0.0
+                                      : static_cast<double>(evidence.shared_words.size()) /
+                                            static_cast<double>(evidence.words);
+    return weights.text * text +
+           weights.service * static_cast<double>(std::min<std::size_t>(evidence.shared_services.size(), 2)) +
+           weights.tag * static_cast<double>(std::min<std::size_t>(evidence.shared_tags.size(), 2));
+}
+
+std::string explain_relation(const relation_evidence& evidence) {
+    auto joined = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+        return out;
+    };
+    std::vector<std::string> parts;
+    if (!evidence.shared_services.empty())
+        parts.push_back(std::string(evidence.shared_services.size() == 1 ? "service " : "services ") +
+                        joined(evidence.shared_services));
+    if (!evidence.shared_tags.empty())
+        parts.push_back(std::string(evidence.shared_tags.size() == 1 ? "tag " : "tags ") +
+                        joined(evidence.shared_tags));
+    if (!evidence.shared_words.empty()) parts.push_back("words " + joined(evidence.shared_words));
+    std::string out;
+    for (const auto& part : parts) out += (out.empty() ? "shares " : "; ") + part;
+    return out;
+}
+
+}  // namespace hindsight::domain
