@@ -10,7 +10,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <algorithm>
+#include <array>
+
 #include "commands/engine.hpp"
+#include "commands/handlers.hpp"
 #include "commands/reminders.hpp"
 #include "domain/postmortem.hpp"
 
@@ -198,6 +202,75 @@ void bench_digest_planning(const std::string& path) {
 
 }  // namespace
 
+// Related incidents (SPEC §11): 100 000 incidents, services from 200 and tags from 50, and the lookup
+// find_related does at `start` timed over 200 of them. Two vocabularies: a narrow one (every title six of 40
+// incident words, so any query matches most of the corpus: the worst case), and a Zipf-distributed one of
+// 5 000 words (s = 1, the 20 most common taken out as stop words would be), closer to what people write.
+// Titles are six words, summaries three.
+void bench_related(const std::string& path, bool narrow) {
+    std::filesystem::remove(path);
+    storage::database db(path);
+    commands::stores store(db);
+    static constexpr std::array<const char*, 40> core{
+        "checkout", "payments", "database",    "connection", "pool",     "exhausted", "latency", "timeout",
+        "dns",      "resolver", "certificate", "expired",    "disk",     "full",      "queue",   "backlog",
+        "deploy",   "config",   "flag",        "cache",      "eviction", "memory",    "leak",    "oom",
+        "gateway",  "rate",     "limiter",     "kafka",      "consumer", "lag",       "replica", "failover",
+        "cdn",      "stale",    "storage",     "upload",     "token",    "partner",   "cron",    "billing"};
+    std::uint64_t seed = 42;
+    auto next = [&seed](std::uint64_t n) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return (seed >> 33) % n;
+    };
+    constexpr int vocabulary = 5000, skipped = 20;
+    std::vector<double> cumulative;
+    double total = 0;
+    for (int rank = skipped + 1; rank <= vocabulary; ++rank) cumulative.push_back(total += 1.0 / rank);
+    auto word = [&]() -> std::string {
+        if (narrow) return core[next(core.size())];
+        auto u = static_cast<double>(next(1u << 30)) / static_cast<double>(1u << 30) * total;
+        auto at = std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin();
+        return "w" + std::to_string(at + skipped + 1);
+    };
+    constexpr int incidents = 100000;
+    auto now = *domain::parse_iso("2026-03-02T10:00:00Z");
+    auto start = clock_type::now();
+    db.transact([&] {
+        store.incidents.take_incident_number("bench");  // the workspace row
+        for (int i = 1; i <= incidents; ++i) {
+            domain::incident inc;
+            inc.workspace = "bench";
+            inc.number = i;
+            inc.channel = "C" + std::to_string(i % 5000);
+            for (int w = 0; w < 6; ++w) inc.title += (w ? " " : "") + word();
+            inc.summary = word() + " " + word() + " " + word();
+            inc.started_at = now;
+            store.incidents.insert(inc);
+            store.incidents.add_label(inc.id, storage::label_kind::service, "svc" + std::to_string(next(200)),
+                                      now, "");
+            if (i % 3 == 0)
+                store.incidents.add_label(inc.id, storage::label_kind::tag, "tag" + std::to_string(next(50)),
+                                          now, "");
+        }
+    });
+    auto load = seconds_since(start);
+    std::vector<double> times;
+    std::size_t found = 0;
+    for (int q = 0; q < 200; ++q) {
+        auto inc = store.incidents.find("bench", 1 + static_cast<int>(next(incidents)));
+        auto t0 = clock_type::now();
+        found += commands::find_related(store, *inc).size();
+        times.push_back(seconds_since(t0) * 1000);
+    }
+    std::sort(times.begin(), times.end());
+    std::printf(
+        "related (%s vocabulary): %d incidents loaded in %.1f s; lookup p50 %.1f ms, p99 %.1f ms, max "
+        "%.1f ms (%.1f above the threshold on average)\n",
+        narrow ? "narrow, 40 words" : "Zipf, 5 000 words", incidents, load, times[times.size() / 2],
+        times[times.size() * 99 / 100], times.back(),
+        static_cast<double>(found) / static_cast<double>(times.size()));
+}
+
 int main(int argc, char** argv) {
     std::string dir = argc > 1 ? argv[1] : std::filesystem::temp_directory_path().string();
     auto path = dir + "/hindsight-bench-" + std::to_string(::getpid()) + ".db";
@@ -207,5 +280,9 @@ int main(int argc, char** argv) {
     if (only.empty() || only == "digest") bench_digest_planning(path + "-digest");
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + "-digest" + suffix);
     if (only.empty() || only == "render") bench_render();
+    for (bool narrow : {false, true}) {
+        if (only.empty() || only == "related") bench_related(path + "-related", narrow);
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + "-related" + suffix);
+    }
     return 0;
 }

@@ -13,8 +13,11 @@ namespace hindsight::commands {
 
 namespace {
 
-constexpr std::size_t candidates_by_text = 50;
-constexpr std::size_t candidates_by_label = 200;
+// Candidates: the best by words, and those sharing enough services and tags to clear the threshold with no
+// word in common (with the default weights: two labels). Everything else needs words, so FTS5 finds it.
+constexpr std::size_t candidates_by_text = 60;
+constexpr std::size_t candidates_by_label = 50;
+constexpr std::size_t labels_alone_enough = 2;
 
 std::vector<std::string> shared(const std::vector<std::string>& mine,
                                 const std::vector<std::string>& theirs) {
@@ -32,7 +35,8 @@ std::vector<related_incident> find_related(stores& store, const domain::incident
     for (const auto& match : store.incidents.similar_text(inc.workspace, domain::related_query(words), inc.id,
                                                           candidates_by_text))
         candidates[match.incident_id] = true;
-    for (auto id : store.incidents.sharing_labels(inc.workspace, inc.id, candidates_by_label))
+    for (auto id :
+         store.incidents.sharing_labels(inc.workspace, inc.id, labels_alone_enough, candidates_by_label))
         candidates[id] = true;
     std::vector<related_incident> out;
     for (const auto& [id, _] : candidates) {

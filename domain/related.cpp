@@ -46,8 +46,8 @@ std::vector<std::string> content_words(std::string_view text, std::size_t most) 
 
 std::string related_query(const std::vector<std::string>& words) {
     std::string out;
-    // A stem as a prefix query ("exhaust"*) finds "exhausted" and "exhaustion" through the porter tokenizer.
-    for (const auto& word : words) out += (out.empty() ? "" : " OR ") + ("\"" + word + "\"*");
+    // Plain terms: the porter tokenizer stems them as it stemmed the index ("exhaust" finds "exhausted").
+    for (const auto& word : words) out += (out.empty() ? "" : " OR ") + ("\"" + word + "\"");
     return out;
 }
 

@@ -326,32 +326,39 @@ std::vector<incident_store::text_match> incident_store::similar_text(const std::
                                                                      std::size_t limit) {
     std::vector<text_match> out;
     if (fts_query.empty()) return out;
-    // The title counts twice what the rest does: it is what a responder writes first and best.
+    // The title counts twice what the rest does: it is what a responder writes first and best. FTS5 ranks
+    // on its own first (joining incidents in the same query makes SQLite probe the index per incident);
+    // the workspace is checked on the few it returns.
     SQLite::Statement s(
         db_.handle(),
-        "SELECT s.rowid, -bm25(incident_search, 2.0, 1.0) FROM incident_search s "
-        "JOIN incidents i ON i.id = s.rowid WHERE incident_search MATCH ? AND i.workspace = ? "
-        "AND s.rowid <> ? ORDER BY bm25(incident_search, 2.0, 1.0) LIMIT ?");
+        "SELECT m.id, m.closeness FROM (SELECT rowid AS id, -rank AS closeness FROM incident_search "
+        "WHERE incident_search MATCH ? AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT ?) m "
+        "JOIN incidents i ON i.id = m.id WHERE i.workspace = ? AND m.id <> ? "
+        "ORDER BY m.closeness DESC");
     s.bind(1, fts_query);
-    s.bind(2, workspace);
-    s.bind(3, static_cast<int64_t>(except_id));
-    s.bind(4, static_cast<int64_t>(limit));
-    while (s.executeStep()) out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getDouble()});
+    s.bind(2, static_cast<int64_t>(limit * 2 + 1));
+    s.bind(3, workspace);
+    s.bind(4, static_cast<int64_t>(except_id));
+    while (s.executeStep() && out.size() < limit)
+        out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getDouble()});
     return out;
 }
 
 std::vector<std::int64_t> incident_store::sharing_labels(const std::string& workspace,
-                                                         std::int64_t incident_id, std::size_t limit) {
-    SQLite::Statement s(db_.handle(),
-                        "SELECT DISTINCT other.incident_id FROM incident_labels mine "
-                        "JOIN incident_labels other ON other.kind = mine.kind AND other.name = mine.name "
-                        "JOIN incidents i ON i.id = other.incident_id "
-                        "WHERE mine.incident_id = ? AND other.incident_id <> ? AND i.workspace = ? "
-                        "ORDER BY other.incident_id DESC LIMIT ?");
+                                                         std::int64_t incident_id, std::size_t at_least,
+                                                         std::size_t limit) {
+    SQLite::Statement s(
+        db_.handle(),
+        "SELECT other.incident_id FROM incident_labels mine "
+        "JOIN incident_labels other ON other.kind = mine.kind AND other.name = mine.name "
+        "JOIN incidents i ON i.id = other.incident_id "
+        "WHERE mine.incident_id = ? AND other.incident_id <> ? AND i.workspace = ? "
+        "GROUP BY other.incident_id HAVING COUNT(*) >= ? ORDER BY other.incident_id DESC LIMIT ?");
     s.bind(1, static_cast<int64_t>(incident_id));
     s.bind(2, static_cast<int64_t>(incident_id));
     s.bind(3, workspace);
-    s.bind(4, static_cast<int64_t>(limit));
+    s.bind(4, static_cast<int64_t>(at_least));
+    s.bind(5, static_cast<int64_t>(limit));
     std::vector<std::int64_t> out;
     while (s.executeStep()) out.push_back(s.getColumn(0).getInt64());
     return out;

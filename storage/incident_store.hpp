@@ -49,15 +49,16 @@ public:
                                                 std::size_t limit);
 
     // Related incidents (SPEC §11). Incidents of the workspace whose indexed text matches an FTS5 query,
-    // best first, with bm25's closeness (higher is closer); and those sharing a service or tag with one.
+    // best first, with bm25's closeness (higher is closer).
     struct text_match {
         std::int64_t incident_id = 0;
         double closeness = 0;
     };
     std::vector<text_match> similar_text(const std::string& workspace, const std::string& fts_query,
                                          std::int64_t except_id, std::size_t limit);
+    // Incidents sharing at least `at_least` of its services and tags, newest first.
     std::vector<std::int64_t> sharing_labels(const std::string& workspace, std::int64_t incident_id,
-                                             std::size_t limit);
+                                             std::size_t at_least, std::size_t limit);
     // The incident's indexed words (title, then summary, impact, detection and review answers).
     std::string indexed_text(std::int64_t incident_id);
 
