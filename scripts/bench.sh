@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmarks and prints their figures (they are not tests: the machine is noisy).
-#   capture + render: bench/capture_bench.cpp
+#   capture + render + related incidents: bench/capture_bench.cpp
 #   memory: idle RSS of `hindsight run --http-only`, and how long it takes to stop on SIGTERM
 #   Slack Socket Mode burst, ack latency and peak RSS: bench/socket_bench.cpp (the real binary, a fake Slack)
 #   Mattermost burst and peak RSS: bench/mattermost_bench.cpp (the real binary, a fake Mattermost)
