@@ -2,6 +2,7 @@
 // They classify the incident for related incidents, insights and tracker routes, show in its status, its
 // declaration and its postmortem, and filter `list` and `actions`.
 #include <algorithm>
+#include <cctype>
 
 #include "commands/handlers.hpp"
 #include "domain/text.hpp"
@@ -72,9 +73,13 @@ result<void> change_labels(context& ctx, arguments& args, const label_words& wor
     auto inc = ctx.store.incidents.find_by_id(target->id).value_or(*target);
     refresh_header(ctx, inc);
     const auto& now = words.kind == label_kind::service ? inc.services : inc.tags;
+    auto what = std::string(changed.size() == 1 ? words.singular : words.plural) + " " + joined(changed);
+    auto event = what + (adding ? " added by " : " taken off by ") + ctx.who(ctx.user);
+    event[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(event[0])));
+    record_event(ctx, inc, event);
     announce_for(ctx, inc,
-                 "🏷️ " + inc.label() + (adding ? ": " : ": no longer ") + words.singular + " " +
-                     joined(changed) + " (by " + ctx.who(ctx.user) + "). " + words.plural + ": " +
+                 "🏷️ " + inc.label() + (adding ? ": " : ": no longer ") + what + " (by " +
+                     ctx.who(ctx.user) + "). " + words.plural + ": " +
                      (now.empty() ? std::string("none") : joined(now)) + ".");
     if (adding && words.kind == label_kind::service) say_related(ctx, inc);
     return {};

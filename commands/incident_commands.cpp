@@ -738,7 +738,8 @@ result<void> list_incidents(context& ctx, arguments& args) {
         out += inc.label() + " · " + std::string(domain::to_string(inc.sev)) + " · " +
                std::string(domain::to_string(inc.status)) + " · " + quote(inc.title) + " · commander " +
                ctx.who(inc.commander) +
-               (inc.services.empty() ? "" : " · " + domain::classification_text(inc)) + "\n";
+               (domain::classification_text(inc).empty() ? "" : " · " + domain::classification_text(inc)) +
+               "\n";
     }
     if (shown == 0) out += "None.\n";
     if (hidden > 0) out += std::to_string(hidden) + " more in private channels.\n";

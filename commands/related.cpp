@@ -13,11 +13,10 @@ namespace hindsight::commands {
 
 namespace {
 
-// Candidates: the best by words, and those sharing enough services and tags to clear the threshold with no
-// word in common (with the default weights: two labels). Everything else needs words, so FTS5 finds it.
+// Candidates: the best by words, and those whose shared services and tags alone clear the threshold (the
+// cap of two of each is applied when scoring). Everything else needs words, so FTS5 finds it.
 constexpr std::size_t candidates_by_text = 60;
 constexpr std::size_t candidates_by_label = 50;
-constexpr std::size_t labels_alone_enough = 2;
 
 std::vector<std::string> shared(const std::vector<std::string>& mine,
                                 const std::vector<std::string>& theirs) {
@@ -35,8 +34,9 @@ std::vector<related_incident> find_related(stores& store, const domain::incident
     for (const auto& match : store.incidents.similar_text(inc.workspace, domain::related_query(words), inc.id,
                                                           candidates_by_text))
         candidates[match.incident_id] = true;
-    for (auto id :
-         store.incidents.sharing_labels(inc.workspace, inc.id, labels_alone_enough, candidates_by_label))
+    const auto& weights = domain::default_related_weights;
+    for (auto id : store.incidents.sharing_labels(inc.workspace, inc.id, weights.service, weights.tag,
+                                                  weights.threshold, candidates_by_label))
         candidates[id] = true;
     std::vector<related_incident> out;
     for (const auto& [id, _] : candidates) {
@@ -92,7 +92,15 @@ std::string related_lines(context& ctx, const domain::incident& inc, std::size_t
 }  // namespace
 
 void say_related(context& ctx, const domain::incident& inc) {
-    auto lines = related_lines(ctx, inc, 3);
+    std::string lines;
+    try {
+        lines = related_lines(ctx, inc, 3);
+    } catch (const std::exception& failure) {
+        // A hint, not the command: the command that asked for it stands, and says the hint is missing.
+        ctx.tell("(Related incidents could not be looked up just now: " + quote(failure.what()) + ". `" +
+                 ctx.trigger() + " related` tries again.)");
+        return;
+    }
     if (lines.empty()) return;
     ctx.tell("🔁 This looks like earlier incidents (`" + ctx.trigger() + " related` for more):\n" + lines);
 }

@@ -773,7 +773,14 @@ private:
                 else if (name == "types")
                     read_strings(value, sub, route.types, action_type);
                 else if (name == "services")
-                    read_strings(value, sub, route.services, none);
+                    read_strings(value, sub, route.services,
+                                 [](const std::string& name) -> std::optional<std::string> {
+                                     auto stored = domain::label_name(name);
+                                     if (stored && *stored == name) return std::nullopt;
+                                     return "must hold service names as hindsight stores them: lower case "
+                                            "letters, digits, "
+                                            "'.', '_', '-' or '/', at most 40 characters";
+                                 });
                 else if (name == "private")
                     read_bool(value, sub, route.allow_private);
                 else

@@ -140,7 +140,8 @@ std::optional<entry_tag> parse_entry_tag(std::string_view text) {
 }
 
 std::optional<std::string> label_name(std::string_view text) {
-    if (text.empty() || text.size() > 40) return std::nullopt;
+    if (text.empty() || text.size() > 40 || !std::isalnum(static_cast<unsigned char>(text.front())))
+        return std::nullopt;
     std::string out;
     for (char raw : text) {
         auto ch = static_cast<char>(std::tolower(static_cast<unsigned char>(raw)));

@@ -329,10 +329,10 @@ void append_header(std::string& out, const incident_record& record, const name_l
     out += "| Severity | " + std::string(to_string(inc.sev)) + " |\n";
     out += "| Status | " + std::string(to_string(inc.status)) + " |\n";
     out += "| Commander | " + user(name_of, inc.commander) + " |\n";
-    // Names are [a-z0-9._/-] only (label_name), so they need no escaping.
+    // Names are [a-z0-9._/-] (label_name); '_' could still make emphasis, so they are escaped as cells.
     auto names = [](const std::vector<std::string>& list) {
         std::string joined;
-        for (const auto& name : list) joined += (joined.empty() ? "" : ", ") + name;
+        for (const auto& name : list) joined += (joined.empty() ? "" : ", ") + markdown_cell(name);
         return joined;
     };
     if (!inc.services.empty()) out += "| Services | " + names(inc.services) + " |\n";

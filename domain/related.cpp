@@ -13,10 +13,15 @@ constexpr std::array<std::string_view, 48> stop_words{
     "but",  "all",   "any",  "too",  "very", "when",  "while", "what", "who",  "has",   "had",  "have",
     "been", "being", "by",   "of",   "on",   "in",    "at",    "to",   "is",   "it",    "an",   "or"};
 
+// Crude on purpose (the index's porter stemmer does the matching): enough that "pools" and "pool", "failed"
+// and "fail" count as one word when shared words are counted and shown.
 std::string stem(std::string word) {
-    for (std::string_view suffix : {"ing", "ed", "es", "s"})
-        if (word.size() > suffix.size() + 3 && word.ends_with(suffix))
-            return word.substr(0, word.size() - suffix.size());
+    auto cut = [&](std::size_t n) { return word.substr(0, word.size() - n); };
+    if (word.size() > 6 && word.ends_with("ing")) return cut(3);
+    if (word.size() > 5 && word.ends_with("ed")) return cut(2);
+    for (std::string_view sibilant : {"sses", "xes", "zes", "ches", "shes"})
+        if (word.size() > sibilant.size() + 2 && word.ends_with(sibilant)) return cut(2);
+    if (word.size() > 4 && word.ends_with('s') && !word.ends_with("ss")) return cut(1);
     return word;
 }
 

@@ -326,26 +326,24 @@ std::vector<incident_store::text_match> incident_store::similar_text(const std::
                                                                      std::size_t limit) {
     std::vector<text_match> out;
     if (fts_query.empty()) return out;
-    // The title counts twice what the rest does: it is what a responder writes first and best. FTS5 ranks
-    // on its own first (joining incidents in the same query makes SQLite probe the index per incident);
-    // the workspace is checked on the few it returns.
+    // The title counts twice what the rest does: it is what a responder writes first and best. The words are
+    // matched in title and body only; the workspace is an unindexed column checked inside the search, so
+    // other workspaces never crowd the best out.
     SQLite::Statement s(
         db_.handle(),
-        "SELECT m.id, m.closeness FROM (SELECT rowid AS id, -rank AS closeness FROM incident_search "
-        "WHERE incident_search MATCH ? AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT ?) m "
-        "JOIN incidents i ON i.id = m.id WHERE i.workspace = ? AND m.id <> ? "
-        "ORDER BY m.closeness DESC");
-    s.bind(1, fts_query);
-    s.bind(2, static_cast<int64_t>(limit * 2 + 1));
-    s.bind(3, workspace);
-    s.bind(4, static_cast<int64_t>(except_id));
-    while (s.executeStep() && out.size() < limit)
-        out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getDouble()});
+        "SELECT rowid, -rank FROM incident_search WHERE incident_search MATCH ? AND workspace = ? "
+        "AND rowid <> ? AND rank MATCH 'bm25(0.0, 2.0, 1.0)' ORDER BY rank LIMIT ?");
+    s.bind(1, "{title body} : (" + fts_query + ")");
+    s.bind(2, workspace);
+    s.bind(3, static_cast<int64_t>(except_id));
+    s.bind(4, static_cast<int64_t>(limit));
+    while (s.executeStep()) out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getDouble()});
     return out;
 }
 
 std::vector<std::int64_t> incident_store::sharing_labels(const std::string& workspace,
-                                                         std::int64_t incident_id, std::size_t at_least,
+                                                         std::int64_t incident_id, double service_weight,
+                                                         double tag_weight, double at_least,
                                                          std::size_t limit) {
     SQLite::Statement s(
         db_.handle(),
@@ -353,12 +351,19 @@ std::vector<std::int64_t> incident_store::sharing_labels(const std::string& work
         "JOIN incident_labels other ON other.kind = mine.kind AND other.name = mine.name "
         "JOIN incidents i ON i.id = other.incident_id "
         "WHERE mine.incident_id = ? AND other.incident_id <> ? AND i.workspace = ? "
-        "GROUP BY other.incident_id HAVING COUNT(*) >= ? ORDER BY other.incident_id DESC LIMIT ?");
+        "GROUP BY other.incident_id "
+        "HAVING SUM(CASE other.kind WHEN 'service' THEN ? ELSE ? END) >= ? "
+        "ORDER BY SUM(CASE other.kind WHEN 'service' THEN ? ELSE ? END) DESC, other.incident_id DESC "
+        "LIMIT ?");
     s.bind(1, static_cast<int64_t>(incident_id));
     s.bind(2, static_cast<int64_t>(incident_id));
     s.bind(3, workspace);
-    s.bind(4, static_cast<int64_t>(at_least));
-    s.bind(5, static_cast<int64_t>(limit));
+    s.bind(4, service_weight);
+    s.bind(5, tag_weight);
+    s.bind(6, at_least);
+    s.bind(7, service_weight);
+    s.bind(8, tag_weight);
+    s.bind(9, static_cast<int64_t>(limit));
     std::vector<std::int64_t> out;
     while (s.executeStep()) out.push_back(s.getColumn(0).getInt64());
     return out;

@@ -56,9 +56,11 @@ public:
     };
     std::vector<text_match> similar_text(const std::string& workspace, const std::string& fts_query,
                                          std::int64_t except_id, std::size_t limit);
-    // Incidents sharing at least `at_least` of its services and tags, newest first.
+    // Incidents whose shared services and tags, weighted so, add up to at least `at_least`: the closest
+    // first, then the newest.
     std::vector<std::int64_t> sharing_labels(const std::string& workspace, std::int64_t incident_id,
-                                             std::size_t at_least, std::size_t limit);
+                                             double service_weight, double tag_weight, double at_least,
+                                             std::size_t limit);
     // The incident's indexed words (title, then summary, impact, detection and review answers).
     std::string indexed_text(std::int64_t incident_id);
 

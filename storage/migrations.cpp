@@ -454,42 +454,46 @@ ALTER TABLE tracker_links ADD COLUMN sends INTEGER NOT NULL DEFAULT 0;
         // and its summary, impact, detection and review answers (factors and causes). Triggers keep it
         // current in the same transaction as every change to them.
         R"sql(
-CREATE VIRTUAL TABLE incident_search USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2');
-INSERT INTO incident_search (rowid, title, body)
-    SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
-        COALESCE((SELECT group_concat(text, ' ') FROM review_nodes n WHERE n.incident_id = incidents.id
-                  AND removed = 0), '')
+CREATE VIRTUAL TABLE incident_search USING fts5(workspace UNINDEXED, title, body,
+                                               tokenize = 'porter unicode61 remove_diacritics 2');
+INSERT INTO incident_search (rowid, workspace, title, body)
+    SELECT id, workspace, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+            COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
+                      WHERE incident_id = incidents.id AND removed = 0 AND merged_into = 0), '')
     FROM incidents;
+-- SQLite triggers cannot share a procedure: the same refresh four times, each for one kind of change.
 CREATE TRIGGER incident_search_insert AFTER INSERT ON incidents BEGIN
     DELETE FROM incident_search WHERE rowid = new.id;
-    INSERT INTO incident_search (rowid, title, body)
-        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+    INSERT INTO incident_search (rowid, workspace, title, body)
+        SELECT id, workspace, title, summary || ' ' || impact || ' ' || detection || ' ' ||
             COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
-                      WHERE incident_id = new.id AND removed = 0), '')
+                      WHERE incident_id = new.id AND removed = 0 AND merged_into = 0), '')
         FROM incidents WHERE id = new.id;
 END;
-CREATE TRIGGER incident_search_update AFTER UPDATE OF title, summary, impact, detection ON incidents BEGIN
+CREATE TRIGGER incident_search_update AFTER UPDATE OF title, summary, impact, detection ON incidents
+WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary OR old.impact IS NOT new.impact
+     OR old.detection IS NOT new.detection BEGIN
     DELETE FROM incident_search WHERE rowid = new.id;
-    INSERT INTO incident_search (rowid, title, body)
-        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+    INSERT INTO incident_search (rowid, workspace, title, body)
+        SELECT id, workspace, title, summary || ' ' || impact || ' ' || detection || ' ' ||
             COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
-                      WHERE incident_id = new.id AND removed = 0), '')
+                      WHERE incident_id = new.id AND removed = 0 AND merged_into = 0), '')
         FROM incidents WHERE id = new.id;
 END;
 CREATE TRIGGER incident_search_node_insert AFTER INSERT ON review_nodes BEGIN
     DELETE FROM incident_search WHERE rowid = new.incident_id;
-    INSERT INTO incident_search (rowid, title, body)
-        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+    INSERT INTO incident_search (rowid, workspace, title, body)
+        SELECT id, workspace, title, summary || ' ' || impact || ' ' || detection || ' ' ||
             COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
-                      WHERE incident_id = new.incident_id AND removed = 0), '')
+                      WHERE incident_id = new.incident_id AND removed = 0 AND merged_into = 0), '')
         FROM incidents WHERE id = new.incident_id;
 END;
-CREATE TRIGGER incident_search_node_update AFTER UPDATE OF text, removed ON review_nodes BEGIN
+CREATE TRIGGER incident_search_node_update AFTER UPDATE OF text, removed, merged_into ON review_nodes BEGIN
     DELETE FROM incident_search WHERE rowid = new.incident_id;
-    INSERT INTO incident_search (rowid, title, body)
-        SELECT id, title, summary || ' ' || impact || ' ' || detection || ' ' ||
+    INSERT INTO incident_search (rowid, workspace, title, body)
+        SELECT id, workspace, title, summary || ' ' || impact || ' ' || detection || ' ' ||
             COALESCE((SELECT group_concat(text, ' ') FROM review_nodes
-                      WHERE incident_id = new.incident_id AND removed = 0), '')
+                      WHERE incident_id = new.incident_id AND removed = 0 AND merged_into = 0), '')
         FROM incidents WHERE id = new.incident_id;
 END;
 )sql",

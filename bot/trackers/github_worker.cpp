@@ -96,25 +96,11 @@ std::optional<issue_content> github_worker::content_for(const tracker_link& link
 // GET /user: the login every issue hindsight opens is created by (the lookup filters by it).
 asio::awaitable<bool> github_worker::sign_in() {
     if (cfg_.trackers.github.repo.empty()) co_return false;
-    for (int attempt = 0; attempt < 1000000 && !stopping_; ++attempt) {
-        auto response = co_await call("GET", "user", "", false);
-        auto verdict = judge_answer(response, std::min(attempt, 6), false);
-        if (verdict.what == kind::ok)
-            if (auto login = read_login(response.body)) {
-                login_ = *login;
-                spdlog::info("GitHub: signed in as {}, following {}", login_, cfg_.trackers.github.repo);
-                co_return true;
-            }
-        if (verdict.what == kind::needs_human) {
-            count_problem();
-            spdlog::error("GitHub: {} Trying again in an hour.", verdict.problem);
-        } else {
-            spdlog::warn("GitHub: GET /user failed ({}); trying again", response.status);
-        }
-        co_await pause(std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::max(verdict.after, std::chrono::seconds{5})));
-    }
-    co_return false;
+    auto login = co_await who_am_i("user", [](std::string_view body) { return read_login(body); });
+    if (!login) co_return false;
+    login_ = *login;
+    spdlog::info("GitHub: signed in as {}, following {}", login_, cfg_.trackers.github.repo);
+    co_return true;
 }
 
 // The repository's own issue list (not search, which lags): issues the bot's login opened since the first

@@ -78,26 +78,11 @@ void jira_worker::due_refused(const tracker_link& link) {
 // GET myself: the credentials work (a 401 here is said in the log before any action needs Jira).
 asio::awaitable<bool> jira_worker::sign_in() {
     if (jira_.url.empty()) co_return false;
-    for (int attempt = 0; attempt < 1000000 && !stopping_; ++attempt) {
-        auto response = co_await call("GET", "myself", "", false);
-        auto verdict = judge_answer(response, std::min(attempt, 6), false);
-        if (verdict.what == kind::ok)
-            if (auto who = read_jira_myself(response.body)) {
-                account_ = *who;
-                spdlog::info("Jira: signed in as {}, following project {} on {}", *who, jira_.project,
-                             jira_.url);
-                co_return true;
-            }
-        if (verdict.what == kind::needs_human) {
-            count_problem();
-            spdlog::error("Jira: {} Trying again in an hour.", verdict.problem);
-        } else {
-            spdlog::warn("Jira: GET myself failed ({}); trying again", response.status);
-        }
-        co_await pause(std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::max(verdict.after, std::chrono::seconds{5})));
-    }
-    co_return false;
+    auto who = co_await who_am_i("myself", [](std::string_view body) { return read_jira_myself(body); });
+    if (!who) co_return false;
+    account_ = *who;
+    spdlog::info("Jira: signed in as {}, following project {} on {}", account_, jira_.project, jira_.url);
+    co_return true;
 }
 
 // JQL by the marker label, once the index has had time to show the latest create that went through (longer

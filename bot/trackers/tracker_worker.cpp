@@ -198,6 +198,27 @@ void tracker_worker::postpone_orphan(const tracker_link& link) {
     postpone(link, std::chrono::hours{1});
 }
 
+// Asked until the tracker answers (a refusal is counted and logged, and asked again after a pause): the
+// credentials work, and who they are.
+asio::awaitable<std::optional<std::string>> tracker_worker::who_am_i(
+    std::string path, std::function<result<std::string>(std::string_view)> read) {
+    for (int attempt = 0; attempt < 1000000 && !stopping_; ++attempt) {
+        auto response = co_await call("GET", path, "", false);
+        auto verdict = judge_answer(response, std::min(attempt, 6), false);
+        if (verdict.what == kind::ok)
+            if (auto who = read(response.body)) co_return *who;
+        if (verdict.what == kind::needs_human) {
+            count_problem();
+            spdlog::error("{}: {} Trying again in an hour.", who_.display, verdict.problem);
+        } else {
+            spdlog::warn("{}: GET {} failed ({}); trying again", who_.display, path, response.status);
+        }
+        co_await pause(std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::max(verdict.after, std::chrono::seconds{5})));
+    }
+    co_return std::nullopt;
+}
+
 asio::awaitable<void> tracker_worker::run() {
     if (!co_await sign_in()) co_return;
     auto& links = engine_.store().trackers;

@@ -96,6 +96,10 @@ protected:
 
     boost::asio::awaitable<bot::web_response> call(std::string method, std::string path, std::string body,
                                                    bool mutation);
+    // GET path until the tracker answers, read by `read`: the account the credentials are (nullopt:
+    // stopping).
+    boost::asio::awaitable<std::optional<std::string>> who_am_i(
+        std::string path, std::function<result<std::string>(std::string_view)> read);
     // The verdict's consequences that are the same for every request: a pause for every request after a
     // rate limit, the metrics, and a problem said once in the incident's channel.
     tracker_verdict judge(const bot::web_response& response, const storage::tracker_link& link,

@@ -86,8 +86,8 @@ TEST_CASE("related incidents: scored on tuning and held-out queries (top three s
     std::printf("related incidents: tuning precision %.2f recall %.2f; held-out precision %.2f recall %.2f\n",
                 tuning.precision, tuning.recall, heldout.precision, heldout.recall);
     // Floors under the measured figures (README), so a change that makes the lookup worse fails here.
-    CHECK(heldout.precision >= 0.6);
-    CHECK(heldout.recall >= 0.6);
+    CHECK(heldout.precision >= 0.9);
+    CHECK(heldout.recall >= 0.9);
 }
 
 TEST_CASE("related incidents: at start, with why and the open actions; a private one only counted") {
@@ -99,6 +99,7 @@ TEST_CASE("related incidents: at start, with why and the open actions; a private
     h.say("alice", "ops", "action Raise the pool size alert #detection");
     h.say("alice", "secret", "start Checkout connection pool exhausted by a scraper");
     h.say("alice", "secret", "service checkout");
+    h.say("alice", "secret", "action Block the scraper's address range #tooling");
     auto started = h.say("bob", "web", "start Checkout connection pool exhausted again");
     CHECK(has(started, "This looks like earlier incidents"));
     CHECK(has(started, "INC-1 Checkout API 5xx after connection pool exhausted"));
@@ -112,4 +113,15 @@ TEST_CASE("related incidents: at start, with why and the open actions; a private
     auto unrelated = h.say("carol", "misc", "start Office wifi down");
     CHECK_FALSE(has(unrelated, "This looks like earlier incidents"));
     CHECK(has(h.say("carol", "misc", "related"), "Nothing earlier looks like INC-4"));
+    // A new title is indexed at once (a trigger), and finds what the old one did not.
+    CHECK(has(h.say("carol", "misc", "title Checkout connection pool exhausted at the office"),
+              "INC-1 Checkout API 5xx after connection pool exhausted"));
+    // Filters by service follow the same rule: the private incident and its action are not shown here.
+    auto listed = h.say("bob", "web", "list recent service checkout");
+    CHECK(has(listed, "INC-1"));
+    CHECK_FALSE(has(listed, "scraper"));
+    CHECK(has(listed, "1 more in private channels"));
+    auto actions = h.say("bob", "web", "actions service checkout");
+    CHECK(has(actions, "Raise the pool size alert"));
+    CHECK_FALSE(has(actions, "scraper"));
 }

@@ -229,7 +229,7 @@ TEST_CASE("services and tags: set and removed by name, shown, filtering lists, c
     cfg.trackers.routes = {checkout_only};
     harness h(cfg);
     h.say("alice", "ops", "start Checkout down");
-    CHECK(has(h.say("alice", "ops", "service Checkout payments"), "INC-1: service checkout, payments"));
+    CHECK(has(h.say("alice", "ops", "service Checkout payments"), "INC-1: services checkout, payments"));
     CHECK(has(h.say("alice", "ops", "service checkout"), "INC-1 already has checkout."));
     CHECK(has(h.say("alice", "ops", "service @here"), "is not a service name"));
     CHECK(has(h.say("alice", "ops", "tag dns capacity"), "tags: capacity, dns."));

@@ -15,7 +15,8 @@ TEST_CASE("related: the FTS5 query quotes every word, so typed syntax is not syn
     CHECK(related_query({"pool", "exhaust"}) == "\"pool\" OR \"exhaust\"");
     CHECK(related_query({}).empty());
     // content_words keeps only letters and digits: quotes, NEAR(), column filters cannot get through.
-    CHECK(related_query(content_words("title: \"x\" NEAR(a b) OR body:*")) == "\"title\" OR \"near\" OR \"body\"");
+    CHECK(related_query(content_words("title: \"x\" NEAR(a b) OR body:*")) ==
+          "\"title\" OR \"near\" OR \"body\"");
 }
 
 TEST_CASE("related: the score adds the share of words, shared services and tags; explained in words") {
