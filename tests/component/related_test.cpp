@@ -34,7 +34,8 @@ std::string words_of(const json& list) {
 
 // The corpus as people would enter it: declared, classified, resolved, factors given in the review.
 void enter_corpus(harness& h) {
-    for (const auto& past : fixture("corpus.json").at("incidents")) {
+    auto corpus = fixture("corpus.json");  // kept: a range-for over a member of a temporary would dangle
+    for (const auto& past : corpus.at("incidents")) {
         auto channel = "past" + std::to_string(past.at("n").get<int>());
         h.say("alice", channel, "start " + past.at("title").get<std::string>());
         if (!past.at("services").empty()) h.say("alice", channel, "service" + words_of(past.at("services")));
@@ -54,7 +55,8 @@ struct figures {
 figures measure(harness& h, const std::string& file, int first_number) {
     std::size_t shown = 0, right = 0, expected = 0;
     int number = first_number;
-    for (const auto& query : fixture(file).at("queries")) {
+    auto queries = fixture(file);
+    for (const auto& query : queries.at("queries")) {
         auto channel = "new" + std::to_string(number);
         h.say("bob", channel, "start " + query.at("title").get<std::string>());
         if (!query.at("services").empty()) h.say("bob", channel, "service" + words_of(query.at("services")));
