@@ -69,14 +69,19 @@ void on_alert(context& ctx, const chat::alert_received& ev) {
     if (ev.channel.id.empty()) return note_unrouted(ctx, a);
     auto inc = ctx.store.incidents.current_in_channel(ctx.workspace, ev.channel.id);
     if (inc && inc->status == domain::incident_status::reviewed) inc.reset();
+    bool declared = false;
     if (!inc) {
         // Kept with the channel: an incident declared there within the hour picks it up.
         if (!ev.declare || a.status != domain::alert_status::firing || a.is_change()) return;
         inc = declare_from_alert(ctx, a, severity_for(ctx, ev));
+        declared = true;
     }
     ctx.store.alerts.attach(*row, inc->id);
     add_alert_entry(ctx, *inc, *row, a);
     if (a.status == domain::alert_status::firing) take_service(ctx, *inc, a);
+    // Nobody typed `start`, so the channel is told: the failure that recurs is seen while it burns.
+    if (declared)
+        if (auto now = ctx.store.incidents.find_by_id(inc->id)) post_related(ctx, *now);
 }
 
 void attach_waiting_alerts(context& ctx, const domain::incident& inc) {

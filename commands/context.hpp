@@ -12,6 +12,7 @@
 #include "storage/alert_store.hpp"
 #include "storage/import_store.hpp"
 #include "storage/incident_store.hpp"
+#include "storage/learning_store.hpp"
 #include "storage/queue_store.hpp"
 #include "storage/review_store.hpp"
 #include "storage/timeline_store.hpp"
@@ -29,6 +30,7 @@ struct stores {
     storage::alert_store alerts;
     storage::import_store imports;
     storage::tracker_store trackers;
+    storage::learning_store learning;
 
     explicit stores(storage::database& database)
         : db(database),
@@ -39,7 +41,8 @@ struct stores {
           queue(database),
           alerts(database),
           imports(database),
-          trackers(database) {}
+          trackers(database),
+          learning(database) {}
 };
 
 struct context {

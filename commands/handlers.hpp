@@ -3,6 +3,7 @@
 // action_commands.cpp. Each returns an expected failure as a value; the dispatcher adds the usage line.
 #include "commands/arguments.hpp"
 #include "commands/context.hpp"
+#include "domain/insights.hpp"
 #include "domain/related.hpp"
 #include "domain/result.hpp"
 
@@ -41,7 +42,22 @@ struct related_incident {
 std::vector<related_incident> find_related(stores& store, const domain::incident& inc);
 // Up to three related incidents the caller may see, told to the caller; nothing when none is.
 void say_related(context& ctx, const domain::incident& inc);
+// The same, said where the incident's channel sees it (its review thread once there is one): for an
+// incident an alert declared, and in the review's recap.
+void post_related(context& ctx, const domain::incident& inc);
 result<void> show_related(context&, arguments&);
+// Links by hand (`link INC-n`, `unlink INC-n`) and recurrences (SPEC §11).
+result<void> link_incident(context&, arguments&);
+result<void> unlink_incident(context&, arguments&);
+// A new factor or cause that matches one of an earlier incident whose actions were all done: recorded and
+// said in the review's thread.
+void note_recurrence(context& ctx, const domain::incident& inc, const domain::cause_node& node);
+// The record's linked incidents and recurrences, private ones of other channels counted only.
+void load_relations(stores& store, domain::incident_record& record);
+// Insights (SPEC §11) over [since, until), of one service or all; as_of is the day overdue is judged on.
+domain::insights compute_report(stores& store, const config::settings& cfg, const std::string& workspace,
+                                domain::timestamp since, domain::timestamp until, const std::string& service);
+result<void> show_insights(context&, arguments&);
 
 // classification (SPEC §11)
 result<void> add_service(context&, arguments&);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "commands/handlers.hpp"
+#include "commands/review_flow.hpp"
 #include "domain/related.hpp"
 #include "domain/text.hpp"
 
@@ -70,12 +71,13 @@ std::string open_actions_of(context& ctx, const domain::incident& past) {
     return out;
 }
 
-// Up to `most` lines the caller may see, "" when nothing related clears the threshold.
-std::string related_lines(context& ctx, const domain::incident& inc, std::size_t most) {
+// Up to `most` lines that may be shown in channel `viewer`, "" when nothing related clears the threshold.
+std::string related_lines(context& ctx, const domain::incident& inc, std::size_t most,
+                          const std::string& viewer) {
     std::string out;
     std::size_t shown = 0, hidden = 0;
     for (const auto& related : find_related(ctx.store, inc)) {
-        if (!check_visible(ctx, related.inc)) {
+        if (related.inc.private_channel && related.inc.channel != viewer) {
             ++hidden;
             continue;
         }
@@ -94,7 +96,7 @@ std::string related_lines(context& ctx, const domain::incident& inc, std::size_t
 void say_related(context& ctx, const domain::incident& inc) {
     std::string lines;
     try {
-        lines = related_lines(ctx, inc, 3);
+        lines = related_lines(ctx, inc, 3, ctx.channel.id);
     } catch (const std::exception& failure) {
         // A hint, not the command: the command that asked for it stands, and says the hint is missing.
         ctx.tell("(Related incidents could not be looked up just now: " + quote(failure.what()) + ". `" +
@@ -105,12 +107,25 @@ void say_related(context& ctx, const domain::incident& inc) {
     ctx.tell("🔁 This looks like earlier incidents (`" + ctx.trigger() + " related` for more):\n" + lines);
 }
 
+void post_related(context& ctx, const domain::incident& inc) {
+    std::string lines;
+    try {
+        lines = related_lines(ctx, inc, 3, inc.channel);
+    } catch (const std::exception&) {
+        return;  // nobody asked: a lookup that failed has no one to tell, and the review goes on
+    }
+    if (lines.empty()) return;
+    review::say(ctx, inc,
+                "🔁 " + inc.label() + " looks like earlier incidents (`" + ctx.trigger() +
+                    " related` for more):\n" + lines);
+}
+
 result<void> show_related(context& ctx, arguments& args) {
     auto target = target_incident(ctx, args);
     if (!target) return target.failure();
     if (!args.empty())
         return make_error(errc::bad_input, "related takes at most an incident: `related INC-3`.");
-    auto lines = related_lines(ctx, *target, 10);
+    auto lines = related_lines(ctx, *target, 10, ctx.channel.id);
     ctx.tell(lines.empty() ? "Nothing earlier looks like " + target->label() +
                                  " (no shared services or tags, and too few words in common)."
                            : "*Incidents like " + target->label() + "*\n" + lines);

@@ -252,6 +252,7 @@ domain::incident_record load_record(stores& store, const incident& inc) {
     for (auto& author : store.timeline.speakers(inc.id)) people.insert(std::move(author));
     people.erase("");
     record.participants.assign(people.begin(), people.end());
+    load_relations(store, record);
     return record;
 }
 

@@ -171,6 +171,7 @@ void begin(context& ctx, incident& inc) {
     else
         set_stage(inc, review_stage::factors);
     ctx.store.incidents.update(inc);
+    post_related(ctx, inc);  // the recap names the failures this one resembles, with their open actions
     ask(ctx, inc);
 }
 
@@ -268,6 +269,7 @@ result<void> move_on(context& ctx, incident& inc, control_word word) {
 result<domain::cause_node> add_factor(context& ctx, const incident& inc, const std::string& text) {
     auto node = ctx.store.review.add_node(inc.id, 0, text, ctx.user, ctx.now);
     nudge_if_blaming(ctx, text);
+    note_recurrence(ctx, inc, node);
     return node;
 }
 
@@ -283,6 +285,7 @@ result<domain::cause_node> add_cause(context& ctx, const incident& inc, const do
                                               " deep, the most this review asks (review.max_whys).");
     auto node = ctx.store.review.add_node(inc.id, parent.id, text, ctx.user, ctx.now);
     nudge_if_blaming(ctx, text);
+    note_recurrence(ctx, inc, node);
     return node;
 }
 

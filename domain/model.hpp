@@ -151,6 +151,20 @@ struct transcript_line {
     timestamp at{};
 };
 
+// Another incident as this one's postmortem names it (SPEC §11): linked by hand. A private incident of
+// another channel is only counted: its label and title stay empty.
+struct linked_incident {
+    std::string label, title;
+    std::string linked_by;  // user id
+};
+
+// A factor or cause of this incident that matched one of an earlier incident whose actions were all done.
+struct recurrence_note {
+    std::string node_label;                              // "F2"
+    std::string past_label, past_node_label, past_text;  // empty for a private incident of another channel
+    std::string fixed_by;                                // "A-4, A-5" (empty when private)
+};
+
 struct incident_record {
     incident inc;
     std::vector<timeline_entry> timeline;  // ordered by occurred_at, then id
@@ -162,6 +176,8 @@ struct incident_record {
     // Only when the export asked for it (`--transcript`): the channel's other messages, oldest first.
     std::optional<std::vector<transcript_line>> transcript;
     bool transcript_cut = false;  // there were more than an export takes
+    std::vector<linked_incident> linked;
+    std::vector<recurrence_note> came_back;
 };
 
 // A service or tag name as stored (SPEC §11): lower case; letters, digits, '.', '_', '-' and '/'; 1 to 40

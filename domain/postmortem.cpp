@@ -224,6 +224,27 @@ std::string entry_text_for_document(const timeline_entry& entry) {
     return text;
 }
 
+// Linked incidents and factors that came back after an earlier fix (SPEC §11); nothing when there are none.
+void append_relations(std::string& out, const incident_record& record, const name_lookup& name_of) {
+    if (record.linked.empty() && record.came_back.empty()) return;
+    out += "## Related incidents\n\n";
+    for (const auto& link : record.linked)
+        out += "- " +
+               (link.label.empty() ? std::string("A private incident")
+                                   : link.label + ": " + markdown_text(defuse_crowd_mentions(link.title))) +
+               " (linked by " + user(name_of, link.linked_by) + ")\n";
+    for (const auto& back : record.came_back)
+        out +=
+            "- 🔁 " + back.node_label +
+            (back.past_label.empty() ? std::string(" came back after the fix of a private incident")
+                                     : " came back after " + back.fixed_by + " of " + back.past_label +
+                                           (back.fixed_by.find(',') == std::string::npos ? " was" : " were") +
+                                           " done: it matches " + back.past_node_label + " “" +
+                                           markdown_text(defuse_crowd_mentions(back.past_text)) + "”") +
+            "\n";
+    out += "\n";
+}
+
 }  // namespace
 
 name_lookup remember_names(name_lookup lookup) {
@@ -540,6 +561,7 @@ std::string render_postmortem_markdown(const incident_record& record, const name
     append_list(out, "What went wrong", record.notes, review_list::went_wrong, name_of);
     append_list(out, "Where we got lucky", record.notes, review_list::lucky, name_of);
     append_actions(out, record, name_of);
+    append_relations(out, record, name_of);
     append_transcript(out, record, name_of);
     return out;
 }
@@ -686,6 +708,22 @@ void write_lists_and_actions(json_writer& json, const incident_record& record, c
     json.end_array();
 }
 
+void write_relations(json_writer& json, const incident_record& record, const name_lookup& name_of) {
+    json.key("linked").begin_array();
+    for (const auto& link : record.linked) {
+        json.begin_object().key("id").value(link.label.empty() ? "private" : link.label);
+        json.key("title").value(link.title).key("linked_by").value(name_of(link.linked_by)).end_object();
+    }
+    json.end_array().key("came_back").begin_array();
+    for (const auto& back : record.came_back) {
+        json.begin_object().key("node").value(back.node_label);
+        json.key("past_incident").value(back.past_label.empty() ? "private" : back.past_label);
+        json.key("past_node").value(back.past_node_label).key("past_text").value(back.past_text);
+        json.key("fixed_by").value(back.fixed_by).end_object();
+    }
+    json.end_array();
+}
+
 }  // namespace
 
 std::string render_postmortem_json(const incident_record& record, const name_lookup& name_of, int max_whys) {
@@ -698,6 +736,7 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
     write_timeline(json, record, name_of);
     write_map(json, record, name_of, max_whys);
     write_lists_and_actions(json, record, name_of);
+    write_relations(json, record, name_of);
     write_transcript(json, record, name_of);
     json.end_object();
     json.raw("\n");

@@ -65,6 +65,15 @@ double related_score(const relation_evidence& evidence, const related_weights& w
            weights.tag * static_cast<double>(std::min<std::size_t>(evidence.shared_tags.size(), 2));
 }
 
+bool same_factor(std::string_view a, std::string_view b) {
+    auto mine = content_words(a, 24), theirs = content_words(b, 24);
+    std::size_t shared = 0;
+    for (const auto& word : mine)
+        if (std::find(theirs.begin(), theirs.end(), word) != theirs.end()) ++shared;
+    auto shorter = std::min(mine.size(), theirs.size());
+    return shared >= 2 && shared * 2 >= shorter;
+}
+
 std::string explain_relation(const relation_evidence& evidence) {
     auto joined = [](const std::vector<std::string>& names) {
         std::string out;

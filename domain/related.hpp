@@ -31,6 +31,11 @@ inline constexpr related_weights default_related_weights{};
 
 double related_score(const relation_evidence& evidence,
                      const related_weights& weights = default_related_weights);
+// Recurrence (SPEC §11): two factors (or causes) name the same thing when they share at least two content
+// words and those are at least half of the shorter one's. Chosen on factor_pairs_tuning.json, measured on
+// factor_pairs_heldout.json (README).
+bool same_factor(std::string_view a, std::string_view b);
+
 // "shares service checkout; words: pool, connection".
 std::string explain_relation(const relation_evidence& evidence);
 

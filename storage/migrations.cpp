@@ -497,6 +497,31 @@ CREATE TRIGGER incident_search_node_update AFTER UPDATE OF text, removed, merged
         FROM incidents WHERE id = new.incident_id;
 END;
 )sql",
+        // 13: what is learned across incidents (SPEC §11): relations recorded by hand (`link`), factors that
+        // came back after a past incident's actions were all done, and the index a report reads its window
+        // by.
+        R"sql(
+CREATE TABLE incident_links (
+    low_id INTEGER NOT NULL REFERENCES incidents(id),   -- the pair in id order: a link has no direction
+    high_id INTEGER NOT NULL REFERENCES incidents(id),
+    linked_by TEXT NOT NULL,
+    linked_at INTEGER NOT NULL,
+    PRIMARY KEY (low_id, high_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_links_by_high ON incident_links (high_id);
+CREATE TABLE recurrences (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    node_id INTEGER NOT NULL REFERENCES review_nodes(id),  -- the new factor or cause
+    past_incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    past_node_id INTEGER NOT NULL REFERENCES review_nodes(id),
+    fixed_by TEXT NOT NULL,                                -- the past incident's done actions: "A-4, A-5"
+    found_at INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, node_id)
+) WITHOUT ROWID;
+CREATE INDEX recurrences_by_past ON recurrences (past_incident_id);
+CREATE INDEX incidents_by_start ON incidents (workspace, started_at);
+CREATE INDEX actions_by_close ON actions (workspace, closed_at);
+)sql",
     };
     return steps;
 }

@@ -1,4 +1,5 @@
 #include "bot/app/app.hpp"
+#include "bot/app/insight_gauges.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -100,6 +101,7 @@ app::app(asio::io_context& io, storage::database& db, const config::settings& cf
                    [this] { return static_cast<double>(engine_.store().alerts.count_unrouted()); });
     metrics_.gauge("hindsight_inbox_depth", "Inbound events waiting to be handled",
                    [this] { return static_cast<double>(engine_.queue().inbox_depth()); });
+    register_insight_gauges(metrics_, engine_, cfg_, clock_);
 }
 
 void app::expect_platform() {

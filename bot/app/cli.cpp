@@ -335,6 +335,19 @@ int run_service(const common_options& common, bool http_only) {
     return 0;
 }
 
+// The workspace a one-workspace database means, or the one named; "" after saying why there is none.
+std::string pick_workspace(storage::incident_store& incidents, const std::string& named) {
+    if (!named.empty()) return named;
+    auto known = incidents.workspaces();
+    if (known.size() > 1) {
+        std::cerr << "hindsight: this database has several workspaces; name one with --workspace:";
+        for (const auto& w : known) std::cerr << " " << w;
+        std::cerr << "\n";
+        return {};
+    }
+    return known.empty() ? "console" : known.front();
+}
+
 int export_incident(const common_options& common, const std::string& id, const std::string& format,
                     const std::string& workspace_option, bool with_transcript) {
     auto number = commands::parse_incident_ref(id);
@@ -351,17 +364,8 @@ int export_incident(const common_options& common, const std::string& id, const s
     auto db = open_database(*cfg, true);
     if (!db) return 2;
     storage::incident_store incidents(*db);
-    std::string workspace = workspace_option;
-    if (workspace.empty()) {
-        auto known = incidents.workspaces();
-        if (known.size() > 1) {
-            std::cerr << "hindsight: this database has several workspaces; name one with --workspace:";
-            for (const auto& w : known) std::cerr << " " << w;
-            std::cerr << "\n";
-            return 2;
-        }
-        workspace = known.empty() ? "console" : known.front();
-    }
+    auto workspace = pick_workspace(incidents, workspace_option);
+    if (workspace.empty()) return 2;
     auto inc = incidents.find(workspace, *number);
     if (!inc) {
         std::cerr << "hindsight: there is no " << id << " in workspace " << workspace << " ("
@@ -378,6 +382,53 @@ int export_incident(const common_options& common, const std::string& id, const s
     auto max_whys = cfg->review.max_whys;
     std::cout << (format == "json" ? domain::render_postmortem_json(record, names, max_whys)
                                    : domain::render_postmortem_markdown(record, names, max_whys));
+    return 0;
+}
+
+struct report_options {
+    std::string since, until, service, format = "md", workspace;
+};
+
+// `hindsight report --since <date> [--until <date>] [--service <name>] [--format md|json]` (SPEC §11):
+// days are UTC and both ends are included.
+int print_report(const common_options& common, const report_options& options) {
+    auto since = domain::parse_date(options.since);
+    auto until =
+        options.until.empty() ? std::optional<domain::civil_date>{} : domain::parse_date(options.until);
+    if (!since || (!options.until.empty() && !until)) {
+        std::cerr << "hindsight: --since and --until take a day: 2026-01-31\n";
+        return 2;
+    }
+    if (until && std::chrono::sys_days{*until} < std::chrono::sys_days{*since}) {
+        std::cerr << "hindsight: --until " << options.until << " comes before --since " << options.since
+                  << "\n";
+        return 2;
+    }
+    auto service =
+        options.service.empty() ? std::optional<std::string>{""} : domain::label_name(options.service);
+    if (!service) {
+        std::cerr << "hindsight: '" << options.service << "' is not a service name\n";
+        return 2;
+    }
+    if (options.format != "md" && options.format != "json") {
+        std::cerr << "hindsight: --format must be md or json\n";
+        return 2;
+    }
+    auto cfg = load_settings(common);
+    if (!cfg) return 2;
+    auto db = open_database(*cfg, true);
+    if (!db) return 2;
+    commands::stores store(*db);
+    auto workspace = pick_workspace(store.incidents, options.workspace);
+    if (workspace.empty()) return 2;
+    auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    domain::timestamp from{std::chrono::sys_days{*since}};
+    auto to = until ? domain::timestamp{std::chrono::sys_days{*until} + std::chrono::days{1}} : now;
+    auto report = commands::compute_report(store, *cfg, workspace, from, to, *service);
+    auto names = domain::remember_names(
+        [&](const std::string& user_id) { return store.incidents.display_name(workspace, user_id); });
+    std::cout << (options.format == "json" ? domain::insights_json(report, names)
+                                           : domain::insights_markdown(report, names));
     return 0;
 }
 
@@ -451,8 +502,9 @@ struct command_line {
     bool with_transcript = false;
     std::string check_path;
     std::string blame_file = "-";
+    report_options report;
     CLI::App *run = nullptr, *console = nullptr, *exporter = nullptr, *check = nullptr, *migrate = nullptr,
-             *version = nullptr, *blame = nullptr;
+             *version = nullptr, *blame = nullptr, *reporter = nullptr;
 
     void define(CLI::App& cli);
     int dispatch() const;
@@ -478,6 +530,14 @@ void command_line::define(CLI::App& cli) {
     exporter->add_option("--workspace", workspace, "workspace id (default: console)");
     exporter->add_flag("--transcript", with_transcript, "append the channel's messages not on the timeline");
 
+    reporter =
+        add_common(cli.add_subcommand("report", "insights over a window: Markdown with charts, or JSON"));
+    reporter->add_option("--since", report.since, "first day, YYYY-MM-DD (UTC)")->required();
+    reporter->add_option("--until", report.until, "last day, YYYY-MM-DD (UTC; default: now)");
+    reporter->add_option("--service", report.service, "only incidents of this service");
+    reporter->add_option("--format", report.format, "md or json");
+    reporter->add_option("--workspace", report.workspace, "workspace id (default: the only one)");
+
     check = cli.add_subcommand("check-config", "validate a configuration file");
     check->add_option("file", check_path, "TOML configuration file");
     check->add_option("--config", check_path, "TOML configuration file");
@@ -499,6 +559,7 @@ int command_line::dispatch() const {
     if (*run) return run_service(common, http_only);
     if (*exporter) return export_incident(common, incident_id, format, workspace, with_transcript);
     if (*blame) return blame_check(blame_file);
+    if (*reporter) return print_report(common, report);
     if (*check) return check_config(check_path);
     if (*migrate) return migrate_database(common);
     return 0;

@@ -25,6 +25,11 @@ std::uint64_t metrics::value(const std::string& name, const std::string& labels)
     return series == found->second.end() ? 0 : series->second;
 }
 
+void metrics::series_gauge(const std::string& name, const std::string& help, series_reader read) {
+    help_[name] = {help, "gauge"};
+    series_gauges_[name] = std::move(read);
+}
+
 std::string metrics::render() const {
     std::string out;
     auto header = [&](const std::string& name) {
@@ -44,6 +49,14 @@ std::string metrics::render() const {
         char buffer[64];
         std::snprintf(buffer, sizeof buffer, "%.17g", read());
         out += name + " " + buffer + "\n";
+    }
+    for (const auto& [name, read] : series_gauges_) {
+        header(name);
+        for (const auto& [labels, value] : read()) {
+            char buffer[64];
+            std::snprintf(buffer, sizeof buffer, "%.17g", value);
+            out += name + "{" + labels + "} " + buffer + "\n";
+        }
     }
     return out;
 }
