@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <algorithm>
@@ -271,10 +272,119 @@ void bench_related(const std::string& path, bool narrow) {
         static_cast<double>(found) / static_cast<double>(times.size()));
 }
 
+// The 365-day report (SPEC §11) over 100 000 incidents and 500 000 action items: a year of incidents
+// spread evenly, five actions each (a third done, a tenth won't-do, the rest open with due dates around the
+// year), one factor each from 400 texts (so factors recur), services from 200. Timed as `hindsight report`
+// computes it, whole year and one service.
+void bench_report(const std::string& path) {
+    std::filesystem::remove(path);
+    auto cfg = config::default_settings([](const std::string&) { return std::nullopt; });
+    storage::database db(path);
+    commands::stores store(db);
+    std::uint64_t seed = 7;
+    auto next = [&seed](std::uint64_t n) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return (seed >> 33) % n;
+    };
+    constexpr int incidents = 100000, actions_each = 5;
+    auto year = *domain::parse_iso("2026-01-01T00:00:00Z");
+    auto step = std::chrono::milliseconds{std::chrono::days{365}} / incidents;
+    auto start = clock_type::now();
+    db.transact([&] {
+        store.incidents.take_incident_number("bench");
+        for (int i = 1; i <= incidents; ++i) {
+            domain::incident inc;
+            inc.workspace = "bench";
+            inc.number = i;
+            inc.channel = "C" + std::to_string(i % 5000);
+            inc.private_channel = i % 20 == 0;
+            inc.title = "Incident " + std::to_string(i);
+            inc.sev = static_cast<domain::severity>(1 + next(4));
+            inc.started_at = year + step * i;
+            inc.detected_at = inc.started_at + std::chrono::minutes{next(30)};
+            inc.mitigated_at = inc.started_at + std::chrono::minutes{30 + next(120)};
+            inc.resolved_at = *inc.mitigated_at + std::chrono::minutes{next(240)};
+            inc.status = i % 3 ? domain::incident_status::reviewed : domain::incident_status::resolved;
+            if (i % 3) inc.reviewed_at = *inc.resolved_at + std::chrono::days{1 + next(14)};
+            store.incidents.insert(inc);
+            store.incidents.add_label(inc.id, storage::label_kind::service, "svc" + std::to_string(next(200)),
+                                      inc.started_at, "");
+            store.review.add_node(inc.id, 0, "Factor number " + std::to_string(next(400)) + " recurred", "U1",
+                                  *inc.resolved_at);
+            for (int a = 0; a < actions_each; ++a) {
+                domain::action_item item;
+                item.workspace = "bench";
+                item.number = (i - 1) * actions_each + a + 1;
+                item.incident_id = inc.id;
+                item.text = "Follow up " + std::to_string(a);
+                item.owner = "U" + std::to_string(next(300));
+                item.type = static_cast<domain::action_type>(next(6));
+                item.created_by = "U1";
+                item.created_at = *inc.resolved_at;
+                item.due = domain::date_of(item.created_at + std::chrono::days{7 + next(60)});
+                auto outcome = next(30);
+                if (outcome < 10 || outcome >= 27) {
+                    item.status = outcome < 10 ? domain::action_status::done : domain::action_status::wontdo;
+                    item.closed_at = item.created_at + std::chrono::hours{1 + next(24 * 60)};
+                    item.resolution = outcome < 10 ? "shipped" : "not worth it";
+                }
+                store.actions.insert(item);
+            }
+        }
+    });
+    auto load = seconds_since(start);
+    // A long-lived database has been checkpointed many times over; one that was just filled in a single
+    // transaction still has it all in its write-ahead log.
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    auto until = year + std::chrono::days{365};
+    for (const std::string service : {"", "svc7"}) {
+        std::vector<double> times;
+        domain::insights report;
+        for (int round = 0; round < 5; ++round) {
+            auto t0 = clock_type::now();
+            report = commands::compute_report(store, cfg, "bench", year, until, service);
+            times.push_back(seconds_since(t0) * 1000);
+        }
+        std::sort(times.begin(), times.end());
+        // The same split in two: reading the rows, and computing from them.
+        auto t0 = clock_type::now();
+        auto rows = store.learning.report_rows("bench", year, until, service);
+        auto read_ms = seconds_since(t0) * 1000;
+        t0 = clock_type::now();
+        domain::compute_insights(rows);
+        auto compute_ms = seconds_since(t0) * 1000;
+        std::printf(
+            "report (365 days%s): %d incidents and %d actions loaded in %.1f s; report median %.0f ms, max "
+            "%.0f ms (reading %.0f ms, computing %.0f ms; %zu incidents, %zu actions opened, %zu recurring "
+            "factors in the window)\n",
+            service.empty() ? "" : ", one service", incidents, incidents * actions_each, load, times[2],
+            times.back(), read_ms, compute_ms, report.incidents, report.actions.opened,
+            report.recurring_factors.size());
+    }
+}
+
+// `bench_core <dir> report-only <database>`: the report alone over a database kept by HINDSIGHT_BENCH_KEEP,
+// so that a profiler sees nothing else.
+void bench_report_only(const std::string& path) {
+    auto cfg = config::default_settings([](const std::string&) { return std::nullopt; });
+    storage::database db(path);
+    commands::stores store(db);
+    auto year = *domain::parse_iso("2026-01-01T00:00:00Z");
+    for (int round = 0; round < 5; ++round) {
+        auto t0 = clock_type::now();
+        auto report = commands::compute_report(store, cfg, "bench", year, year + std::chrono::days{365}, "");
+        std::printf("report only: %.0f ms (%zu incidents)\n", seconds_since(t0) * 1000, report.incidents);
+    }
+}
+
 int main(int argc, char** argv) {
     std::string dir = argc > 1 ? argv[1] : std::filesystem::temp_directory_path().string();
     auto path = dir + "/hindsight-bench-" + std::to_string(::getpid()) + ".db";
     std::string only = argc > 2 ? argv[2] : "";
+    if (only == "report-only" && argc > 3) {
+        bench_report_only(argv[3]);
+        return 0;
+    }
     if (only.empty() || only == "capture") bench_capture(path);
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     if (only.empty() || only == "digest") bench_digest_planning(path + "-digest");
@@ -284,5 +394,9 @@ int main(int argc, char** argv) {
         if (only.empty() || only == "related") bench_related(path + "-related", narrow);
         for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + "-related" + suffix);
     }
+    if (only.empty() || only == "report") bench_report(path + "-report");
+    // HINDSIGHT_BENCH_KEEP keeps the report's database, to look at its query plans.
+    if (!std::getenv("HINDSIGHT_BENCH_KEEP"))
+        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + "-report" + suffix);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "commands/zones.hpp"
+#include "domain/insights.hpp"
 #include "domain/text.hpp"
 #include "domain/tracker_text.hpp"
 
@@ -221,8 +222,37 @@ std::string channel_summary_line(planner& p, const std::string& owner, const own
            (hidden ? " · " + std::to_string(hidden) + " from private incidents" : "") + "\n";
 }
 
+// The week's action health under the summary (SPEC §11): what was opened and closed since the last slot,
+// how long closing took, and what is overdue now. Counts only, so private incidents' actions are in it.
+std::string action_health(planner& p, const std::vector<domain::action_item>& open_actions,
+                          domain::timestamp since, domain::timestamp until, civil_date today) {
+    auto closed = p.store.learning.closed_between(p.workspace, since, until);
+    std::size_t opened = 0, done = 0, wontdo = 0, overdue = 0;
+    std::vector<milliseconds> to_close;
+    for (const auto& a : open_actions) {
+        opened += a.created_at >= since && a.created_at < until ? 1 : 0;
+        overdue += sys_days{a.due} < sys_days{today} ? 1 : 0;
+    }
+    for (const auto& c : closed) {
+        opened += c.created_at >= since ? 1 : 0;
+        if (c.status == domain::action_status::wontdo) {
+            ++wontdo;
+            continue;
+        }
+        ++done;
+        to_close.push_back(c.closed_at - c.created_at);
+    }
+    auto median = domain::nearest_rank(to_close, 50);
+    return "📈 Action health this week: " + std::to_string(opened) + " opened, " + std::to_string(done) +
+           " done" + (median ? " (median " + domain::format_duration(*median) + " to close)" : "") + ", " +
+           std::to_string(wontdo) + " won't do; " + std::to_string(open_actions.size()) + " open, " +
+           std::to_string(overdue) + " overdue. `/" + p.cfg.incidents.command +
+           " insights` and `hindsight report` say more.\n";
+}
+
 // The optional channel summary, by owner; private incidents' actions appear only as counts.
-void plan_channel_summary(planner& p, const weekly_digests& digests) {
+void plan_channel_summary(planner& p, const weekly_digests& digests,
+                          const std::vector<domain::action_item>& open_actions) {
     const auto& cfg = p.cfg;
     if (cfg.reminders.digest_channel.empty() || digests.by_owner.empty()) return;
     auto slot = latest_weekly_slot(cfg.reminders.weekly, cfg.time_zone, p.now);
@@ -231,6 +261,7 @@ void plan_channel_summary(planner& p, const weekly_digests& digests) {
     std::string text = "🗓️ Open action items by owner:\n";
     for (const auto& [owner, digest] : digests.by_owner)
         text += channel_summary_line(p, owner, digest, today);
+    text += action_health(p, open_actions, slot->at - days{7}, slot->at, today);
     p.plan.due.push_back({"digest-channel", cfg.reminders.digest_channel,
                           domain::format_date(slot->local_day),
                           chat::channel_post{cfg.reminders.digest_channel, std::move(text)}});
@@ -324,7 +355,7 @@ reminder_plan plan_reminders(const config::settings& cfg, stores& store, const s
     planner p(cfg, store, workspace, now, plan);
     auto digests = collect_weekly_digests(p, open_actions);
     plan_owner_digests(p, digests);
-    plan_channel_summary(p, digests);
+    plan_channel_summary(p, digests, open_actions);
     auto today = local_date(now, cfg.time_zone);
     plan_escalations(p, open_actions, today);
     plan_review_due(p, today);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "domain/postmortem.hpp"
 #include "domain/related.hpp"
@@ -96,23 +98,37 @@ void count_action(const insight_input& input, const insight_action& a, action_co
 }
 
 void count_actions(const insight_input& input, insights& out) {
+    std::vector<action_counts> owners(input.owners.size());
+    std::vector<std::vector<milliseconds>> owner_times(input.owners.size());
+    std::array<action_counts, 6> by_type{};
+    std::array<std::vector<milliseconds>, 6> type_times;
+    std::array<bool, 6> type_seen{};
+    std::vector<bool> owner_seen(input.owners.size());
     std::vector<milliseconds> all;
-    std::map<action_type, std::vector<milliseconds>> by_type;
-    std::map<std::string, std::vector<milliseconds>> by_owner;
     for (const auto& a : input.actions) {
+        auto type = static_cast<std::size_t>(a.type);
+        type_seen[type] = true;
+        owner_seen[a.owner] = true;
         count_action(input, a, out.actions, all);
-        count_action(input, a, out.actions_by_type[a.type], by_type[a.type]);
-        count_action(input, a, out.actions_by_owner[a.owner], by_owner[a.owner]);
+        count_action(input, a, by_type[type], type_times[type]);
+        count_action(input, a, owners[a.owner], owner_times[a.owner]);
         if (a.status != action_status::wontdo || !a.closed_at || !in_window(input, *a.closed_at)) continue;
         if (a.private_incident)
             ++out.private_wontdo;
         else
-            out.wontdo_reasons.push_back({a.number, a.resolution});
+            out.wontdo_reasons.push_back({a.number, input.resolutions.at(a.resolution)});
     }
     out.actions.median_to_close = nearest_rank(all, 50);
-    for (auto& [type, values] : by_type) out.actions_by_type[type].median_to_close = nearest_rank(values, 50);
-    for (auto& [owner, values] : by_owner)
-        out.actions_by_owner[owner].median_to_close = nearest_rank(values, 50);
+    for (std::size_t t = 0; t < by_type.size(); ++t) {
+        if (!type_seen[t]) continue;
+        by_type[t].median_to_close = nearest_rank(type_times[t], 50);
+        out.actions_by_type[static_cast<action_type>(t)] = by_type[t];
+    }
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+        if (!owner_seen[i]) continue;
+        owners[i].median_to_close = nearest_rank(owner_times[i], 50);
+        out.actions_by_owner[input.owners[i]] = owners[i];
+    }
     std::sort(out.wontdo_reasons.begin(), out.wontdo_reasons.end(),
               [](const auto& a, const auto& b) { return a.action_number < b.action_number; });
 }
@@ -126,8 +142,8 @@ std::string factor_signature(std::string_view text) {
     return out;
 }
 
-void find_recurring_factors(const insight_input& input, const std::map<std::int64_t, int>& numbers,
-                            const std::set<std::int64_t>& private_ids, insights& out) {
+void find_recurring_factors(const insight_input& input, const std::unordered_map<std::int64_t, int>& numbers,
+                            const std::unordered_set<std::int64_t>& private_ids, insights& out) {
     struct group {
         std::set<std::int64_t> incidents;
         std::string text;
@@ -164,8 +180,8 @@ void find_recurring_factors(const insight_input& input, const std::map<std::int6
 // An incident's number as the report may show it: 0 for a private one (counted, never named).
 struct naming {
     const insight_input& input;
-    std::map<std::int64_t, int> numbers;
-    std::set<std::int64_t> private_ids;
+    std::unordered_map<std::int64_t, int> numbers;
+    std::unordered_set<std::int64_t> private_ids;
 
     int number_of(std::int64_t id) const {
         if (private_ids.count(id)) return 0;

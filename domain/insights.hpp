@@ -29,17 +29,19 @@ struct insight_incident {
     std::vector<std::string> services;
 };
 
+// Small on purpose: a year's report reads half a million of them. Names and reasons are indices into
+// insight_input's tables.
 struct insight_action {
     std::int64_t incident_id = 0;
-    bool private_incident = false;  // of a private incident: counted, its reason not told
-    int number = 0;
-    action_type type = action_type::other;
-    std::string owner;
-    action_status status = action_status::open;
-    std::string resolution;
     timestamp created_at{};
     std::optional<timestamp> closed_at;
+    std::uint32_t owner = 0;       // into insight_input::owners
+    std::uint32_t resolution = 0;  // into insight_input::resolutions (kept for won't-do only; 0 is "")
+    int number = 0;
     civil_date due{};
+    action_type type = action_type::other;
+    action_status status = action_status::open;
+    bool private_incident = false;  // of a private incident: counted, its reason not told
 };
 
 struct insight_factor {
@@ -59,7 +61,9 @@ struct insight_input {
     std::string service;         // "" for every service
     std::vector<insight_incident> incidents;  // those of the window (already filtered by service)
     std::vector<insight_action> actions;      // of any incident, open at some time in the window
-    std::vector<insight_factor> factors;      // of the window's incidents
+    std::vector<std::string> owners;          // user ids, each once
+    std::vector<std::string> resolutions{""};
+    std::vector<insight_factor> factors;  // of the window's incidents
     std::vector<insight_recurrence> recurrences;
     std::vector<std::pair<std::int64_t, std::int64_t>> links;  // by hand (`link`)
     std::map<std::int64_t, insight_incident> others;           // incidents outside the window named above

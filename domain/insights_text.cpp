@@ -93,10 +93,15 @@ void append_durations(std::string& out, const insights& in) {
         out += std::string("| ") + name + " | " + std::to_string(f->count) + " | " +
                optional_duration(f->median) + " | " + optional_duration(f->p90) + " |\n";
     out += "\n";
-    if (!in.to_resolve.median && !in.to_detect.median && !in.to_mitigate.median) return;
+    // Mermaid starts the axis at the smallest value unless told, and draws a chart of zeros half high.
+    std::int64_t highest = 0;
+    for (const auto& row : rows)
+        highest = std::max({highest, whole_minutes(row.second->median), whole_minutes(row.second->p90)});
+    if (highest == 0) return;
     out +=
         "```mermaid\nxychart-beta\n    title \"Median and p90 (minutes)\"\n"
-        "    x-axis [\"detect\", \"mitigate\", \"resolve\"]\n    y-axis \"minutes\"\n    bar [";
+        "    x-axis [\"detect\", \"mitigate\", \"resolve\"]\n    y-axis \"minutes\" 0 --> " +
+        std::to_string(highest) + "\n    bar [";
     for (std::size_t i = 0; i < rows.size(); ++i)
         out += (i ? ", " : "") + std::to_string(whole_minutes(rows[i].second->median));
     out += "]\n    bar [";
@@ -139,7 +144,7 @@ void append_actions(std::string& out, const insights& in, const name_of& name) {
     if (in.wontdo_reasons.empty() && in.private_wontdo == 0) out += "_None._\n";
     for (const auto& r : in.wontdo_reasons)
         out += "- A-" + std::to_string(r.action_number) + ": " +
-               markdown_cell(defuse_crowd_mentions(r.reason.empty() ? "(no reason given)" : r.reason)) + "\n";
+               markdown_text(defuse_crowd_mentions(r.reason.empty() ? "(no reason given)" : r.reason)) + "\n";
     if (in.private_wontdo) out += "- " + plural(in.private_wontdo, "item") + " of private incidents\n";
     out += "\n";
 }

@@ -191,7 +191,7 @@ std::string escape_inline(std::string_view raw, inline_place place) {
 }
 
 // Headings, paragraphs and list items: inline text that must not change the document's structure.
-std::string markdown_text(std::string_view text) {
+std::string inline_text(std::string_view text) {
     return escape_inline(text, inline_place::text);
 }
 
@@ -204,8 +204,8 @@ void append_list(std::string& out, std::string_view heading, const std::vector<r
     for (const auto& note : notes) {
         if (note.list != which) continue;
         any = true;
-        out += "- " + markdown_text(defuse_crowd_mentions(note.text)) + " (" + user(name_of, note.author) +
-               ")\n";
+        out +=
+            "- " + inline_text(defuse_crowd_mentions(note.text)) + " (" + user(name_of, note.author) + ")\n";
     }
     if (!any) out += "_Nothing recorded._\n";
     out += '\n';
@@ -231,7 +231,7 @@ void append_relations(std::string& out, const incident_record& record, const nam
     for (const auto& link : record.linked)
         out += "- " +
                (link.label.empty() ? std::string("A private incident")
-                                   : link.label + ": " + markdown_text(defuse_crowd_mentions(link.title))) +
+                                   : link.label + ": " + inline_text(defuse_crowd_mentions(link.title))) +
                " (linked by " + user(name_of, link.linked_by) + ")\n";
     for (const auto& back : record.came_back)
         out +=
@@ -240,7 +240,7 @@ void append_relations(std::string& out, const incident_record& record, const nam
                                      : " came back after " + back.fixed_by + " of " + back.past_label +
                                            (back.fixed_by.find(',') == std::string::npos ? " was" : " were") +
                                            " done: it matches " + back.past_node_label + " “" +
-                                           markdown_text(defuse_crowd_mentions(back.past_text)) + "”") +
+                                           inline_text(defuse_crowd_mentions(back.past_text)) + "”") +
             "\n";
     out += "\n";
 }
@@ -258,6 +258,10 @@ name_lookup remember_names(name_lookup lookup) {
 
 std::string markdown_cell(std::string_view text) {
     return escape_inline(text, inline_place::cell);
+}
+
+std::string markdown_text(std::string_view text) {
+    return inline_text(text);
 }
 
 // Inside a quoted label only '"' ends the string, but mermaid scans the whole source first for
@@ -343,7 +347,7 @@ std::string link_target(std::string_view url) {
 
 void append_header(std::string& out, const incident_record& record, const name_lookup& name_of) {
     const auto& inc = record.inc;
-    out += "# " + inc.label() + ": " + markdown_text(defuse_crowd_mentions(inc.title)) + "\n\n";
+    out += "# " + inc.label() + ": " + inline_text(defuse_crowd_mentions(inc.title)) + "\n\n";
     out += "| Field | Value |\n| --- | --- |\n";
     out += "| ID | " + inc.label() + " |\n";
     out += "| Title | " + markdown_cell(defuse_crowd_mentions(inc.title)) + " |\n";
@@ -370,7 +374,7 @@ void append_header(std::string& out, const incident_record& record, const name_l
 void append_paragraph(std::string& out, std::string_view heading, const std::string& text,
                       std::string_view none) {
     out += "## " + std::string(heading) + "\n\n";
-    out += text.empty() ? "_" + std::string(none) + "_" : markdown_text(defuse_crowd_mentions(text));
+    out += text.empty() ? "_" + std::string(none) + "_" : inline_text(defuse_crowd_mentions(text));
     out += "\n\n";
 }
 
@@ -449,7 +453,7 @@ void append_key_moments(std::string& out, const incident_record& record, const n
 }
 
 std::string node_text(const cause_node& node) {
-    return node.removed ? std::string("_(removed)_") : markdown_text(defuse_crowd_mentions(node.text));
+    return node.removed ? std::string("_(removed)_") : inline_text(defuse_crowd_mentions(node.text));
 }
 
 // A cause and, indented under it, its own causes; a cause reached twice (a join) is written once and then

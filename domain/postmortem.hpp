@@ -23,6 +23,8 @@ std::string render_postmortem_json(const incident_record& record, const name_loo
 // An open action item past its due date on the record's as_of day.
 bool is_overdue(const action_item& a, const std::optional<civil_date>& as_of);
 
+// Escapes inline text of a heading, paragraph or list item so it cannot change the document's structure.
+std::string markdown_text(std::string_view text);
 // Escapes text for one GitHub table cell: pipes, line breaks and raw HTML.
 std::string markdown_cell(std::string_view text);
 // Escapes text for a quoted Mermaid node label and keeps it short enough to draw.

@@ -7,11 +7,16 @@
 namespace hindsight::domain {
 namespace {
 
+// Sorted, so that a lookup is a binary search: content_words runs over every factor of a year's report.
 constexpr std::array<std::string_view, 48> stop_words{
-    "the",  "and",   "for",  "from", "with", "after", "again", "was",  "were", "are",   "not",  "our",
-    "its",  "this",  "that", "into", "onto", "down",  "out",   "off",  "over", "under", "than", "then",
-    "but",  "all",   "any",  "too",  "very", "when",  "while", "what", "who",  "has",   "had",  "have",
-    "been", "being", "by",   "of",   "on",   "in",    "at",    "to",   "is",   "it",    "an",   "or"};
+    "after", "again", "all",  "an",    "and",  "any",  "are",  "at",   "been", "being", "but", "by",
+    "down",  "for",   "from", "had",   "has",  "have", "in",   "into", "is",   "it",    "its", "not",
+    "of",    "off",   "on",   "onto",  "or",   "our",  "out",  "over", "than", "that",  "the", "then",
+    "this",  "to",    "too",  "under", "very", "was",  "were", "what", "when", "while", "who", "with"};
+
+bool is_stop_word(std::string_view word) {
+    return std::binary_search(stop_words.begin(), stop_words.end(), word);
+}
 
 // Crude on purpose (the index's porter stemmer does the matching): enough that "pools" and "pool", "failed"
 // and "fail" count as one word when shared words are counted and shown.
@@ -31,7 +36,7 @@ std::vector<std::string> content_words(std::string_view text, std::size_t most) 
     std::vector<std::string> out;
     std::string word;
     auto flush = [&] {
-        if (word.size() >= 3 && std::find(stop_words.begin(), stop_words.end(), word) == stop_words.end()) {
+        if (word.size() >= 3 && !is_stop_word(word)) {
             auto stemmed = stem(word);
             if (out.size() < most && std::find(out.begin(), out.end(), stemmed) == out.end())
                 out.push_back(std::move(stemmed));

@@ -49,6 +49,14 @@ public:
     std::vector<node_match> earlier_nodes(const std::string& workspace, const std::string& fts_query,
                                           int before_number, std::size_t incidents);
 
+    // Actions of the workspace closed in [since, until), for the digest's action health: by the close index.
+    struct closed_action {
+        domain::action_status status = domain::action_status::done;
+        domain::timestamp created_at{}, closed_at{};
+    };
+    std::vector<closed_action> closed_between(const std::string& workspace, domain::timestamp since,
+                                              domain::timestamp until);
+
     // Everything a report over [since, until) reads; incidents filtered by service when one is given.
     domain::insight_input report_rows(const std::string& workspace, domain::timestamp since,
                                       domain::timestamp until, const std::string& service);

@@ -159,6 +159,30 @@ TEST_CASE("the digest channel shows owners, and private incidents only as counts
     CHECK(has(chat::text_of(summary[0]), "@bob: 2 open items — A-1 · 1 from private incidents"));
     CHECK_FALSE(has(chat::text_of(summary[0]), "payroll"));
     CHECK_FALSE(has(chat::text_of(summary[0]), "A-2"));
+    // The week's action health, counts only (the private incident's action is counted, not named).
+    CHECK(has(chat::text_of(summary[0]),
+              "📈 Action health this week: 2 opened, 0 done, 0 won't do; 2 open, 0 overdue"));
+}
+
+TEST_CASE("the digest channel's action health counts what was closed in the week and how fast") {
+    auto cfg = config::default_settings([](const std::string&) { return std::nullopt; });
+    cfg.reminders.digest_channel = "eng-actions";
+    harness h(cfg);
+    h.set_now(at("2026-03-03T10:00:00Z"));
+    h.say("alice", "ops", "start Payments down");
+    h.say("alice", "ops", "action Add an alert on queue depth @bob due 2026-03-05");
+    h.say("alice", "ops", "action Write the failover runbook @bob due 2026-03-20");
+    h.say("alice", "ops", "action Retire the old queue @bob due 2026-03-20");
+    h.set_now(at("2026-03-04T10:00:00Z"));
+    h.say("bob", "ops", "done A-2 written");
+    h.say("bob", "ops", "wontdo A-3 the queue is retired already");
+    h.set_now(at("2026-03-09T12:00:00Z"));
+    auto summary = of_kind(h.reminders(), chat::delivery::channel, "eng-actions");
+    REQUIRE(summary.size() == 1);
+    INFO(chat::text_of(summary[0]));
+    CHECK(has(chat::text_of(summary[0]),
+              "📈 Action health this week: 3 opened, 1 done (median 23h 59m to close), 1 won't do; 1 open, 1 "
+              "overdue"));
 }
 
 TEST_CASE("status-update nudges are off by default and, when on, come every N minutes by severity") {

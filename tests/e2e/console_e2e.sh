@@ -213,6 +213,40 @@ else expect "$work/err" "bad.toml:3" "config error names the line"; expect "$wor
 timeout 10 "$bin" migrate --db "$work/fresh.db" > "$work/migrate.out"
 expect "$work/migrate.out" "schema 0 -> " "migrate creates the schema"
 
+# Learning across incidents (SPEC §11), through the binary: services, related incidents at start, a link,
+# a factor that came back after its fix, insights in chat, `hindsight report` in both formats, and (below)
+# the /metrics gauges. A day ago, so the gauges' last 30 days hold it.
+learn="$work/learn.out"
+yesterday=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+printf '%s\n' "/incident start Checkout connection pool exhausted sev2" "/incident service checkout" \
+    "/incident resolve" "/incident factor Database connection pool exhausted by report queries" \
+    "/incident action Cap report query concurrency @bob tooling" "/incident done A-1 capped" \
+    ":channel second" "/incident start Checkout pool exhausted again sev1" "/incident link INC-1" \
+    "/incident related" "/incident resolve" \
+    "/incident factor Connection pool exhausted because report queries held connections" \
+    "/incident insights" "/incident insights 7d" "/incident export" |
+    timeout 60 "$bin" console --db "$work/learn.db" --as alice --now "$yesterday" > "$learn" 2>&1
+expect "$learn" "This looks like earlier incidents" "related incidents at start"
+expect "$learn" "INC-1 Checkout connection pool exhausted (resolved; shares" "the related incident is named, with why"
+expect "$learn" "INC-2 linked to INC-1 by @alice" "link"
+expect "$learn" "this came back after A-1 was done" "a factor that came back after its fix"
+expect "$learn" "2 incidents (1 sev1, 1 sev2)" "insights in chat"
+expect "$learn" "30d, 90d or 365d" "insights refuses an unknown window"
+since=$(date -u -d '-30 days' +%Y-%m-%d)
+timeout 30 "$bin" report --since "$since" --db "$work/learn.db" > "$work/report.md" 2> "$work/report.err"
+expect "$work/report.md" "# Incident report: $since" "report title"
+expect "$work/report.md" "pie showData title Incidents by severity" "report severity chart"
+expect "$work/report.md" "- INC-2: a factor of INC-1 came back after A-1 was done" "report counts the comeback"
+expect "$work/report.md" "- INC-1, INC-2" "report clusters"
+timeout 30 "$bin" report --since "$since" --service checkout --format json --db "$work/learn.db" > "$work/report.json"
+expect "$work/report.json" '"incidents": 1,' "report of one service"
+if timeout 10 "$bin" report --since 2026-02-30 --db "$work/learn.db" 2> "$work/report.err"; then
+    echo "FAIL: report took a day that does not exist" >&2; failures=$((failures + 1))
+else expect "$work/report.err" "--since and --until take a day" "report refuses a bad day"; fi
+timeout 30 "$bin" export INC-2 --db "$work/learn.db" > "$work/learn-pm.md"
+expect "$work/learn-pm.md" "- INC-1: Checkout connection pool exhausted (linked by @alice)" "the postmortem names the link"
+cp "$work/learn.db" "$work/run.db"
+
 # run --http-only: health, readiness and metrics on loopback, then a graceful stop on SIGTERM.
 port=$((20000 + RANDOM % 20000))
 printf '[http]\nlisten = "127.0.0.1:%s"\n' "$port" > "$work/run.toml"
@@ -228,6 +262,8 @@ for _ in $(seq 1 50); do get /healthz > "$work/health" 2>/dev/null && break; sle
 expect "$work/health" "200 OK" "healthz"
 get /readyz > "$work/ready"; expect "$work/ready" "ready" "readyz"
 get /metrics > "$work/metrics"; expect "$work/metrics" "# TYPE hindsight_outbox_depth gauge" "metrics"
+expect "$work/metrics" 'hindsight_insights_incidents{workspace="console",severity="sev1"} 1' "insight gauges"
+expect "$work/metrics" 'hindsight_insights_came_back{workspace="console"} 1' "comeback gauge"
 get /nope > "$work/nope"; expect "$work/nope" "404" "unknown path"
 kill -TERM "$pid"
 stopped=0
