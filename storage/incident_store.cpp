@@ -341,6 +341,28 @@ std::vector<incident_store::text_match> incident_store::similar_text(const std::
     return out;
 }
 
+std::vector<std::string> incident_store::distinctive_words(const std::vector<std::string>& words,
+                                                           double most_share, std::size_t keep) {
+    // max(rowid) stands for the number of indexed incidents: exact enough, and a lookup rather than a count.
+    auto indexed = db_.handle().execAndGet("SELECT COALESCE(MAX(rowid), 0) FROM incident_search").getInt64();
+    // A small history ranks quickly whatever it is asked, and there a word in two incidents is not common.
+    if (indexed < 2000) return words;
+    SQLite::Statement s(db_.handle(), "SELECT doc FROM incident_search_vocab WHERE term = ?");
+    std::vector<std::pair<std::int64_t, std::string>> counted;
+    for (const auto& word : words) {
+        s.reset();
+        s.bind(1, word);
+        counted.emplace_back(s.executeStep() ? s.getColumn(0).getInt64() : 0, word);
+    }
+    std::stable_sort(counted.begin(), counted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (const auto& [documents, word] : counted)
+        if (out.size() < keep || static_cast<double>(documents) <= most_share * static_cast<double>(indexed))
+            out.push_back(word);
+    return out;
+}
+
 std::vector<std::int64_t> incident_store::sharing_labels(const std::string& workspace,
                                                          std::int64_t incident_id, double service_weight,
                                                          double tag_weight, double at_least,

@@ -56,6 +56,11 @@ public:
     };
     std::vector<text_match> similar_text(const std::string& workspace, const std::string& fts_query,
                                          std::int64_t except_id, std::size_t limit);
+    // The words, rarest first, without those in more than `most_share` of all indexed incidents (a word the
+    // index does not hold as written — its stem differs — counts as rare). Never fewer than `keep` words;
+    // all of them while fewer than 2 000 incidents are indexed.
+    std::vector<std::string> distinctive_words(const std::vector<std::string>& words, double most_share,
+                                               std::size_t keep);
     // Incidents whose shared services and tags, weighted so, add up to at least `at_least`: the closest
     // first, then the newest.
     std::vector<std::int64_t> sharing_labels(const std::string& workspace, std::int64_t incident_id,
