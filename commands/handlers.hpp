@@ -54,7 +54,7 @@ result<void> unlink_incident(context&, arguments&);
 void note_recurrence(context& ctx, const domain::incident& inc, const domain::cause_node& node);
 // The record's linked incidents and recurrences, private ones of other channels counted only.
 void load_relations(stores& store, domain::incident_record& record);
-// Insights (SPEC §11) over [since, until), of one service or all; as_of is the day overdue is judged on.
+// Insights (SPEC §11) over [since, until), of one service or all; overdue is judged on until's local day.
 domain::insights compute_report(stores& store, const config::settings& cfg, const std::string& workspace,
                                 domain::timestamp since, domain::timestamp until, const std::string& service);
 result<void> show_insights(context&, arguments&);

@@ -46,14 +46,20 @@ result<void> change_link(context& ctx, arguments& args, bool linking) {
             inc.label() + (linking ? " is already linked to " : " is not linked to ") + other.label() + ".");
     auto text = inc.label() + (linking ? " linked to " : " no longer linked to ") + other.label() + " by " +
                 ctx.who(ctx.user);
-    record_event(ctx, inc, text);
-    // The other incident's timeline says it too, unless that would name a private incident elsewhere.
-    if (!inc.private_channel || inc.channel == other.channel) record_event(ctx, other, text);
-    announce_for(ctx, inc,
-                 (linking ? "🔗 " : "") + text +
-                     (linking ? " (both postmortems name it; `" + ctx.trigger() + " unlink " + other.label() +
-                                    "` takes it back)."
-                              : "."));
+    // Each side hears of it only where the other may be named: a private incident stays in its channel.
+    auto named_in = [](const domain::incident& named, const domain::incident& where) {
+        return !named.private_channel || named.channel == where.channel;
+    };
+    if (named_in(other, inc)) record_event(ctx, inc, text);
+    if (named_in(inc, other)) record_event(ctx, other, text);
+    auto said = (linking ? "🔗 " : "") + text +
+                (linking ? " (both postmortems name it; `" + ctx.trigger() + " unlink " + other.label() +
+                               "` takes it back)."
+                         : ".");
+    if (named_in(other, inc))
+        announce_for(ctx, inc, said);
+    else
+        ctx.tell(said);
     return {};
 }
 
@@ -93,12 +99,13 @@ void load_relations(stores& store, domain::incident_record& record) {
 
 namespace {
 
-// The labels of an incident's actions when every one is done ("A-4, A-5"); "" when any is not, or none.
-std::string all_done(context& ctx, std::int64_t incident_id) {
+// The labels of an incident's actions when every one was done before `before` ("A-4, A-5"); "" when any
+// was not (a fix done after the new incident began did not fail to hold), or there are none.
+std::string all_done(context& ctx, std::int64_t incident_id, domain::timestamp before) {
     auto actions = ctx.store.actions.list({ctx.workspace, std::nullopt, incident_id, false});
     std::string labels;
     for (const auto& a : actions) {
-        if (a.status != domain::action_status::done) return {};
+        if (a.status != domain::action_status::done || !a.closed_at || *a.closed_at >= before) return {};
         labels += (labels.empty() ? "" : ", ") + a.label();
     }
     return labels;
@@ -107,21 +114,14 @@ std::string all_done(context& ctx, std::int64_t incident_id) {
 // How many earlier incidents' nodes are compared: the closest by words first.
 constexpr std::size_t recurrence_candidates = 20;
 
-}  // namespace
-
-void note_recurrence(context& ctx, const domain::incident& inc, const domain::cause_node& node) {
+void say_recurrence(context& ctx, const domain::incident& inc, const domain::cause_node& node) {
     auto words = domain::content_words(node.text);
     if (words.size() < 2) return;  // one word matches too much to say "this came back"
-    std::vector<storage::node_match> candidates;
-    try {
-        candidates = ctx.store.learning.earlier_nodes(inc.workspace, domain::related_query(words), inc.number,
-                                                      recurrence_candidates);
-    } catch (const std::exception&) {
-        return;  // a hint only: the factor stands without it
-    }
+    auto candidates = ctx.store.learning.earlier_nodes(inc.workspace, domain::related_query(words),
+                                                       inc.number, recurrence_candidates);
     for (const auto& past_node : candidates) {
         if (!domain::same_factor(node.text, past_node.text)) continue;
-        auto fixed_by = all_done(ctx, past_node.incident_id);
+        auto fixed_by = all_done(ctx, past_node.incident_id, inc.started_at);
         if (fixed_by.empty()) continue;
         auto past = ctx.store.incidents.find_by_id(past_node.incident_id);
         if (!past) continue;
@@ -144,6 +144,16 @@ void note_recurrence(context& ctx, const domain::incident& inc, const domain::ca
                         " looks like a factor of a private incident whose action items were all done: "
                         "it came back after its fix.");
         return;
+    }
+}
+
+}  // namespace
+
+void note_recurrence(context& ctx, const domain::incident& inc, const domain::cause_node& node) {
+    // A hint, not the answer: whatever fails here, the factor or cause that was just added stands.
+    try {
+        say_recurrence(ctx, inc, node);
+    } catch (const std::exception&) {
     }
 }
 

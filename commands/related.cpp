@@ -32,7 +32,7 @@ std::vector<std::string> shared(const std::vector<std::string>& mine,
 std::vector<related_incident> find_related(stores& store, const domain::incident& inc) {
     auto words = domain::content_words(inc.title + " " + store.incidents.indexed_text(inc.id));
     std::map<std::int64_t, bool> candidates;
-    // Words in more than a twentieth of all incidents barely move bm25 but make it rank most of the corpus:
+    // Words in more than a tenth of all incidents barely move bm25 but make it rank most of the corpus:
     // candidates are found by the rarer ones (the score still counts every shared word).
     auto search_words = store.incidents.distinctive_words(words, 0.10, 3);
     for (const auto& match : store.incidents.similar_text(inc.workspace, domain::related_query(search_words),

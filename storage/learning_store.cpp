@@ -91,11 +91,12 @@ std::vector<node_match> learning_store::earlier_nodes(const std::string& workspa
     if (fts_query.empty()) return out;
     SQLite::Statement s(
         db_.handle(),
-        "WITH found AS (SELECT rowid AS id, rank FROM incident_search WHERE incident_search MATCH ? "
-        "AND workspace = ? ORDER BY rank LIMIT ?) "
-        "SELECT n.incident_id, n.id, n.label, n.text FROM found JOIN incidents i ON i.id = found.id "
-        "JOIN review_nodes n ON n.incident_id = i.id "
-        "WHERE i.number < ? AND n.removed = 0 AND n.merged_into = 0 ORDER BY found.rank, n.id");
+        "WITH found AS (SELECT s.rowid AS id, s.rank AS rank FROM incident_search s "
+        "JOIN incidents i ON i.id = s.rowid WHERE incident_search MATCH ?1 AND s.workspace = ?2 "
+        "AND i.workspace = ?2 AND i.number < ?4 ORDER BY s.rank LIMIT ?3) "
+        "SELECT n.incident_id, n.id, n.label, n.text FROM found "
+        "JOIN review_nodes n ON n.incident_id = found.id "
+        "WHERE n.removed = 0 AND n.merged_into = 0 ORDER BY found.rank, n.id");
     s.bind(1, "body : (" + fts_query + ")");
     s.bind(2, workspace);
     s.bind(3, static_cast<int64_t>(incidents));

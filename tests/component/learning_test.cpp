@@ -333,6 +333,10 @@ TEST_CASE("recurrence: a factor that came back after every action was done is sa
         h.say("alice", "c2", "factor Connection pool exhausted because report queries held connections");
     CHECK_FALSE(has(early, "came back"));
     h.say("bob", "c1", "done A-1 capped at 4");
+    // INC-2 began before the fix was done: its failure did not come back after the fix.
+    auto before_fix =
+        h.say("alice", "c2", "factor Connection pool exhausted again because report queries held it");
+    CHECK_FALSE(has(before_fix, "came back"));
     h.say("alice", "c3", "start Checkout pool exhausted again");
     h.say("alice", "c3", "resolve");
     auto unrelated = h.say("alice", "c3", "factor Certificate expired on the edge proxy");
@@ -394,6 +398,14 @@ TEST_CASE("link: by hand, both ways, shown in both postmortems; refusals say why
     CHECK(has(h.say("alice", "c2", "link banana INC-1"), "Say which incident"));
     // A private incident is linked only from its own channel.
     CHECK(has(h.say("alice", "c2", "link INC-3"), "private channel"));
+    // Named both ways from the private channel: the public incident's channel and timeline never name it.
+    auto from_secret = h.command("alice", "secret", "link INC-1 INC-3");
+    for (const auto& o : from_secret)
+        if (chat::text_of(o).find("INC-3") != std::string::npos) CHECK(chat::channel_of(o) == "secret");
+    for (const auto& e :
+         h.engine().store().timeline.list(h.engine().store().incidents.find("console", 1)->id))
+        CHECK_FALSE(has(e.text, "INC-3"));
+    CHECK(has(h.say("alice", "secret", "unlink INC-1 INC-3"), "INC-1 no longer linked to INC-3"));
     CHECK(has(h.say("alice", "secret", "link INC-1"), "INC-3 linked to INC-1"));
     auto& store = h.engine().store();
     auto one = commands::load_record(store, *store.incidents.find("console", 1));
